@@ -1,0 +1,81 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+/** The states a campaign moves through; the rules of moving live in campaigns/transitions.ts. */
+export const CampaignStatus = Type.Union(
+  [Type.Literal('draft'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')],
+  { $id: 'CampaignStatus', description: 'draft: never run; running: a run is under way; completed: the last run finished (recipients may have failed, the counts say so); failed: the last run could not go on (see error)' }
+)
+export type CampaignStatus = Static<typeof CampaignStatus>
+export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'running', 'completed', 'failed']
+
+/** A recipient's state in a run. `delivered` and `read` arrive with status webhooks. */
+export const MessageStatus = Type.Union(
+  [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed')],
+  { $id: 'MessageStatus' }
+)
+export type MessageStatus = Static<typeof MessageStatus>
+export const messageStatuses: readonly MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed']
+
+/** Meta's numeric error code, or one of ours in upper case (NETWORK_ERROR, UNKNOWN_OUTCOME, RUN_HALTED…). */
+export const ErrorCode = Type.Union([Type.Integer(), Type.String()])
+export type ErrorCode = Static<typeof ErrorCode>
+
+export const MessageError = Type.Object({
+  code: ErrorCode,
+  title: Type.String()
+})
+export type MessageError = Static<typeof MessageError>
+
+export const RunError = Type.Object({
+  code: ErrorCode,
+  title: Type.String(),
+  message: Type.String()
+})
+export type RunError = Static<typeof RunError>
+
+/** Body parameters of the template: `{{1}}`, `{{2}}`… in order. `{{name}}` and `{{phone}}` are replaced per recipient. */
+export const TemplateParameters = Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 100 })
+
+export const Contact = Type.Object({
+  name: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+  phone: Type.String({ description: 'Digits with the country code; +, spaces, dashes, dots and brackets are removed' }),
+  parameters: Type.Optional(Type.Union([TemplateParameters, Type.Null()]))
+})
+export type Contact = Static<typeof Contact>
+
+export const Message = Type.Object({
+  phone: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  status: MessageStatus,
+  messageId: Type.Union([Type.String(), Type.Null()], { description: "The wamid Meta gave the message" }),
+  error: Type.Optional(MessageError),
+  attempts: Type.Integer(),
+  updatedAt: Type.String({ format: 'date-time' })
+})
+export type Message = Static<typeof Message>
+
+const campaignFields = {
+  id: Type.Integer(),
+  name: Type.String(),
+  templateName: Type.String(),
+  language: Type.String(),
+  parameters: TemplateParameters,
+  status: CampaignStatus,
+  totalCount: Type.Integer({ description: "A draft's number of contacts; during and after a run, the run's recipients" }),
+  successCount: Type.Integer(),
+  failedCount: Type.Integer(),
+  error: Type.Optional(RunError),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}
+
+/** What the list shows: a campaign without its contacts and messages. */
+export const CampaignSummary = Type.Object(campaignFields, { $id: 'CampaignSummary' })
+export type CampaignSummary = Static<typeof CampaignSummary>
+
+/** One campaign with its contacts and the latest run's messages. */
+export const Campaign = Type.Object(
+  { ...campaignFields, contacts: Type.Array(Contact), messages: Type.Array(Message) },
+  { $id: 'Campaign' }
+)
+export type Campaign = Static<typeof Campaign>

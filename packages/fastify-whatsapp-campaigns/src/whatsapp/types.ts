@@ -1,0 +1,37 @@
+/** One template message to one recipient, as the engine asks for it. */
+export interface TemplateMessage {
+  /** Digits with the country code. */
+  to: string
+  templateName: string
+  /** `en`, `en_US`… */
+  language: string
+  /** Body parameters `{{1}}`, `{{2}}`… in order; none means no body component. */
+  bodyParameters: string[]
+}
+
+/**
+ * What became of one send, classified by the error-code table in whatsapp/errors.ts. The engine acts
+ * on `kind` alone and never looks at HTTP statuses or Meta's codes itself.
+ */
+export type SendOutcome =
+  | { kind: 'sent', messageId: string }
+  /**
+   * Try again later. `scope: 'number'` means the sending number is throttled (130429, 4, 80007: slow
+   * every send down); `'recipient'` means only this recipient must wait (131056); `'transient'` is a
+   * passing failure (5xx, network, timeout, 131000, 131016…).
+   */
+  | { kind: 'retry', scope: 'number' | 'recipient' | 'transient', code: number | string, title: string }
+  /** Permanent for this recipient: fail it, go on with the others. */
+  | { kind: 'failed', code: number | string, title: string }
+  /**
+   * The request may or may not have reached Meta (connection reset or timeout after it was written).
+   * Resending could deliver it twice, so the engine fails the recipient with this code instead.
+   */
+  | { kind: 'unknown', code: string, title: string }
+  /** Stops the whole run: refused token, missing permission, template missing/paused/disabled, blocked account. */
+  | { kind: 'halt', code: number | string, title: string, message: string }
+
+export interface WhatsAppSender {
+  send (message: TemplateMessage): Promise<SendOutcome>
+  close (): Promise<void>
+}
