@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox'
 /** The states a campaign moves through; the rules of moving live in campaigns/transitions.ts. */
 export const CampaignStatus = Type.Union(
   [Type.Literal('draft'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')],
-  { $id: 'CampaignStatus', description: 'draft: never run; running: a run is under way; completed: the last run finished (recipients may have failed, the counts say so); failed: the last run could not go on (see error)' }
+  { description: 'draft: never run; running: a run is under way; completed: the last run finished (recipients may have failed, the counts say so); failed: the last run could not go on (see error)' }
 )
 export type CampaignStatus = Static<typeof CampaignStatus>
 export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'running', 'completed', 'failed']
@@ -11,7 +11,7 @@ export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'running', 
 /** A recipient's state in a run. `delivered` and `read` arrive with status webhooks. */
 export const MessageStatus = Type.Union(
   [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed')],
-  { $id: 'MessageStatus' }
+  { description: 'pending: not sent yet; sent: Meta accepted it; delivered and read: from status webhooks; failed: see error' }
 )
 export type MessageStatus = Static<typeof MessageStatus>
 export const messageStatuses: readonly MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed']
@@ -50,6 +50,7 @@ export const Message = Type.Object({
   messageId: Type.Union([Type.String(), Type.Null()], { description: "The wamid Meta gave the message" }),
   error: Type.Optional(MessageError),
   attempts: Type.Integer(),
+  position: Type.Integer({ description: 'Place in the run; the keyset cursor for `after`' }),
   updatedAt: Type.String({ format: 'date-time' })
 })
 export type Message = Static<typeof Message>
@@ -70,12 +71,12 @@ const campaignFields = {
 }
 
 /** What the list shows: a campaign without its contacts and messages. */
-export const CampaignSummary = Type.Object(campaignFields, { $id: 'CampaignSummary' })
+export const CampaignSummary = Type.Object(campaignFields, { title: 'CampaignSummary' })
 export type CampaignSummary = Static<typeof CampaignSummary>
 
 /** One campaign with its contacts and the latest run's messages. */
 export const Campaign = Type.Object(
   { ...campaignFields, contacts: Type.Array(Contact), messages: Type.Array(Message) },
-  { $id: 'Campaign' }
+  { title: 'Campaign' }
 )
 export type Campaign = Static<typeof Campaign>

@@ -136,6 +136,8 @@ export interface CampaignStore {
    */
   finishRun(run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<void>
 
+  /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */
+  init?(): Promise<void>
   /** Releases what the store opened (not what was passed in). */
   close(): Promise<void>
 }

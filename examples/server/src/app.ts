@@ -1,0 +1,58 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import campaigns from 'fastify-whatsapp-campaigns'
+import { bearerAuth } from './api-token.js'
+import type { ServerConfig } from './config.js'
+import { openStorage } from './storage.js'
+import { whatsappAccount } from './whatsapp-account.js'
+
+/** Secrets that must never reach a log line, whichever object carries them. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'accessToken', '*.accessToken', '*.*.accessToken',
+  'appSecret', '*.appSecret', '*.*.appSecret',
+  'verifyToken', '*.verifyToken', '*.*.verifyToken',
+  'apiToken', '*.apiToken'
+]
+
+export interface BuildOptions {
+  /** A pino destination stream, for tests that read the log. */
+  logStream?: NodeJS.WritableStream
+}
+
+export async function buildServer (config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      ...(options.logStream !== undefined ? { stream: options.logStream } : {})
+    },
+    // Large campaigns arrive in one request; the plugin sets each route's limit, this only bounds the rest.
+    bodyLimit: 1 << 20,
+    forceCloseConnections: 'idle'
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'WhatsApp campaigns', version: '0.1.0', description: 'Bulk WhatsApp template campaigns: create, list, edit, run, rerun, delete.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(config.apiToken !== undefined ? { security: [{ bearer: [] }] } : {})
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  const store = await openStorage(app, config)
+  const account = await whatsappAccount(app, config)
+  await app.register(campaigns, {
+    prefix: '/api/whatsapp',
+    store,
+    whatsapp: account,
+    sending: { messagesPerSecond: config.messagesPerSecond },
+    hooks: config.apiToken !== undefined ? { onRequest: bearerAuth(config.apiToken) } : undefined
+  })
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/', { schema: { hide: true } }, async (request, reply) => await reply.redirect('/docs'))
+  return app
+}

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path'
+
+/** The reference server's settings, all from the environment (the original app's variable names). */
+export interface ServerConfig {
+  host: string
+  port: number
+  /** A real PostgreSQL; without it the data is kept in an embedded PGlite under `dataDir`. */
+  databaseUrl?: string
+  dataDir: string
+  /** The real Cloud API; without an access token messages go to a local sandbox. */
+  whatsapp?: {
+    apiUrl: string
+    phoneNumberId: string
+    accessToken: string
+    appSecret?: string
+    verifyToken?: string
+  }
+  messagesPerSecond: number
+  /** When set, campaign routes want `Authorization: Bearer <apiToken>`. */
+  apiToken?: string
+  logLevel: string
+}
+
+function positiveNumber (env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`)
+  return value
+}
+
+function optional (env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const accessToken = optional(env, 'WHATSAPP_ACCESS_TOKEN')
+  const phoneNumberId = optional(env, 'WHATSAPP_PHONE_NUMBER_ID')
+  if (accessToken !== undefined && phoneNumberId === undefined) {
+    throw new Error('WHATSAPP_PHONE_NUMBER_ID is needed with WHATSAPP_ACCESS_TOKEN: the number to send from')
+  }
+  const port = Number(optional(env, 'PORT') ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${env.PORT}")`)
+  return {
+    host: optional(env, 'HOST') ?? '0.0.0.0',
+    port,
+    databaseUrl: optional(env, 'DATABASE_URL'),
+    dataDir: resolve(optional(env, 'DATA_DIR') ?? './data'),
+    whatsapp: accessToken === undefined || phoneNumberId === undefined
+      ? undefined
+      : {
+          apiUrl: optional(env, 'WHATSAPP_API_URL') ?? 'https://graph.facebook.com/v23.0',
+          phoneNumberId,
+          accessToken,
+          appSecret: optional(env, 'WHATSAPP_APP_SECRET'),
+          verifyToken: optional(env, 'WHATSAPP_VERIFY_TOKEN')
+        },
+    messagesPerSecond: positiveNumber(env, 'WHATSAPP_MESSAGES_PER_SECOND', 80),
+    apiToken: optional(env, 'API_TOKEN'),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info'
+  }
+}

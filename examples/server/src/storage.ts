@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import fastifyPostgres from '@fastify/postgres'
+import type { FastifyInstance } from 'fastify'
+import { postgresStore, type CampaignStore } from 'fastify-whatsapp-campaigns'
+import type { ServerConfig } from './config.js'
+
+/**
+ * A real PostgreSQL through @fastify/postgres when DATABASE_URL is set; otherwise an embedded PGlite
+ * whose data is kept under DATA_DIR across restarts. The same PostgreSQL adapter serves both.
+ */
+export async function openStorage (app: FastifyInstance, config: ServerConfig): Promise<CampaignStore> {
+  if (config.databaseUrl !== undefined) {
+    await app.register(fastifyPostgres, { connectionString: config.databaseUrl })
+    app.log.info('storage: PostgreSQL from DATABASE_URL')
+    return postgresStore(app.pg)
+  }
+  const directory = join(config.dataDir, 'pglite')
+  await mkdir(directory, { recursive: true })
+  const db = await PGlite.create(directory)
+  app.addHook('onClose', async () => { await db.close() })
+  app.log.info({ directory }, 'storage: embedded PGlite (set DATABASE_URL to use a PostgreSQL server)')
+  return postgresStore(db)
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify'
+import type { WhatsAppAccount } from 'fastify-whatsapp-campaigns'
+import { startCloudApiFake } from 'whatsapp-cloud-fake'
+import type { ServerConfig } from './config.js'
+
+/**
+ * The real Cloud API when WHATSAPP_ACCESS_TOKEN is set; otherwise a local fake of it (the sandbox), so
+ * the server runs with zero setup and nothing reaches WhatsApp.
+ */
+export async function whatsappAccount (app: FastifyInstance, config: ServerConfig): Promise<WhatsAppAccount> {
+  if (config.whatsapp !== undefined) {
+    app.log.info({ apiUrl: config.whatsapp.apiUrl, phoneNumberId: config.whatsapp.phoneNumberId }, 'whatsapp: sending through the Cloud API')
+    return config.whatsapp
+  }
+  const accessToken = 'sandbox-token'
+  const fake = await startCloudApiFake({ accessToken, latencyMs: { min: 20, max: 80 } })
+  app.addHook('onClose', async () => { await fake.close() })
+  app.log.warn({ apiUrl: fake.apiUrl }, 'whatsapp: SANDBOX mode, messages go to a local fake of the Cloud API and never reach WhatsApp; set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID to send for real')
+  return { apiUrl: fake.apiUrl, phoneNumberId: 'sandbox', accessToken }
+}

@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyInstance } from 'fastify'
+import t, { type Test } from 'tap'
+import { buildServer } from '../src/app.js'
+import { configFromEnv } from '../src/config.js'
+
+const api = '/api/whatsapp'
+const phoneFor = (i: number): string => `919876${String(i).padStart(6, '0')}`
+
+async function tempDir (t: Test): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wac-server-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+async function waitForEnd (app: FastifyInstance, id: number, headers: Record<string, string> = {}): Promise<any> {
+  for (let i = 0; i < 2400; i++) {
+    const campaign = (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}`, headers })).json()
+    if (campaign.status === 'completed' || campaign.status === 'failed') return campaign
+    await sleep(25)
+  }
+  throw new Error('the run did not end')
+}
+
+t.test('zero setup: PGlite under DATA_DIR and the sandbox; a run completes and the data survives a restart', async t => {
+  const dataDir = await tempDir(t)
+  const config = configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', WHATSAPP_MESSAGES_PER_SECOND: '1000' })
+  let app = await buildServer(config)
+  const created = await app.inject({
+    method: 'POST',
+    url: `${api}/campaigns`,
+    payload: { name: 'Restart me', templateName: 'hello_world', contacts: Array.from({ length: 300 }, (_, i) => ({ name: `N${i}`, phone: phoneFor(i) })) }
+  })
+  t.equal(created.statusCode, 201)
+  const id: number = created.json().id
+  t.equal((await app.inject({ method: 'POST', url: `${api}/campaigns/${id}/run` })).statusCode, 202)
+  const done = await waitForEnd(app, id)
+  t.match(done, { status: 'completed', totalCount: 300, successCount: 300, failedCount: 0 })
+  await app.close()
+
+  app = await buildServer(config)
+  t.teardown(async () => { await app.close() })
+  const again = (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json()
+  t.match(again, { name: 'Restart me', status: 'completed', successCount: 300 })
+  t.equal(again.contacts.length, 300)
+  t.strictSame(again.messages.map((m: any) => m.messageId), done.messages.map((m: any) => m.messageId), 'the results are kept')
+})
+
+t.test('API_TOKEN guards the campaign routes, compared as a bearer token', async t => {
+  const dataDir = await tempDir(t)
+  const app = await buildServer(configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', API_TOKEN: 's3cret' }))
+  t.teardown(async () => { await app.close() })
+  for (const authorization of [undefined, 'Bearer wrong', 's3cret', 'Bearer ']) {
+    const response = await app.inject({ method: 'GET', url: `${api}/campaigns`, headers: authorization === undefined ? {} : { authorization } })
+    t.equal(response.statusCode, 401, String(authorization))
+    t.match(response.json(), { statusCode: 401, error: 'Unauthorized', code: 'WAC_UNAUTHORIZED' })
+  }
+  const ok = await app.inject({ method: 'GET', url: `${api}/campaigns`, headers: { authorization: 'Bearer s3cret' } })
+  t.equal(ok.statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'health needs no token')
+})
+
+t.test('secrets never reach the log', async t => {
+  const dataDir = await tempDir(t)
+  const stream = new PassThrough()
+  let log = ''
+  stream.on('data', chunk => { log += String(chunk) })
+  const app = await buildServer(configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'trace', API_TOKEN: 'api-token-value' }), { logStream: stream })
+  await app.inject({ method: 'GET', url: `${api}/campaigns`, headers: { authorization: 'Bearer api-token-value' } })
+  app.log.info({ whatsapp: { accessToken: 'graph-token-value', appSecret: 'app-secret-value' } }, 'a careless line')
+  app.log.info({ accessToken: 'graph-token-value' }, 'another')
+  await app.close()
+  t.ok(log.includes('[redacted]'), 'redacted values are marked')
+  for (const secret of ['api-token-value', 'graph-token-value', 'app-secret-value']) t.notOk(log.includes(secret), `${secret} is not logged`)
+})
+
+t.test('OpenAPI docs from the schemas at /docs', async t => {
+  const dataDir = await tempDir(t)
+  const app = await buildServer(configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }))
+  t.teardown(async () => { await app.close() })
+  const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
+  for (const path of ['/api/whatsapp/campaigns', '/api/whatsapp/campaigns/{id}', '/api/whatsapp/campaigns/{id}/run', '/api/whatsapp/campaigns/{id}/messages', '/api/whatsapp/send-bulk']) {
+    t.ok(spec.paths[path], path)
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/docs' })).statusCode < 400, true)
+})
+
+t.test('configuration from the environment', async t => {
+  t.match(configFromEnv({}), { port: 3000, host: '0.0.0.0', messagesPerSecond: 80, whatsapp: undefined, databaseUrl: undefined })
+  const real = configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: 'sec', PORT: '8080' })
+  t.match(real, { port: 8080, whatsapp: { apiUrl: 'https://graph.facebook.com/v23.0', phoneNumberId: '123', accessToken: 'tok', appSecret: 'sec' } })
+  t.throws(() => configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok' }), /WHATSAPP_PHONE_NUMBER_ID/)
+  t.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/)
+  t.throws(() => configFromEnv({ WHATSAPP_MESSAGES_PER_SECOND: '-1' }), /WHATSAPP_MESSAGES_PER_SECOND/)
+})

@@ -1,0 +1,138 @@
+import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
+import type { CountryCode } from 'libphonenumber-js'
+import type { CampaignStore, Tenant } from './store/types.js'
+import { defaultEngineSettings, type EngineSettings } from './engine/settings.js'
+
+/** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
+export interface WhatsAppAccount {
+  /** Default `https://graph.facebook.com/v23.0`; point it at a local fake in tests or a sandbox. */
+  apiUrl?: string
+  phoneNumberId: string
+  accessToken: string
+  /** Checks the signature of status webhooks. */
+  appSecret?: string
+  /** Answers Meta's webhook verification. */
+  verifyToken?: string
+}
+
+export interface CampaignsPluginOptions {
+  /** Where the routes live, e.g. `/api/whatsapp`. */
+  prefix?: string
+  /** Where campaigns are kept: `postgresStore(app.pg)`, `memoryStore()`, or any CampaignStore. */
+  store: CampaignStore
+  /** The account to send from, or a function of the tenant for one account per tenant. */
+  whatsapp: WhatsAppAccount | ((tenant: Tenant) => WhatsAppAccount | Promise<WhatsAppAccount>)
+  sending?: Partial<EngineSettings>
+  /** Whose campaigns a request sees. Default: one tenant, `default`. */
+  tenant?: (request: FastifyRequest) => Tenant | Promise<Tenant>
+  /** The host's own hooks on the campaign routes, e.g. its authentication. */
+  hooks?: {
+    onRequest?: onRequestHookHandler | onRequestHookHandler[]
+    preHandler?: preHandlerHookHandler | preHandlerHookHandler[]
+  }
+  /** Contacts one campaign may hold (default 100,000); the request body limit follows from it. */
+  maxContacts?: number
+  /** Country for numbers written without their country code; without it they are refused. */
+  defaultCountry?: CountryCode
+  /** Largest request body in bytes. Default: room for `maxContacts` contacts (at least 1 MiB). */
+  bodyLimit?: number
+  /** Resume runs left running (e.g. by a restart) when the app is ready. Default true. */
+  resumeRuns?: boolean
+}
+
+export interface ResolvedOptions {
+  prefix: string
+  store: CampaignStore
+  accountFor: (tenant: Tenant) => Promise<WhatsAppAccount>
+  sending: EngineSettings
+  tenant: (request: FastifyRequest) => Tenant | Promise<Tenant>
+  hooks: { onRequest: onRequestHookHandler[], preHandler: preHandlerHookHandler[] }
+  maxContacts: number
+  defaultCountry?: CountryCode
+  bodyLimit: number
+  resumeRuns: boolean
+}
+
+export const defaultApiUrl = 'https://graph.facebook.com/v23.0'
+const storeMethods = ['create', 'list', 'get', 'contacts', 'messages', 'update', 'delete', 'startRun', 'activeRuns', 'claim', 'record', 'failExpiredLeases', 'progress', 'finishRun'] as const
+
+class OptionError extends Error {
+  constructor (option: string, expected: string, got: unknown) {
+    super(`fastify-whatsapp-campaigns: option "${option}" must be ${expected} (got ${describe(got)})`)
+    this.name = 'FastifyWhatsAppCampaignsOptionError'
+  }
+}
+
+function describe (value: unknown): string {
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'string') return '"[string]"'
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return typeof value
+  }
+}
+
+function list<T> (value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? [...value] : [value]
+}
+
+function checkAccount (account: unknown, option: string): WhatsAppAccount {
+  const a = account as Partial<WhatsAppAccount> | null
+  if (a === null || typeof a !== 'object') throw new OptionError(option, 'an object with phoneNumberId and accessToken', '[not an object]')
+  for (const key of ['phoneNumberId', 'accessToken'] as const) {
+    if (typeof a[key] !== 'string' || a[key] === '') throw new OptionError(`${option}.${key}`, 'a non-empty string', key === 'accessToken' ? '[hidden]' : a[key])
+  }
+  if (a.apiUrl !== undefined && !/^https?:\/\/[^/]+/.test(a.apiUrl)) throw new OptionError(`${option}.apiUrl`, 'an http(s) URL', a.apiUrl)
+  return { ...a, apiUrl: (a.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') } as WhatsAppAccount
+}
+
+function positive (value: unknown, option: string, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new OptionError(option, integer ? 'a positive integer' : 'a positive number', value)
+  }
+  return value
+}
+
+/** Checks and defaults the options once, at registration; the caller's object is never changed. */
+export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
+  const store = options.store as Partial<CampaignStore> | undefined
+  const missing = storeMethods.filter(method => typeof store?.[method] !== 'function')
+  if (missing.length > 0) throw new OptionError('store', `a CampaignStore (missing ${missing.join(', ')})`, store === undefined ? undefined : '[object]')
+
+  const whatsapp = options.whatsapp
+  let accountFor: ResolvedOptions['accountFor']
+  if (typeof whatsapp === 'function') {
+    accountFor = async tenant => checkAccount(await whatsapp(tenant), 'whatsapp(tenant)')
+  } else {
+    const account = checkAccount(whatsapp, 'whatsapp')
+    accountFor = async () => account
+  }
+
+  const sending: Record<string, number> = { ...defaultEngineSettings }
+  for (const [key, value] of Object.entries(options.sending ?? {})) {
+    if (!(key in defaultEngineSettings)) throw new OptionError(`sending.${key}`, `one of ${Object.keys(defaultEngineSettings).join(', ')}`, key)
+    if (value !== undefined) sending[key] = positive(value, `sending.${key}`, key !== 'messagesPerSecond')
+  }
+
+  if (options.tenant !== undefined && typeof options.tenant !== 'function') throw new OptionError('tenant', 'a function of the request', options.tenant)
+  const maxContacts = options.maxContacts === undefined ? 100_000 : positive(options.maxContacts, 'maxContacts', true)
+  const hooks = { onRequest: list(options.hooks?.onRequest), preHandler: list(options.hooks?.preHandler) }
+  for (const [name, handlers] of Object.entries(hooks)) {
+    if (handlers.some(handler => typeof handler !== 'function')) throw new OptionError(`hooks.${name}`, 'a function or an array of functions', handlers)
+  }
+
+  return {
+    prefix: options.prefix ?? '',
+    store: options.store,
+    accountFor,
+    sending: sending as unknown as EngineSettings,
+    tenant: options.tenant ?? (() => 'default'),
+    hooks,
+    maxContacts,
+    defaultCountry: options.defaultCountry,
+    // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
+    bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
+    resumeRuns: options.resumeRuns ?? true
+  }
+}

@@ -1,0 +1,89 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
+import { ErrorResponse } from '../schemas/errors.js'
+import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, UpdateCampaignBody } from '../schemas/requests.js'
+import type { RoutesOptions } from './options.js'
+
+const tags = ['campaigns']
+const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (app, { service, bodyLimit }) => {
+  app.post('/campaigns', {
+    bodyLimit,
+    schema: {
+      tags,
+      summary: 'Create a campaign (a draft)',
+      body: CreateCampaignBody,
+      response: { 201: Campaign, 400: ErrorResponse }
+    }
+  }, async (request, reply) => {
+    const campaign = await service.create(request.whatsappTenant, request.body)
+    return await reply.code(201).send(campaign)
+  })
+
+  app.get('/campaigns', {
+    schema: {
+      tags,
+      summary: 'List campaigns, newest first, without contacts and messages',
+      querystring: ListCampaignsQuery,
+      response: { 200: Type.Array(CampaignSummary), 400: ErrorResponse }
+    }
+  }, async (request, reply) => {
+    const { items, total } = await service.list(request.whatsappTenant, request.query)
+    return await reply.header('x-total-count', total).send(items)
+  })
+
+  app.get('/campaigns/:id', {
+    schema: {
+      tags,
+      summary: "A campaign with its contacts and the latest run's messages",
+      params: CampaignParams,
+      response: { 200: Campaign, ...errors }
+    }
+  }, async request => await service.get(request.whatsappTenant, request.params.id))
+
+  app.put('/campaigns/:id', {
+    bodyLimit,
+    schema: {
+      tags,
+      summary: 'Edit a campaign; contacts, when given, replace the list',
+      params: CampaignParams,
+      body: UpdateCampaignBody,
+      response: { 200: Campaign, ...errors }
+    }
+  }, async request => await service.update(request.whatsappTenant, request.params.id, request.body))
+
+  app.delete('/campaigns/:id', {
+    schema: {
+      tags,
+      summary: 'Delete a campaign and its history',
+      params: CampaignParams,
+      response: { 204: Type.Null(), ...errors }
+    }
+  }, async (request, reply) => {
+    await service.delete(request.whatsappTenant, request.params.id)
+    return await reply.code(204).send(null)
+  })
+
+  app.post('/campaigns/:id/run', {
+    schema: {
+      tags,
+      summary: 'Run or rerun a campaign in the background',
+      params: CampaignParams,
+      response: { 202: CampaignSummary, ...errors }
+    }
+  }, async (request, reply) => {
+    const campaign = await service.run(request.whatsappTenant, request.params.id)
+    return await reply.code(202).send(campaign)
+  })
+
+  app.get('/campaigns/:id/messages', {
+    schema: {
+      tags,
+      summary: "Per-recipient results of the latest run, in order; page on with `after` (the last message's position)",
+      params: CampaignParams,
+      querystring: ListMessagesQuery,
+      response: { 200: Type.Array(Message), ...errors }
+    }
+  }, async request => await service.messages(request.whatsappTenant, request.params.id, request.query))
+}

@@ -1,0 +1,56 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { Tenant } from '../store/types.js'
+import type { ResolvedOptions } from '../options.js'
+import { campaignRoutes } from './campaigns.js'
+import type { RoutesOptions } from './options.js'
+import { sendBulkRoutes } from './send-bulk.js'
+import { validatorCompiler } from './validation.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Whose campaigns this request sees, from the plugin's `tenant` option. */
+    whatsappTenant: Tenant
+  }
+}
+
+export interface ApiOptions extends RoutesOptions {
+  hooks: ResolvedOptions['hooks']
+  tenant: ResolvedOptions['tenant']
+}
+
+/** The encapsulated API: its own validation and error shape, the host's hooks, then the routes. */
+export async function campaignsApi (app: FastifyInstance, options: ApiOptions): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(errorHandler)
+
+  for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
+  for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)
+  app.decorateRequest('whatsappTenant', '')
+  // After the host's hooks, so a tenant function can read what its authentication set.
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    request.whatsappTenant = await options.tenant(request)
+  })
+
+  const routes: RoutesOptions = { service: options.service, bodyLimit: options.bodyLimit }
+  await app.register(campaignRoutes, routes)
+  await app.register(sendBulkRoutes, routes)
+}
+
+/**
+ * Client errors in Fastify's shape, with the refused rows when there are any; anything else goes on to
+ * the host's error handler.
+ */
+function errorHandler (error: FastifyError & { details?: unknown }, request: FastifyRequest, reply: import('fastify').FastifyReply): unknown {
+  const statusCode = error.statusCode ?? 500
+  if (statusCode >= 500) throw error
+  const code = error.code ?? (error.validation !== undefined ? 'FST_ERR_VALIDATION' : 'FST_ERR_BAD_REQUEST')
+  request.log.info({ statusCode, code, message: error.message }, 'request refused')
+  return reply.code(statusCode).send({
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message: error.message,
+    code,
+    ...(error.details !== undefined ? { details: error.details } : {})
+  })
+}

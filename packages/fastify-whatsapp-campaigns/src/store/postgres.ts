@@ -1,0 +1,65 @@
+import type { CampaignStore } from './types.js'
+import { sqlClient, type SqlClientInput } from './sql-client.js'
+import { migrate } from './migrate.js'
+import { createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readSummary, updateCampaign } from './postgres/campaigns.js'
+import { activeRuns, claim, failExpiredLeases, finishRun, progress, record, startRun } from './postgres/runs.js'
+
+export interface PostgresStoreOptions {
+  /**
+   * The store owns `db`: `close()` ends it (pg `Pool.end()`, PGlite `close()`). Default false: what
+   * the host passed in stays the host's to close.
+   */
+  owned?: boolean
+  /** `init()` brings the schema up to date (default true). False when the host migrates on its own. */
+  migrate?: boolean
+}
+
+/**
+ * The CampaignStore over PostgreSQL: a pg Pool, `fastify.pg` or an in-process PGlite. `init()`
+ * (the plugin calls it at registration) applies the migrations unless told not to.
+ */
+export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions = {}): CampaignStore {
+  const sql = sqlClient(db)
+  let closing: Promise<void> | undefined
+  let initializing: Promise<void> | undefined
+  return {
+    init: async () => {
+      if (options.migrate === false) return
+      initializing ??= migrate(sql).then(() => {}, (err: unknown) => {
+        initializing = undefined // so that a later call may try again
+        throw err
+      })
+      await initializing
+    },
+
+    create: async (tenant, campaign) => createCampaign(sql, tenant, campaign),
+    list: async (tenant, query) => listCampaigns(sql, tenant, query),
+    get: async (tenant, id) => isRowId(id) ? readSummary(sql, tenant, id) : null,
+    contacts: async (tenant, id) => isRowId(id) ? listContacts(sql, tenant, id) : null,
+    messages: async (tenant, id, query) => isRowId(id) ? listMessages(sql, tenant, id, query) : null,
+    update: async (tenant, id, changes, allowed) => isRowId(id) ? updateCampaign(sql, tenant, id, changes, allowed) : notFound,
+    delete: async (tenant, id, allowed) => isRowId(id) ? deleteCampaign(sql, tenant, id, allowed) : notFound,
+    startRun: async (tenant, id, allowed) => isRowId(id) ? startRun(sql, tenant, id, allowed) : notFound,
+
+    activeRuns: async () => activeRuns(sql),
+    claim: async (run, limit, leaseUntil) => claim(sql, run, limit, leaseUntil),
+    record: async (run, outcomes) => record(sql, run, outcomes),
+    failExpiredLeases: async (run, now) => failExpiredLeases(sql, run, now),
+    progress: async (run, now) => progress(sql, run, now),
+    finishRun: async (run, outcome) => finishRun(sql, run, outcome),
+
+    // Twice is fine: a pool ended twice throws.
+    close: async () => {
+      if (options.owned !== true) return
+      closing ??= sql.end()
+      await closing
+    }
+  }
+}
+
+const notFound = { ok: false, reason: 'not_found' } as const
+
+/** Ids are `integer` columns: anything else names no campaign, and must not reach SQL as an out-of-range error. */
+function isRowId (id: number): boolean {
+  return Number.isInteger(id) && id > 0 && id <= 2_147_483_647
+}

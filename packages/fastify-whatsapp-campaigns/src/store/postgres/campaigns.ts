@@ -1,0 +1,156 @@
+/** The campaign side of the PostgreSQL store: what the API reads and edits. */
+import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
+import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
+import type { Queryable, SqlClient } from '../sql-client.js'
+import { storedStatuses } from '../codes.js'
+import { summarySelect, toContact, toMessage, toSummary, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
+
+export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<CampaignSummary> {
+  return db.transaction(async tx => {
+    const { rows: [row] } = await tx.query<{ id: number }>(
+      `INSERT INTO campaigns (tenant, name, template_name, language, parameters, contact_count)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       RETURNING id`,
+      [tenant, campaign.name, campaign.templateName, campaign.language, JSON.stringify(campaign.parameters), campaign.contacts.length]
+    )
+    await insertContacts(tx, tenant, row.id, campaign.contacts)
+    return (await readSummary(tx, tenant, row.id))!
+  })
+}
+
+/** The whole list in one statement, whatever its length: arrays in, rows out, positions from ordinality. */
+async function insertContacts (tx: Queryable, tenant: Tenant, campaignId: number, contacts: StoredContact[]): Promise<void> {
+  if (contacts.length === 0) return
+  const phones = new Array<string>(contacts.length)
+  const names = new Array<string | null>(contacts.length)
+  // jsonb values travel as JSON text: pg would turn a JS array into a PostgreSQL array literal.
+  const parameters = new Array<string | null>(contacts.length)
+  contacts.forEach((contact, i) => {
+    phones[i] = contact.phone
+    names[i] = contact.name ?? null
+    parameters[i] = contact.parameters == null ? null : JSON.stringify(contact.parameters)
+  })
+  await tx.query(
+    `INSERT INTO campaign_contacts (tenant, campaign_id, position, phone, name, parameters)
+     SELECT $1, $2, c.position::int, c.phone, c.name, c.parameters
+       FROM unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS c(phone, name, parameters, position)`,
+    [tenant, campaignId, phones, names, parameters]
+  )
+}
+
+export async function readSummary (db: Queryable, tenant: Tenant, id: number): Promise<CampaignSummary | null> {
+  const { rows: [row] } = await db.query<SummaryRow>(`${summarySelect} WHERE c.tenant = $1 AND c.id = $2`, [tenant, id])
+  return row === undefined ? null : toSummary(row)
+}
+
+export async function listCampaigns (db: SqlClient, tenant: Tenant, query: ListQuery): Promise<{ items: CampaignSummary[], total: number }> {
+  const status = query.status ?? null
+  const { rows } = await db.query<SummaryRow>(
+    `${summarySelect}
+      WHERE c.tenant = $1 AND ($2::text IS NULL OR c.status = $2)
+      ORDER BY c.created_at DESC, c.id DESC
+      LIMIT $3 OFFSET $4`,
+    [tenant, status, query.limit, query.offset]
+  )
+  // Counted apart: a page past the end has no row to carry a windowed count.
+  const { rows: [count] } = await db.query<{ total: number }>(
+    'SELECT count(*)::int AS total FROM campaigns WHERE tenant = $1 AND ($2::text IS NULL OR status = $2)',
+    [tenant, status]
+  )
+  return { items: rows.map(toSummary), total: Number(count.total) }
+}
+
+export async function listContacts (db: SqlClient, tenant: Tenant, id: number): Promise<Contact[] | null> {
+  const { rows } = await db.query<ContactRow>(
+    'SELECT phone, name, parameters FROM campaign_contacts WHERE tenant = $1 AND campaign_id = $2 ORDER BY position',
+    [tenant, id]
+  )
+  if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
+  return rows.map(toContact)
+}
+
+export async function listMessages (db: SqlClient, tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
+       FROM campaigns c
+       JOIN campaign_messages m ON m.run_id = c.latest_run_id AND m.tenant = c.tenant
+      WHERE c.tenant = $1 AND c.id = $2 AND m.position > $3::bigint
+        AND ($4::text[] IS NULL OR m.status = ANY($4::text[]))
+      ORDER BY m.position
+      LIMIT $5`,
+    [tenant, id, query.after ?? 0, query.status === undefined ? null : storedStatuses(query.status), query.limit]
+  )
+  if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
+  return rows.map(toMessage)
+}
+
+export async function updateCampaign (
+  db: SqlClient, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]
+): Promise<Guarded<CampaignSummary>> {
+  const summary = await db.transaction(async tx => {
+    const { rows: [row] } = await tx.query(
+      `UPDATE campaigns
+          SET name = COALESCE($3, name),
+              template_name = COALESCE($4, template_name),
+              language = COALESCE($5, language),
+              parameters = COALESCE($6::jsonb, parameters),
+              contact_count = COALESCE($7::int, contact_count),
+              updated_at = now()
+        WHERE tenant = $1 AND id = $2 AND status = ANY($8::text[])
+        RETURNING id`,
+      [
+        tenant, id, changes.name ?? null, changes.templateName ?? null, changes.language ?? null,
+        changes.parameters === undefined ? null : JSON.stringify(changes.parameters),
+        changes.contacts?.length ?? null, [...allowed]
+      ]
+    )
+    if (row === undefined) return null
+    if (changes.contacts !== undefined) {
+      await tx.query('DELETE FROM campaign_contacts WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
+      await insertContacts(tx, tenant, id, changes.contacts)
+    }
+    return readSummary(tx, tenant, id)
+  })
+  return summary === null ? refusal(db, tenant, id) : { ok: true, value: summary }
+}
+
+export async function deleteCampaign (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<null>> {
+  const status = await campaignStatus(db, tenant, id)
+  if (status === null || !allowed.includes(status)) return refusal(db, tenant, id)
+  try {
+    await db.transaction(async tx => {
+      // Rows go in the order every other write locks them (messages, runs, then the campaign), not
+      // in the cascade's (campaign first): deleting a campaign while its run is still recording
+      // outcomes must not deadlock with the engine.
+      await tx.query(
+        'DELETE FROM campaign_messages WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)',
+        [tenant, id]
+      )
+      await tx.query('DELETE FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
+      // Contacts, and a run started meanwhile, go by ON DELETE CASCADE.
+      const { rows } = await tx.query(
+        'DELETE FROM campaigns WHERE tenant = $1 AND id = $2 AND status = ANY($3::text[]) RETURNING id',
+        [tenant, id, [...allowed]]
+      )
+      if (rows.length === 0) throw new ChangedMeanwhile()
+    })
+  } catch (err) {
+    if (err instanceof ChangedMeanwhile) return refusal(db, tenant, id)
+    throw err
+  }
+  return { ok: true, value: null }
+}
+
+/** The campaign was deleted, or its status changed, between the check and the delete: undo it all. */
+class ChangedMeanwhile extends Error {}
+
+/** Why a guarded change did not happen: the campaign is not this tenant's, or its status forbids it. */
+export async function refusal (db: Queryable, tenant: Tenant, id: number): Promise<{ ok: false, reason: 'not_found' } | { ok: false, reason: 'status', status: CampaignStatus }> {
+  const status = await campaignStatus(db, tenant, id)
+  return status === null ? { ok: false, reason: 'not_found' } : { ok: false, reason: 'status', status }
+}
+
+async function campaignStatus (db: Queryable, tenant: Tenant, id: number): Promise<CampaignStatus | null> {
+  const { rows: [row] } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaigns WHERE tenant = $1 AND id = $2', [tenant, id])
+  return row?.status ?? null
+}

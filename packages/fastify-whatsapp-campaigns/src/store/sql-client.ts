@@ -1,0 +1,128 @@
+/**
+ * One SQL client shape over the three things a host may hand us: a pg `Pool`, `fastify.pg`
+ * (@fastify/postgres: a Pool's `query`/`connect` plus `transact`) or an in-process PGlite. Only
+ * structural types here: pg and PGlite are the host's dependencies, never ours at runtime.
+ */
+
+export type Row = Record<string, unknown>
+
+export interface Queryable {
+  /** Parameterised SQL only: values travel as `$1`, `$2`…, never spliced into the text. */
+  query<R = Row>(text: string, values?: readonly unknown[]): Promise<{ rows: R[] }>
+}
+
+/** One connection inside a transaction. */
+export interface SqlSession extends Queryable {
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>
+}
+
+export interface SqlClient extends Queryable {
+  /** Runs `fn` on one connection inside BEGIN…COMMIT; rolls back and rethrows when it throws. */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>
+  /** Ends the underlying pool or database: only for the one who opened it. */
+  end(): Promise<void>
+}
+
+/** pg's `Pool` and `fastify.pg`. */
+export interface PgPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
+  connect(): Promise<PgPoolClientLike>
+  end?(): Promise<void>
+  /** fastify.pg keeps its Pool here. */
+  pool?: { end(): Promise<void> }
+}
+
+export interface PgPoolClientLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
+  /** An error destroys the connection instead of returning it to the pool. */
+  release(err?: Error | boolean): void
+}
+
+/** PGlite and its transaction object. */
+export interface PGliteLike {
+  query(text: string, params?: any[]): Promise<{ rows: any[] }>
+  exec(script: string): Promise<unknown>
+  transaction<T>(fn: (tx: PGliteTransactionLike) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export interface PGliteTransactionLike {
+  query(text: string, params?: any[]): Promise<{ rows: any[] }>
+  exec(script: string): Promise<unknown>
+}
+
+export type SqlClientInput = SqlClient | PgPoolLike | PGliteLike
+
+/** Clients this module made, so that adapting twice hands back the same client. */
+const adapted = new WeakSet<object>()
+
+/** Adapts a pg Pool, `fastify.pg`, a PGlite or an already adapted client (returned as is). */
+export function sqlClient (db: SqlClientInput): SqlClient {
+  if (db === null || typeof db !== 'object') {
+    throw new TypeError('sqlClient: expected a pg Pool, fastify.pg or a PGlite instance')
+  }
+  if (adapted.has(db)) return db as SqlClient
+  let client: SqlClient
+  if (isPGlite(db)) client = fromPGlite(db)
+  else if (isPgPool(db)) client = fromPgPool(db)
+  else throw new TypeError('sqlClient: expected a pg Pool, fastify.pg or a PGlite instance (with query and connect, or query, exec and transaction)')
+  adapted.add(client)
+  return client
+}
+
+function isPGlite (db: object): db is PGliteLike {
+  const d = db as Partial<PGliteLike>
+  return typeof d.query === 'function' && typeof d.exec === 'function' && typeof d.transaction === 'function'
+}
+
+function isPgPool (db: object): db is PgPoolLike {
+  const d = db as Partial<PgPoolLike>
+  return typeof d.query === 'function' && typeof d.connect === 'function'
+}
+
+function fromPGlite (db: PGliteLike): SqlClient {
+  const session = (tx: PGliteTransactionLike): SqlSession => ({
+    query: async (text, values) => tx.query(text, values === undefined ? [] : [...values]),
+    exec: async script => { await tx.exec(script) }
+  })
+  return {
+    query: async (text, values) => db.query(text, values === undefined ? [] : [...values]),
+    // PGlite is one session: its transaction() also holds every other query back until it ends.
+    transaction: async fn => db.transaction(async tx => fn(session(tx))),
+    end: async () => { await db.close() }
+  }
+}
+
+function fromPgPool (pool: PgPoolLike): SqlClient {
+  return {
+    query: async (text, values) => pool.query(text, values === undefined ? undefined : [...values]),
+    transaction: async fn => {
+      // pg's Client is not a pool: connect() would not hand out a connection of its own.
+      const client = await pool.connect()
+      if (client === undefined || typeof client.release !== 'function') {
+        throw new TypeError('sqlClient: connect() must return a pooled client (pass a pg Pool, not a Client)')
+      }
+      let broken: Error | undefined
+      try {
+        await client.query('BEGIN')
+        const result = await fn({
+          query: async (text, values) => client.query(text, values === undefined ? undefined : [...values]),
+          // Without values pg uses the simple protocol, which takes several statements at once.
+          exec: async script => { await client.query(script) }
+        })
+        await client.query('COMMIT')
+        return result
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError })
+        throw err
+      } finally {
+        client.release(broken)
+      }
+    },
+    end: async () => {
+      if (typeof pool.end === 'function') await pool.end()
+      else await pool.pool?.end()
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
+import { startCloudApiFake, type CloudApiFake, type CloudApiFakeOptions } from 'whatsapp-cloud-fake'
+import campaigns, { type CampaignsPluginOptions, type CampaignStore } from '../../src/index.js'
+
+export const prefix = '/api/whatsapp'
+
+/** A valid, distinct phone number (Indian mobile range) for recipient `i` (up to 999,999). */
+export const phoneFor = (i: number): string => `919876${String(i).padStart(6, '0')}`
+
+export const contactsFor = (count: number, from = 0): Array<{ name: string, phone: string }> =>
+  Array.from({ length: count }, (_, i) => ({ name: `Contact ${from + i}`, phone: phoneFor(from + i) }))
+
+export interface TestApp {
+  app: FastifyInstance
+  fake: CloudApiFake
+}
+
+interface TestAppOptions {
+  store: CampaignStore
+  fake?: CloudApiFakeOptions
+  plugin?: Partial<CampaignsPluginOptions>
+  /** The token the plugin sends; the fake accepts only `test-token`. */
+  token?: string
+}
+
+/** The plugin in a fresh Fastify app, sending over real HTTP to a fresh local fake of the Cloud API. */
+export async function buildTestApp (t: Test, options: TestAppOptions): Promise<TestApp> {
+  const fake = await startCloudApiFake({ accessToken: 'test-token', ...options.fake })
+  const app = Fastify({ logger: { level: 'silent' } })
+  await app.register(campaigns, {
+    prefix,
+    store: options.store,
+    whatsapp: { apiUrl: fake.apiUrl, phoneNumberId: '100200300', accessToken: options.token ?? 'test-token' },
+    sending: { messagesPerSecond: 5000, retryDelayMs: 20, maxRetryDelayMs: 200, idlePollMs: 50 },
+    ...options.plugin
+  })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    await fake.close()
+  })
+  return { app, fake }
+}
+
+/** Polls the campaign until its status is one of `statuses`. */
+export async function waitForStatus (app: FastifyInstance, id: number, statuses: string[], timeoutMs = 60_000, headers: Record<string, string> = {}): Promise<any> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const response = await app.inject({ method: 'GET', url: `${prefix}/campaigns/${id}`, headers })
+    const campaign = response.json()
+    if (statuses.includes(campaign.status)) return campaign
+    if (Date.now() > deadline) throw new Error(`campaign ${id} still ${campaign.status} after ${timeoutMs} ms`)
+    await sleep(25)
+  }
+}

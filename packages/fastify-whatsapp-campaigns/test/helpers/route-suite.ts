@@ -1,0 +1,308 @@
+import type { Test } from 'tap'
+import type { CampaignStore } from '../../src/index.js'
+import { buildTestApp, contactsFor, phoneFor, prefix, waitForStatus } from './app.js'
+
+/** A fresh, empty store for one test. */
+export type StoreFactory = (t: Test) => Promise<CampaignStore>
+
+const json = { 'content-type': 'application/json' }
+
+/** Every endpoint end to end through `inject`, sending to the fake over real HTTP, on the given store. */
+export function routeSuite (t: Test, makeStore: StoreFactory): void {
+  const setup = async (t: Test, options: Omit<Parameters<typeof buildTestApp>[1], 'store'> = {}) =>
+    await buildTestApp(t, { store: await makeStore(t), ...options })
+
+  t.test('create: 201 with the campaign, phones normalised, duplicates removed, defaults', async t => {
+    const { app } = await setup(t)
+    const response = await app.inject({
+      method: 'POST',
+      url: `${prefix}/campaigns`,
+      payload: {
+        name: 'Diwali offer ✨',
+        templateName: 'diwali_offer',
+        parameters: ['{{name}}', '20%'],
+        contacts: [
+          { name: 'Åsa Ñandú 😀', phone: '+91 98760-00001' },
+          { name: 'Dup', phone: '(91) 98760 00001' },
+          { phone: '919876000002', parameters: ['X', 'Y'] }
+        ]
+      }
+    })
+    t.equal(response.statusCode, 201)
+    const campaign = response.json()
+    t.match(campaign, {
+      id: Number,
+      name: 'Diwali offer ✨',
+      templateName: 'diwali_offer',
+      language: 'en',
+      parameters: ['{{name}}', '20%'],
+      status: 'draft',
+      totalCount: 2,
+      successCount: 0,
+      failedCount: 0,
+      messages: []
+    })
+    t.strictSame(campaign.contacts, [
+      { name: 'Åsa Ñandú 😀', phone: '919876000001', parameters: null },
+      { name: null, phone: '919876000002', parameters: ['X', 'Y'] }
+    ])
+    t.ok(Date.parse(campaign.createdAt) > 0)
+    const fetched = (await app.inject({ method: 'GET', url: `${prefix}/campaigns/${campaign.id as number}` })).json()
+    t.strictSame(fetched.contacts, campaign.contacts, 'what was stored is what was answered')
+  })
+
+  t.test('bad input is a 400 in Fastify error shape, never a 500, and nothing is stored', async t => {
+    const { app } = await setup(t, { plugin: { maxContacts: 5 } })
+    const post = async (payload: unknown, url = `${prefix}/campaigns`) =>
+      await app.inject({ method: 'POST', url, payload: payload as any, headers: json })
+    const cases: Array<[string, unknown, string]> = [
+      ['bad phones', { name: 'a', templateName: 't', contacts: [{ phone: '12' }, { phone: phoneFor(1) }, { phone: 'abc' }, { phone: '' }] }, 'WAC_INVALID_CONTACTS'],
+      ['template name with capitals', { name: 'a', templateName: 'Hello World' }, 'FST_ERR_VALIDATION'],
+      ['missing name', { templateName: 'hello' }, 'FST_ERR_VALIDATION'],
+      ['blank name', { name: '   ', templateName: 'hello' }, 'FST_ERR_VALIDATION'],
+      ['name of the wrong type', { name: 5, templateName: 'hello' }, 'FST_ERR_VALIDATION'],
+      ['phone of the wrong type', { name: 'a', templateName: 'hello', contacts: [{ phone: 919876000001 }] }, 'FST_ERR_VALIDATION'],
+      ['language', { name: 'a', templateName: 'hello', language: 'english!' }, 'FST_ERR_VALIDATION'],
+      ['parameters not strings', { name: 'a', templateName: 'hello', parameters: [1] }, 'FST_ERR_VALIDATION'],
+      ['too many contacts', { name: 'a', templateName: 'hello', contacts: contactsFor(6) }, 'WAC_TOO_MANY_CONTACTS'],
+      ['an array', [], 'FST_ERR_VALIDATION']
+    ]
+    for (const [label, payload, code] of cases) {
+      const response = await post(payload)
+      t.equal(response.statusCode, 400, label)
+      t.match(response.json(), { statusCode: 400, error: 'Bad Request', message: String, code }, label)
+    }
+    const invalid = (await post(cases[0][1])).json()
+    t.strictSame(invalid.details.map((row: any) => [row.index, row.value]), [[0, '12'], [2, 'abc'], [3, '']], 'every bad row is named')
+
+    const malformed = await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: '{"name": "a", ', headers: json })
+    t.equal(malformed.statusCode, 400, 'malformed JSON')
+    t.match(malformed.json(), { statusCode: 400, code: String, message: String })
+
+    for (const url of ['/campaigns/abc', '/campaigns/0', '/campaigns/-1', '/campaigns/1.5', '/campaigns/99999999999']) {
+      const response = await app.inject({ method: 'GET', url: `${prefix}${url}` })
+      t.equal(response.statusCode, 400, url)
+    }
+    for (const query of ['limit=-5', 'limit=0', 'limit=501', 'offset=-1', 'limit=abc', 'status=bogus']) {
+      const response = await app.inject({ method: 'GET', url: `${prefix}/campaigns?${query}` })
+      t.equal(response.statusCode, 400, query)
+      t.equal(response.json().code, 'FST_ERR_VALIDATION')
+    }
+    const list = await app.inject({ method: 'GET', url: `${prefix}/campaigns` })
+    t.equal(list.headers['x-total-count'], '0', 'nothing was stored')
+  })
+
+  t.test('list: newest first, without contacts, filtered and paged with a total', async t => {
+    const { app } = await setup(t)
+    const ids: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const response = await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: `c${i}`, templateName: 'hello', contacts: contactsFor(i + 1) } })
+      ids.push(response.json().id)
+    }
+    const all = await app.inject({ method: 'GET', url: `${prefix}/campaigns` })
+    t.equal(all.statusCode, 200)
+    t.equal(all.headers['x-total-count'], '5')
+    t.strictSame(all.json().map((c: any) => c.id), [...ids].reverse())
+    t.notOk('contacts' in all.json()[0], 'no contacts in the list')
+    t.notOk('messages' in all.json()[0], 'no messages in the list')
+    t.equal(all.json()[0].totalCount, 5)
+    t.ok(all.json()[0].createdAt)
+
+    const page = await app.inject({ method: 'GET', url: `${prefix}/campaigns?limit=2&offset=1` })
+    t.strictSame(page.json().map((c: any) => c.id), [ids[3], ids[2]])
+    t.equal(page.headers['x-total-count'], '5')
+    const drafts = await app.inject({ method: 'GET', url: `${prefix}/campaigns?status=completed` })
+    t.strictSame(drafts.json(), [])
+    t.equal(drafts.headers['x-total-count'], '0')
+  })
+
+  t.test('get, update and delete answer 404 for a campaign that does not exist', async t => {
+    const { app } = await setup(t)
+    for (const [method, url] of [['GET', '/campaigns/424242'], ['PUT', '/campaigns/424242'], ['DELETE', '/campaigns/424242'], ['POST', '/campaigns/424242/run'], ['GET', '/campaigns/424242/messages']] as const) {
+      const response = await app.inject({ method, url: `${prefix}${url}`, ...(method === 'PUT' ? { payload: { name: 'x' } } : {}) })
+      t.equal(response.statusCode, 404, `${method} ${url}`)
+      t.match(response.json(), { statusCode: 404, error: 'Not Found', code: 'WAC_CAMPAIGN_NOT_FOUND', message: 'Campaign 424242 not found' })
+    }
+  })
+
+  t.test('update: takes what the original frontend sends back and replaces the contacts', async t => {
+    const { app } = await setup(t)
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'a', templateName: 'hello', contacts: contactsFor(3) } })).json()
+    const response = await app.inject({
+      method: 'PUT',
+      url: `${prefix}/campaigns/${created.id as number}`,
+      payload: {
+        ...created,
+        name: 'renamed',
+        scheduleType: 'now',
+        language: 'pt_BR',
+        contacts: [
+          { id: 7, campaignId: created.id, createdAt: created.createdAt, name: 'Kept', phone: phoneFor(2) },
+          { id: 8, campaignId: created.id, createdAt: created.createdAt, name: 'New', phone: '+91 98765 99999' }
+        ]
+      }
+    })
+    t.equal(response.statusCode, 200)
+    t.match(response.json(), { id: created.id, name: 'renamed', language: 'pt_BR', templateName: 'hello', totalCount: 2, status: 'draft' })
+    t.strictSame(response.json().contacts.map((c: any) => c.phone), [phoneFor(2), '919876599999'])
+    const partial = await app.inject({ method: 'PUT', url: `${prefix}/campaigns/${created.id as number}`, payload: { parameters: ['{{name}}'] } })
+    t.match(partial.json(), { name: 'renamed', parameters: ['{{name}}'], totalCount: 2 }, 'absent fields stay')
+    const wrong = await app.inject({ method: 'PUT', url: `${prefix}/campaigns/${created.id as number}`, payload: { contacts: 'all' } })
+    t.equal(wrong.statusCode, 400, 'wrong types are still refused')
+  })
+
+  t.test('a 3,000-contact campaign runs and reruns to completed with a wamid per recipient', async t => {
+    const { app, fake } = await setup(t)
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'big', templateName: 'hello', parameters: ['{{name}}'], contacts: contactsFor(3000) } })).json()
+    const started = await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    t.equal(started.statusCode, 202)
+    t.match(started.json(), { id: created.id, status: 'running', totalCount: 3000 })
+    const done = await waitForStatus(app, created.id, ['completed', 'failed'])
+    t.match(done, { status: 'completed', totalCount: 3000, successCount: 3000, failedCount: 0 })
+    t.equal(done.messages.length, 3000)
+    t.ok(done.messages.every((m: any) => m.status === 'sent' && typeof m.messageId === 'string' && m.messageId.startsWith('wamid.')), 'a wamid per recipient')
+    t.equal(new Set(done.messages.map((m: any) => m.messageId)).size, 3000, 'wamids are distinct')
+    const first = fake.log.find((entry: any) => entry.to === phoneFor(0)) as any
+    t.ok(first, 'the fake received the first recipient')
+    t.equal(fake.log.length, 3000, 'each recipient once')
+
+    const rerun = await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    t.equal(rerun.statusCode, 202)
+    const again = await waitForStatus(app, created.id, ['completed', 'failed'])
+    t.match(again, { status: 'completed', totalCount: 3000, successCount: 3000, failedCount: 0 })
+    t.equal(fake.log.length, 6000, 'the rerun sent to everyone again')
+    t.notSame(again.messages[0].messageId, done.messages[0].messageId, 'the latest run is shown')
+  })
+
+  t.test('the payload Meta gets carries the body parameters per recipient', async t => {
+    const { app, fake } = await setup(t)
+    const created = (await app.inject({
+      method: 'POST',
+      url: `${prefix}/campaigns`,
+      payload: {
+        name: 'p',
+        templateName: 'order_update',
+        language: 'en_US',
+        parameters: ['Hi {{name}}', '{{phone}}'],
+        contacts: [{ name: 'Zoë 😀', phone: phoneFor(1) }, { phone: phoneFor(2), parameters: ['own'] }]
+      }
+    })).json()
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    await waitForStatus(app, created.id, ['completed'])
+    const byPhone = new Map(fake.log.map((entry: any) => [entry.to, entry]))
+    t.match(byPhone.get(phoneFor(1)), { template: 'order_update', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Hi Zoë 😀' }, { type: 'text', text: phoneFor(1) }] }] })
+    t.match(byPhone.get(phoneFor(2)), { components: [{ type: 'body', parameters: [{ type: 'text', text: 'own' }] }] })
+  })
+
+  t.test('run: of many concurrent calls exactly one wins; edit and delete wait for the run', async t => {
+    const { app } = await setup(t, { fake: { latencyMs: 200 } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'race', templateName: 'hello', contacts: contactsFor(20) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    const answers = await Promise.all(Array.from({ length: 10 }, async () => await app.inject({ method: 'POST', url: `${url}/run` })))
+    t.strictSame(answers.map(a => a.statusCode).sort(), [202, ...Array(9).fill(409)])
+    const conflict = answers.find(a => a.statusCode === 409)?.json()
+    t.match(conflict, { statusCode: 409, error: 'Conflict', code: 'WAC_CAMPAIGN_STATUS', message: /running/ })
+    t.equal((await app.inject({ method: 'PUT', url, payload: { name: 'x' } })).statusCode, 409)
+    t.equal((await app.inject({ method: 'DELETE', url })).statusCode, 409)
+    const done = await waitForStatus(app, created.id, ['completed'])
+    t.match(done, { successCount: 20, totalCount: 20, name: 'race' })
+    t.equal((await app.inject({ method: 'DELETE', url })).statusCode, 204)
+    t.equal((await app.inject({ method: 'GET', url })).statusCode, 404)
+  })
+
+  t.test('recipients fail with Meta\'s code and title; the run completes with the right counts', async t => {
+    const { app } = await setup(t, {
+      fake: {
+        failures: {
+          [phoneFor(1)]: { code: 131026 },
+          [phoneFor(2)]: [{ code: 130429 }, { http: 503 }],
+          [phoneFor(3)]: [{ code: 131056 }]
+        }
+      }
+    })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'f', templateName: 'hello', contacts: contactsFor(6) } })).json()
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    const done = await waitForStatus(app, created.id, ['completed', 'failed'])
+    t.match(done, { status: 'completed', totalCount: 6, successCount: 5, failedCount: 1 })
+    const failed = done.messages.find((m: any) => m.phone === phoneFor(1))
+    t.match(failed, { status: 'failed', messageId: null, error: { code: 131026, title: String } })
+    t.match(done.messages.find((m: any) => m.phone === phoneFor(2)), { status: 'sent', attempts: 3 }, 'retried after throttling and a 503')
+    t.match(done.messages.find((m: any) => m.phone === phoneFor(3)), { status: 'sent', attempts: 2 })
+
+    const failedOnly = await app.inject({ method: 'GET', url: `${prefix}/campaigns/${created.id as number}/messages?status=failed` })
+    t.strictSame(failedOnly.json().map((m: any) => m.phone), [phoneFor(1)])
+  })
+
+  t.test('a missing template stops the run: failed with the reason, every recipient accounted for', async t => {
+    const { app, fake } = await setup(t, { fake: { templates: [{ name: 'hello', language: 'en' }] } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'm', templateName: 'no_such_template', contacts: contactsFor(500) } })).json()
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    const done = await waitForStatus(app, created.id, ['completed', 'failed'])
+    t.match(done, { status: 'failed', totalCount: 500, successCount: 0, failedCount: 500, error: { code: 132001, title: String, message: String } })
+    t.ok(fake.log.length < 500, `stopped early (${fake.log.length} requests made)`)
+    t.strictSame(new Set(done.messages.map((m: any) => `${m.status as string} ${m.error?.code as string}`)), new Set(['failed 132001']))
+  })
+
+  t.test('a refused token stops the run', async t => {
+    const { app } = await setup(t, { token: 'expired-token' })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 't', templateName: 'hello', contacts: contactsFor(300) } })).json()
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    const done = await waitForStatus(app, created.id, ['completed', 'failed'])
+    t.match(done, { status: 'failed', totalCount: 300, successCount: 0, failedCount: 300, error: { code: 190 } })
+    t.notMatch(JSON.stringify(done), /expired-token/, 'the token is never shown')
+  })
+
+  t.test('messages: paged by keyset with after and limit', async t => {
+    const { app } = await setup(t)
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'pages', templateName: 'hello', contacts: contactsFor(25) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}/messages`
+    t.strictSame((await app.inject({ method: 'GET', url })).json(), [], 'a draft has no messages')
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
+    await waitForStatus(app, created.id, ['completed'])
+    const seen: string[] = []
+    let after: number | undefined
+    for (;;) {
+      const page = (await app.inject({ method: 'GET', url: `${url}?limit=10${after === undefined ? '' : `&after=${after}`}` })).json()
+      if (page.length === 0) break
+      seen.push(...page.map((m: any) => m.phone))
+      after = page[page.length - 1].position
+    }
+    t.strictSame(seen, contactsFor(25).map(c => c.phone))
+    t.equal((await app.inject({ method: 'GET', url: `${url}?limit=1001` })).statusCode, 400)
+  })
+
+  t.test('send-bulk creates a campaign and runs it, from contacts or phone numbers', async t => {
+    const { app, fake } = await setup(t)
+    const fromPhones = await app.inject({ method: 'POST', url: `${prefix}/send-bulk`, payload: { templateName: 'hello', phoneNumbers: [phoneFor(1), `+${phoneFor(2)}`, phoneFor(1)] } })
+    t.equal(fromPhones.statusCode, 202)
+    t.match(fromPhones.json(), { status: 'running', totalCount: 2, name: /Bulk send/ })
+    const fromContacts = await app.inject({ method: 'POST', url: `${prefix}/send-bulk`, payload: { name: 'promo', templateName: 'hello', language: 'en_GB', contacts: [{ name: 'A', phone: phoneFor(3) }] } })
+    t.equal(fromContacts.statusCode, 202)
+    await waitForStatus(app, fromPhones.json().id, ['completed'])
+    const done = await waitForStatus(app, fromContacts.json().id, ['completed'])
+    t.match(done, { name: 'promo', language: 'en_GB', successCount: 1 })
+    t.equal(fake.log.length, 3)
+    for (const payload of [{ templateName: 'hello' }, { templateName: 'hello', phoneNumbers: [] }, { templateName: 'hello', phoneNumbers: ['nope'] }]) {
+      const response = await app.inject({ method: 'POST', url: `${prefix}/send-bulk`, payload })
+      t.equal(response.statusCode, 400, JSON.stringify(payload))
+    }
+  })
+
+  t.test('tenants: one never sees or changes another\'s campaigns', async t => {
+    const { app } = await setup(t, { plugin: { tenant: request => String(request.headers['x-tenant'] ?? 'none') } })
+    const a = { 'x-tenant': 'a' }
+    const b = { 'x-tenant': 'b' }
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, headers: a, payload: { name: 'mine', templateName: 'hello', contacts: contactsFor(2) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    t.equal((await app.inject({ method: 'GET', url, headers: b })).statusCode, 404)
+    t.equal((await app.inject({ method: 'PUT', url, headers: b, payload: { name: 'theirs' } })).statusCode, 404)
+    t.equal((await app.inject({ method: 'POST', url: `${url}/run`, headers: b })).statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url: `${url}/messages`, headers: b })).statusCode, 404)
+    t.equal((await app.inject({ method: 'DELETE', url, headers: b })).statusCode, 404)
+    const listB = await app.inject({ method: 'GET', url: `${prefix}/campaigns`, headers: b })
+    t.strictSame(listB.json(), [])
+    t.equal(listB.headers['x-total-count'], '0')
+    const mine = await app.inject({ method: 'GET', url, headers: a })
+    t.match(mine.json(), { name: 'mine', totalCount: 2 }, 'untouched by the other tenant')
+  })
+}

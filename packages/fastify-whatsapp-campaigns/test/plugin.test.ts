@@ -1,0 +1,76 @@
+import Fastify from 'fastify'
+import t from 'tap'
+import campaigns, { memoryStore, type CampaignsPluginOptions } from '../src/index.js'
+import { buildTestApp, contactsFor, prefix, waitForStatus } from './helpers/app.js'
+
+const account = { phoneNumberId: '1', accessToken: 'secret-token' }
+
+function deepFreeze<T> (value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+t.test('options are checked at registration with an error that names the option', async t => {
+  const cases: Array<[string, Partial<CampaignsPluginOptions>, RegExp]> = [
+    ['no store', { whatsapp: account }, /option "store"/],
+    ['a store missing methods', { store: { create: () => {} } as any, whatsapp: account }, /option "store".*missing list/],
+    ['no account', { store: memoryStore() }, /option "whatsapp"/],
+    ['no token', { store: memoryStore(), whatsapp: { phoneNumberId: '1' } as any }, /option "whatsapp.accessToken"/],
+    ['a bad apiUrl', { store: memoryStore(), whatsapp: { ...account, apiUrl: 'graph' } }, /option "whatsapp.apiUrl"/],
+    ['an unknown sending option', { store: memoryStore(), whatsapp: account, sending: { speed: 3 } as any }, /option "sending.speed"/],
+    ['a negative rate', { store: memoryStore(), whatsapp: account, sending: { messagesPerSecond: -1 } }, /option "sending.messagesPerSecond" must be a positive number/],
+    ['a fractional maxContacts', { store: memoryStore(), whatsapp: account, maxContacts: 1.5 }, /option "maxContacts"/],
+    ['a tenant that is not a function', { store: memoryStore(), whatsapp: account, tenant: 'a' as any }, /option "tenant"/],
+    ['a hook that is not a function', { store: memoryStore(), whatsapp: account, hooks: { onRequest: [42 as any] } }, /option "hooks.onRequest"/]
+  ]
+  for (const [label, options, message] of cases) {
+    const app = Fastify()
+    await t.rejects(async () => { await app.register(campaigns, options as CampaignsPluginOptions).ready() }, message, label)
+    await app.close()
+  }
+  const app = Fastify()
+  const error = await (async () => { await app.register(campaigns, { store: memoryStore(), whatsapp: { phoneNumberId: '', accessToken: 'secret-token' } }).ready() })().catch((e: Error) => e)
+  t.notMatch(String(error), /secret-token/, 'the token is never echoed')
+  await app.close()
+})
+
+t.test("the caller's options object is never changed", async t => {
+  const options = deepFreeze({ store: memoryStore(), whatsapp: { ...account }, sending: { messagesPerSecond: 10 }, hooks: { onRequest: [async () => {}] } })
+  const app = Fastify()
+  await app.register(campaigns, options)
+  await app.ready()
+  await app.close()
+  t.pass('registered with frozen options')
+})
+
+t.test('programmatic use through app.whatsappCampaigns', async t => {
+  const { app } = await buildTestApp(t, { store: memoryStore() })
+  const created = await app.whatsappCampaigns.create('default', { name: 'from code', templateName: 'hello', contacts: contactsFor(3) })
+  await app.whatsappCampaigns.run('default', created.id)
+  const done = await waitForStatus(app, created.id, ['completed'])
+  t.match(done, { name: 'from code', successCount: 3 })
+  await t.rejects(app.whatsappCampaigns.get('other-tenant', created.id), { statusCode: 404 } as any)
+})
+
+t.test("the host's hooks guard the campaign routes only; the host keeps its own body coercion", async t => {
+  const host = Fastify()
+  host.post('/echo', { schema: { body: { type: 'object', properties: { n: { type: 'string' } } } } }, async request => request.body)
+  await host.register(campaigns, {
+    prefix,
+    store: memoryStore(),
+    whatsapp: account,
+    hooks: {
+      onRequest: async (request, reply) => {
+        if (request.headers['x-key'] !== 'k') await reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'no key', code: 'HOST_AUTH' })
+      }
+    }
+  })
+  t.teardown(async () => { await host.close() })
+  t.equal((await host.inject({ method: 'GET', url: `${prefix}/campaigns` })).statusCode, 401)
+  t.equal((await host.inject({ method: 'GET', url: `${prefix}/campaigns`, headers: { 'x-key': 'k' } })).statusCode, 200)
+  const echo = await host.inject({ method: 'POST', url: '/echo', payload: { n: 5 } })
+  t.strictSame(echo.json(), { n: '5' }, "the host's routes keep Fastify's defaults")
+})

@@ -1,0 +1,180 @@
+import t from 'tap'
+import type pg from 'pg'
+import { migrate, migrationTable } from '../src/store/migrate.js'
+import { postgresStore } from '../src/store/postgres.js'
+import { sqlClient } from '../src/store/sql-client.js'
+import { suite } from '../src/store/conformance.js'
+import { allowed, contacts, draft, leaseFor, sendAll, sleep, started, tenantA } from '../src/store/conformance/context.js'
+import type { RunPlan } from '../src/store/types.js'
+import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
+
+if (postgresUrl === undefined) {
+  skipWithoutPostgres(t)
+} else {
+  // One database for the file, emptied before every test.
+  const { pool, newPool } = await freshDatabase(t)
+
+  suite({
+    test: async (name, fn) => await t.test(name, fn),
+    factory: async () => {
+      await truncateAll(pool)
+      return postgresStore(pool)
+    }
+  })
+
+  t.test('migrate: twice is a no-op; three processes at once apply each file once', async t => {
+    const fresh = await freshDatabase(t, { migrate: false })
+    const processes = [fresh.pool, fresh.newPool(), fresh.newPool()]
+    const results = await Promise.all(processes.map(async p => await migrate(p)))
+    t.strictSame(results.map(r => r.applied.length).sort(), [0, 0, 2], 'one process applied both files')
+    t.ok(results.every(r => r.version === 2), 'all see the newest version')
+    t.strictSame(await migrate(fresh.pool), { applied: [], version: 2 })
+    const { rows } = await fresh.pool.query(`SELECT version::int FROM ${migrationTable} ORDER BY version`)
+    t.strictSame(rows.map(r => r.version), [0, 1, 2], 'each version recorded once')
+  })
+
+  t.test('init: the store migrates its schema itself unless told not to', async t => {
+    const fresh = await freshDatabase(t, { migrate: false })
+    await postgresStore(fresh.pool, { migrate: false }).init?.()
+    const before = await fresh.pool.query("SELECT to_regclass('campaigns') AS t")
+    t.equal(before.rows[0].t, null, 'migrate: false leaves the schema alone')
+    const store = postgresStore(fresh.pool)
+    await Promise.all([store.init?.(), store.init?.()])
+    t.ok((await store.create(tenantA, draft())).id > 0, 'ready to use')
+  })
+
+  t.test('sqlClient: fastify.pg works like a Pool; anything else is refused', async t => {
+    const fastifyPg = { pool, query: pool.query.bind(pool), connect: pool.connect.bind(pool), transact: async () => {} }
+    const store = postgresStore(fastifyPg)
+    await truncateAll(pool)
+    const { id } = await store.create(tenantA, draft())
+    t.equal((await store.get(tenantA, id))?.totalCount, 3)
+    const adapted = sqlClient(pool)
+    t.equal(sqlClient(adapted), adapted, 'an adapted client is taken as it is')
+    t.throws(() => sqlClient({} as never), TypeError)
+    t.throws(() => sqlClient(null as never), TypeError)
+  })
+
+  t.test('close: ends the pool only when the store owns it', async t => {
+    const hosts = newPool()
+    await postgresStore(hosts).close()
+    t.equal(hosts.ending, false, "the host's pool stays open")
+    const owned = newPool()
+    const store = postgresStore(owned, { owned: true })
+    await store.close()
+    await store.close()
+    t.equal(owned.ending, true, 'an owned pool is ended, once')
+  })
+
+  t.test('startRun: ten callers on their own connections, exactly one run', async t => {
+    await truncateAll(pool)
+    const { id } = await postgresStore(pool).create(tenantA, draft({ contacts: contacts(500) }))
+    const callers = Array.from({ length: 10 }, () => postgresStore(newPool({ max: 1 })))
+    const results = await Promise.all(callers.map(async store => await store.startRun(tenantA, id, ['draft', 'completed', 'failed'])))
+    t.equal(results.filter(r => r.ok).length, 1, 'one winner')
+    const { rows: [counts] } = await pool.query('SELECT (SELECT count(*)::int FROM campaign_runs) AS runs, (SELECT count(*)::int FROM campaign_messages) AS messages')
+    t.strictSame(counts, { runs: 1, messages: 500 })
+  })
+
+  t.test('claim: two workers on their own pools never take the same message', async t => {
+    await truncateAll(pool)
+    const plan = await started(postgresStore(pool), tenantA, draft({ contacts: contacts(2000) }))
+    const worker = async (store: ReturnType<typeof postgresStore>) => {
+      const taken: number[] = []
+      for (let batch = await store.claim(plan, 7, leaseFor()); batch.length > 0; batch = await store.claim(plan, 7, leaseFor())) {
+        taken.push(...batch.map(m => m.id))
+        await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+      }
+      return taken
+    }
+    const [a, b] = await Promise.all([worker(postgresStore(newPool({ max: 2 }))), worker(postgresStore(newPool({ max: 2 })))])
+    t.ok(a.length > 0 && b.length > 0, `both worked (${a.length} + ${b.length})`)
+    t.equal(new Set([...a, ...b]).size, a.length + b.length, 'no overlap')
+    t.equal(a.length + b.length, 2000, 'every message')
+    t.equal((await postgresStore(pool).get(tenantA, plan.campaignId))?.successCount, 2000, 'counted once each')
+  })
+
+  t.test('concurrency: finishing or deleting a run while a worker records keeps the counts, without deadlock', async t => {
+    await truncateAll(pool)
+    const admin = postgresStore(newPool({ max: 2 }))
+    const worker = async (store: ReturnType<typeof postgresStore>, plan: RunPlan) => {
+      for (let batch = await store.claim(plan, 20, leaseFor()); batch.length > 0; batch = await store.claim(plan, 20, leaseFor())) {
+        await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+      }
+    }
+    const underway = async (plan: RunPlan) => {
+      while ((await admin.get(tenantA, plan.campaignId))!.successCount < 200) await sleep(5)
+    }
+    const finished = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
+    const deleted = await started(admin, tenantA, draft({ contacts: contacts(3000, 5000) }))
+    await Promise.all([
+      worker(postgresStore(newPool({ max: 1 })), finished),
+      worker(postgresStore(newPool({ max: 1 })), deleted),
+      underway(finished).then(async () => await admin.finishRun(finished, { status: 'failed', error: { code: 'RUN_HALTED', title: 'Halted', message: 'by a test' } })),
+      underway(deleted).then(async () => t.strictSame(await admin.delete(tenantA, deleted.campaignId, ['running']), { ok: true, value: null }))
+    ])
+    const summary = (await admin.get(tenantA, finished.campaignId))!
+    t.equal(summary.status, 'failed')
+    t.ok(summary.successCount > 0 && summary.failedCount > 0, `both sent and failed (${summary.successCount} + ${summary.failedCount})`)
+    t.equal(summary.successCount + summary.failedCount, 3000, 'every recipient counted once')
+    const { rows: [left] } = await pool.query('SELECT count(*)::int AS n FROM campaign_messages WHERE run_id = $1', [deleted.runId])
+    t.equal(left.n, 0, "the deleted run's rows are gone")
+  })
+
+  t.test('bulk: 100,000 contacts in one statement each for the list, the run and the outcomes', async t => {
+    await truncateAll(pool)
+    const counted = countingPool(pool)
+    const store = postgresStore(counted.pool)
+    const list = contacts(100_000)
+    const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+      const start = performance.now()
+      const result = await fn()
+      t.comment(`${label}: ${Math.round(performance.now() - start)} ms`)
+      return result
+    }
+    const { id } = await timed('create with 100,000 contacts', async () => await store.create(tenantA, draft({ contacts: list })))
+    t.equal(counted.statements('INSERT INTO campaign_contacts'), 1, 'the contact list in one statement')
+    t.equal((await timed('read the 100,000 contacts back', async () => await store.contacts(tenantA, id)))?.length, 100_000)
+    const plan = allowed(await timed('start the run (100,000 message rows)', async () => await store.startRun(tenantA, id, ['draft'])))
+    t.equal(counted.statements('INSERT INTO campaign_messages'), 1, 'the message rows in one statement')
+    const batch = await timed('claim 1,000', async () => await store.claim(plan, 1000, leaseFor()))
+    await timed('record 1,000 outcomes', async () => await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` }))))
+    t.equal(counted.statements('UPDATE campaign_messages m'), 2, 'the claim and the outcomes: one statement each')
+    await timed('a page of messages deep in the run', async () => await store.messages(tenantA, id, { limit: 100, after: 90_000 }))
+    await timed('finish the run (99,000 left)', async () => await store.finishRun(plan, { status: 'failed', error: { code: 190, title: 'x', message: 'x' } }))
+    const summary = await store.get(tenantA, id)
+    t.strictSame([summary?.successCount, summary?.failedCount], [1000, 99_000])
+    await timed('delete it all', async () => await store.delete(tenantA, id, ['failed']))
+  })
+
+  t.test('storage: a rerun keeps the old run and its rows; codes are text', async t => {
+    await truncateAll(pool)
+    const store = postgresStore(pool)
+    const first = await started(store, tenantA)
+    await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${id}` })
+    await store.finishRun(first, { status: 'completed' })
+    const second = allowed(await store.startRun(tenantA, first.campaignId, ['completed']))
+    const { rows } = await pool.query('SELECT run_id, count(*)::int AS n FROM campaign_messages GROUP BY run_id ORDER BY run_id')
+    t.strictSame(rows, [{ run_id: first.runId, n: 3 }, { run_id: second.runId, n: 3 }])
+    const { rows: [code] } = await pool.query("SELECT error_code, pg_typeof(error_code)::text AS type FROM campaign_messages WHERE status = 'failed'")
+    t.strictSame(code, { error_code: '131026', type: 'text' })
+  })
+}
+
+/** A pool that remembers the statements it is given, including those inside transactions. */
+function countingPool (pool: pg.Pool) {
+  const seen: string[] = []
+  const counting = <C extends pg.Pool | pg.PoolClient>(target: C): C => new Proxy(target, {
+    get (object, key) {
+      if (key === 'query') return async (text: string, values?: unknown[]) => { seen.push(text); return await object.query(text, values) }
+      if (key === 'connect') return async () => counting(await (object as pg.Pool).connect())
+      const value: unknown = Reflect.get(object, key)
+      return typeof value === 'function' ? value.bind(object) : value
+    }
+  })
+  return {
+    pool: counting(pool),
+    /** How many statements so far contained `fragment`. */
+    statements: (fragment: string) => seen.filter(text => text.includes(fragment)).length
+  }
+}

@@ -1,0 +1,60 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { LogEntry } from './log.js'
+import type { CloudApiFakeOptions, StartOptions } from './options.js'
+import { cloudApiFakeRoutes } from './routes.js'
+import { CloudApiFakeState } from './state.js'
+
+export interface CloudApiFake {
+  /** Origin, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  /** `${url}/v23.0`: what a client takes as its Graph base URL. */
+  readonly apiUrl: string
+  readonly app: FastifyInstance
+  readonly state: CloudApiFakeState
+  /** Requests received, in arrival order (empty when `keepLog` is false). */
+  readonly log: readonly LogEntry[]
+  /** Messages accepted (Meta would deliver them), in all. */
+  accepted (): number
+  /** Messages accepted for one recipient (`+` and separators ignored). */
+  acceptedFor (to: string): number
+  /** Recipients accepted more than once. */
+  duplicates (): string[]
+  /** Requests for a recipient that passed the checks (what failure injection counts). */
+  attemptsFor (to: string): number
+  /** Clears the log, the counts and the throughput windows; options stay. */
+  reset (): void
+  setOptions (partial: Partial<CloudApiFakeOptions>): void
+  close (): Promise<void>
+}
+
+/** The fake as a Fastify instance, not listening: for `inject()` or to listen yourself. */
+export function buildCloudApiFake (options: StartOptions = {}): { app: FastifyInstance, state: CloudApiFakeState } {
+  const { host: _host, port: _port, logger, ...fakeOptions } = options
+  const state = new CloudApiFakeState(fakeOptions)
+  const app = Fastify({ logger: logger ?? false })
+  app.register(cloudApiFakeRoutes, { state })
+  return { app, state }
+}
+
+export async function startCloudApiFake (options: StartOptions = {}): Promise<CloudApiFake> {
+  const { app, state } = buildCloudApiFake(options)
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('the fake is not listening on TCP')
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+  return {
+    url,
+    apiUrl: `${url}/v23.0`,
+    app,
+    state,
+    get log () { return state.requests.entries },
+    accepted: () => state.requests.accepted(),
+    acceptedFor: to => state.requests.acceptedFor(to),
+    duplicates: () => state.requests.duplicates(),
+    attemptsFor: to => state.attemptsFor(to),
+    reset: () => { state.reset() },
+    setOptions: partial => { state.setOptions(partial) },
+    close: () => app.close()
+  }
+}

@@ -1,0 +1,128 @@
+import type { FastifyServerOptions } from 'fastify'
+
+/** A Meta error answered in Graph's shape: `(#code) title`, `error_data.details`, the per-code HTTP status. */
+export interface GraphErrorFailure {
+  code: number
+  /** HTTP status; default: `httpStatusFor`, then the code table, then 400. */
+  http?: number
+  /** Default: the code table's title. */
+  title?: string
+  details?: string
+}
+
+/**
+ * The socket is destroyed without an answer. `'before'` (or `true`): Meta never took the message.
+ * `'after'`: Meta accepted it (logged with a wamid, counted by `accepted()`), then the connection died,
+ * which is the case that makes a blind resend deliver twice.
+ */
+export interface ResetFailure {
+  reset: true | 'before' | 'after'
+}
+
+/** The request is held unanswered until the client gives up or the fake closes; same `'before'`/`'after'` meaning as a reset. */
+export interface TimeoutFailure {
+  timeout: true | 'before' | 'after'
+}
+
+/** A bare 5xx from Meta's front end, with a non-JSON body. */
+export interface BareHttpFailure {
+  http: number
+  /** Default: a small HTML page with the status text, e.g. `503 Service Unavailable`. */
+  raw?: string
+}
+
+export type Failure = GraphErrorFailure | ResetFailure | TimeoutFailure | BareHttpFailure
+
+/** Picks a failure for the `attempt`-th request (from 1) to recipient `to` (digits); undefined lets it through. */
+export type FailureFunction = (to: string, attempt: number) => Failure | undefined
+
+export type TemplateStatus = 'APPROVED' | 'PAUSED' | 'DISABLED' | 'PENDING' | 'REJECTED'
+
+export interface TemplateDefinition {
+  name: string
+  language: string
+  /** Default APPROVED. PENDING and REJECTED answer like a missing template (132001), as Meta does. */
+  status?: TemplateStatus
+  /** How many `{{n}}` the body has; absent: not checked. */
+  bodyParameters?: number
+}
+
+export interface CloudApiFakeOptions {
+  /** The only bearer token accepted. Default `sandbox-token`. */
+  accessToken?: string
+  /** Known phone number ids; absent: any id is accepted. */
+  phoneNumberIds?: string[]
+  /** Approved templates; absent: any name and language is accepted (sandbox). */
+  templates?: TemplateDefinition[]
+  /** Delay before every answer: a fixed number of ms or uniform in [min, max]. */
+  latencyMs?: number | { min: number, max: number }
+  /** Per phone number id, judged over a sliding second of received requests; absent or 0: unlimited. */
+  messagesPerSecond?: number
+  /** HTTP status per Meta code, over the built-in table, e.g. `{ 130429: 429 }`. */
+  httpStatusFor?: Record<number, number>
+  /** By recipient digits: one failure for every attempt, or one per attempt (then success). */
+  failures?: Record<string, Failure | Failure[]>
+  /** Consulted when `failures` has nothing for the attempt. */
+  failure?: FailureFunction
+  /** Keep every request in `log` (default true). Benchmarks may turn it off; acceptance counts are kept anyway. */
+  keepLog?: boolean
+}
+
+export interface StartOptions extends CloudApiFakeOptions {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default 0: a free port. */
+  port?: number
+  /** Fastify's logger; default off, to keep the hot path lean. */
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Options with defaults applied and lookups prepared once, so a request does no setup work. */
+export interface ResolvedOptions {
+  accessToken: string
+  phoneNumberIds: Set<string> | undefined
+  templates: Map<string, TemplateDefinition> | undefined
+  latency: { min: number, max: number }
+  messagesPerSecond: number
+  httpStatusFor: Record<number, number>
+  failures: Map<string, Failure | Failure[]>
+  failure: FailureFunction | undefined
+  keepLog: boolean
+}
+
+export function templateKey (name: string, language: string): string {
+  return name + '\u0000' + language
+}
+
+export function digitsOf (phone: string): string {
+  return phone.replace(/[^\d]/g, '')
+}
+
+export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
+  const latency = typeof options.latencyMs === 'number'
+    ? { min: options.latencyMs, max: options.latencyMs }
+    : options.latencyMs ?? { min: 0, max: 0 }
+  if (!(latency.min >= 0 && latency.max >= latency.min)) {
+    throw new TypeError('latencyMs must be a number >= 0 or { min, max } with 0 <= min <= max')
+  }
+  const messagesPerSecond = options.messagesPerSecond ?? 0
+  if (!(Number.isInteger(messagesPerSecond) && messagesPerSecond >= 0)) {
+    throw new TypeError('messagesPerSecond must be an integer >= 0')
+  }
+  if (options.accessToken !== undefined && options.accessToken === '') {
+    throw new TypeError('accessToken must not be empty')
+  }
+  return {
+    accessToken: options.accessToken ?? 'sandbox-token',
+    phoneNumberIds: options.phoneNumberIds ? new Set(options.phoneNumberIds) : undefined,
+    templates: options.templates
+      ? new Map(options.templates.map(t => [templateKey(t.name, t.language), t]))
+      : undefined,
+    latency,
+    messagesPerSecond,
+    httpStatusFor: { ...options.httpStatusFor },
+    failures: new Map(Object.entries(options.failures ?? {}).map(([phone, f]) => [digitsOf(phone), f])),
+    failure: options.failure,
+    keepLog: options.keepLog ?? true
+  }
+}

@@ -1,0 +1,189 @@
+import { STATUS_CODES } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { FailurePlan } from './failures.js'
+import { graphError, type GraphErrorSpec } from './graph-error.js'
+import { wamidFactory } from './ids.js'
+import { RequestLog, type LogEntry } from './log.js'
+import { digitsOf, resolveOptions, type CloudApiFakeOptions, type Failure, type ResolvedOptions } from './options.js'
+import { checkTemplate } from './templates.js'
+import { ThroughputWindows } from './throughput.js'
+import { checkTemplateSend, type TemplateSend } from './validate.js'
+
+/** What the HTTP layer hands over: nothing of Fastify, so the rules can be read (and run) on their own. */
+export interface IncomingSend {
+  phoneNumberId: string
+  authorization: string | undefined
+  /** Graph also takes the token as `?access_token=`. */
+  accessTokenParam: string | undefined
+  rawBody: string | undefined
+}
+
+/** What the HTTP layer must do, after waiting `delayMs`. */
+export type Answer =
+  | { kind: 'send', http: number, contentType: string, body: string, delayMs: number }
+  /** Destroy the socket without answering. */
+  | { kind: 'reset', delayMs: number }
+  /** Never answer; drop the connection when the fake closes. */
+  | { kind: 'timeout', delayMs: number }
+
+export const JSON_TYPE = 'application/json; charset=UTF-8'
+const NOT_JSON = Symbol('not JSON')
+const BEARER = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i
+
+/**
+ * The fake's rules in the order Meta applies them: token, phone number id, throughput, request shape,
+ * templates, then injected failures. Every decision is taken synchronously on arrival and logged then,
+ * so the log is in arrival order whatever the latency.
+ */
+export class CloudApiFakeState {
+  readonly requests: RequestLog
+  #raw: CloudApiFakeOptions
+  #options: ResolvedOptions
+  #windows: ThroughputWindows
+  readonly #plan = new FailurePlan()
+  readonly #wamid = wamidFactory()
+
+  constructor (options: CloudApiFakeOptions = {}) {
+    this.#raw = { ...options }
+    this.#options = resolveOptions(this.#raw)
+    this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
+    this.requests = new RequestLog(this.#options.keepLog)
+  }
+
+  get options (): Readonly<CloudApiFakeOptions> {
+    return this.#raw
+  }
+
+  /** Changes behaviour from the next request on; the log and attempt counts stay. */
+  setOptions (partial: Partial<CloudApiFakeOptions>): void {
+    const raw = { ...this.#raw, ...partial }
+    const resolved = resolveOptions(raw)
+    if (resolved.messagesPerSecond !== this.#options.messagesPerSecond) {
+      this.#windows = new ThroughputWindows(resolved.messagesPerSecond)
+    }
+    this.#raw = raw
+    this.#options = resolved
+    this.requests.keep = resolved.keepLog
+  }
+
+  /** Clears the log, the acceptance counts, the attempt counts and the throughput windows. */
+  reset (): void {
+    this.requests.reset()
+    this.#plan.reset()
+    this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
+  }
+
+  attemptsFor (to: string): number {
+    return this.#plan.attemptsFor(digitsOf(to))
+  }
+
+  handle (request: IncomingSend): Answer {
+    const options = this.#options
+    const latency = options.latency
+    const delayMs = latency.min + Math.random() * (latency.max - latency.min)
+    const body = parseJson(request.rawBody)
+    const entry: LogEntry = { time: Date.now(), phoneNumberId: request.phoneNumberId, ...peek(body), outcome: 'error', accepted: false }
+    const refuse = (spec: GraphErrorSpec): Answer => {
+      const answer = graphError(spec, options.httpStatusFor)
+      entry.code = spec.code
+      entry.http = answer.http
+      this.requests.record(entry)
+      return { kind: 'send', http: answer.http, contentType: JSON_TYPE, body: answer.body, delayMs }
+    }
+
+    const token = BEARER.exec(request.authorization ?? '')?.[1] ?? request.accessTokenParam
+    if (token === undefined) return refuse({ code: 190, message: 'An access token is required to request this resource.' })
+    if (token !== options.accessToken) return refuse({ code: 190, message: 'Invalid OAuth access token - Cannot parse access token' })
+    if (options.phoneNumberIds !== undefined && !options.phoneNumberIds.has(request.phoneNumberId)) {
+      return refuse(unsupportedPost(request.phoneNumberId))
+    }
+    if (!this.#windows.admit(request.phoneNumberId, performance.now())) {
+      return refuse({ code: 130429, details: 'Cloud API message throughput has been reached.' })
+    }
+    if (body === NOT_JSON) return refuse({ code: 100, details: 'The request body must be JSON (Content-Type: application/json)' })
+    const checked = checkTemplateSend(body)
+    if (!checked.ok) return refuse(checked.error)
+    const send = checked.send
+    const templateError = options.templates && checkTemplate(options.templates, send)
+    if (templateError) return refuse(templateError)
+
+    const { attempt, failure } = this.#plan.next(options, send.to)
+    entry.attempt = attempt
+    if (failure === undefined) {
+      const wamid = this.#accept(entry, send)
+      entry.outcome = 'accepted'
+      entry.http = 200
+      this.requests.record(entry)
+      return { kind: 'send', http: 200, contentType: JSON_TYPE, body: successBody(send, wamid), delayMs }
+    }
+    return this.#inject(failure, entry, send, delayMs, refuse)
+  }
+
+  #accept (entry: LogEntry, send: TemplateSend): string {
+    entry.accepted = true
+    entry.wamid = this.#wamid(send.to)
+    return entry.wamid
+  }
+
+  #inject (failure: Failure, entry: LogEntry, send: TemplateSend, delayMs: number, refuse: (spec: GraphErrorSpec) => Answer): Answer {
+    if ('code' in failure) {
+      return refuse({ code: failure.code, http: failure.http, title: failure.title, details: failure.details })
+    }
+    if ('reset' in failure || 'timeout' in failure) {
+      const kind = 'reset' in failure ? 'reset' : 'timeout'
+      const when = 'reset' in failure ? failure.reset : failure.timeout
+      if (when === 'after') this.#accept(entry, send)
+      entry.outcome = kind
+      this.requests.record(entry)
+      return { kind, delayMs }
+    }
+    entry.outcome = 'http'
+    entry.http = failure.http
+    this.requests.record(entry)
+    return { kind: 'send', http: failure.http, contentType: 'text/html; charset=utf-8', body: failure.raw ?? bareBody(failure.http), delayMs }
+  }
+}
+
+function parseJson (raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return NOT_JSON
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return NOT_JSON
+  }
+}
+
+/** What the log can tell of a request even when it was refused before its checks. */
+function peek (body: unknown): Pick<LogEntry, 'to' | 'input' | 'template' | 'language' | 'components' | 'body'> {
+  if (body === NOT_JSON) return {}
+  if (typeof body !== 'object' || body === null) return { body }
+  const { to, template } = body as { to?: unknown, template?: { name?: unknown, language?: { code?: unknown }, components?: unknown } }
+  return {
+    input: typeof to === 'string' ? to : undefined,
+    to: typeof to === 'string' ? digitsOf(to) : undefined,
+    template: typeof template?.name === 'string' ? template.name : undefined,
+    language: typeof template?.language?.code === 'string' ? template.language.code : undefined,
+    components: Array.isArray(template?.components) ? template.components : undefined,
+    body
+  }
+}
+
+/** Built by hand: the hot path of a benchmark, and the shape is fixed. */
+function successBody (send: TemplateSend, wamid: string): string {
+  return '{"messaging_product":"whatsapp","contacts":[{"input":' + JSON.stringify(send.input) +
+    ',"wa_id":"' + send.to + '"}],"messages":[{"id":"' + wamid + '","message_status":"accepted"}]}'
+}
+
+/** Graph's answer for an id that does not exist or is not the token's. */
+function unsupportedPost (id: string): GraphErrorSpec {
+  return {
+    code: 100,
+    subcode: 33,
+    type: 'GraphMethodException',
+    message: `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`
+  }
+}
+
+function bareBody (http: number): string {
+  return `<html><body><h1>${http} ${STATUS_CODES[http] ?? 'Error'}</h1></body></html>`
+}
