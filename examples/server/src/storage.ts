@@ -5,6 +5,7 @@ import fastifyPostgres from '@fastify/postgres'
 import type { FastifyInstance } from 'fastify'
 import { postgresStore, type CampaignStore } from 'fastify-whatsapp-campaigns'
 import type { ServerConfig } from './config.js'
+import { lockDataDir } from './data-dir-lock.js'
 
 /**
  * A real PostgreSQL through @fastify/postgres when DATABASE_URL is set; otherwise an embedded PGlite
@@ -18,8 +19,15 @@ export async function openStorage (app: FastifyInstance, config: ServerConfig): 
   }
   const directory = join(config.dataDir, 'pglite')
   await mkdir(directory, { recursive: true })
-  const db = await PGlite.create(directory)
-  app.addHook('onClose', async () => { await db.close() })
+  const unlock = await lockDataDir(config.dataDir)
+  const db = await PGlite.create(directory).catch(async (error: unknown) => {
+    await unlock()
+    throw error
+  })
+  app.addHook('onClose', async () => {
+    await db.close()
+    await unlock()
+  })
   app.log.info({ directory }, 'storage: embedded PGlite (set DATABASE_URL to use a PostgreSQL server)')
   return postgresStore(db)
 }

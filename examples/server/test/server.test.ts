@@ -97,3 +97,11 @@ t.test('configuration from the environment', async t => {
   t.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/)
   t.throws(() => configFromEnv({ WHATSAPP_MESSAGES_PER_SECOND: '-1' }), /WHATSAPP_MESSAGES_PER_SECOND/)
 })
+
+t.test('a second server on the same DATA_DIR is refused instead of corrupting it', async t => {
+  const dataDir = await tempDir(t)
+  const config = configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' })
+  const first = await buildServer(config)
+  t.teardown(async () => { await first.close() })
+  await t.rejects(buildServer(config), /DATA_DIR .* is in use by process/)
+})

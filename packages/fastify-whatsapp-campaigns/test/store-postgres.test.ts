@@ -1,5 +1,5 @@
 import t from 'tap'
-import type pg from 'pg'
+import pg from 'pg'
 import { migrate, migrationTable } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
 import { sqlClient } from '../src/store/sql-client.js'
@@ -12,7 +12,7 @@ if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
 } else {
   // One database for the file, emptied before every test.
-  const { pool, newPool } = await freshDatabase(t)
+  const { pool, newPool, url } = await freshDatabase(t)
 
   suite({
     test: async (name, fn) => await t.test(name, fn),
@@ -52,6 +52,8 @@ if (postgresUrl === undefined) {
     const adapted = sqlClient(pool)
     t.equal(sqlClient(adapted), adapted, 'an adapted client is taken as it is')
     t.throws(() => sqlClient({} as never), TypeError)
+    const single = new pg.Client({ connectionString: url })
+    t.throws(() => sqlClient(single as never), /not a single pg Client/, "the types say so too")
     t.throws(() => sqlClient(null as never), TypeError)
   })
 
@@ -94,7 +96,7 @@ if (postgresUrl === undefined) {
     t.equal((await postgresStore(pool).get(tenantA, plan.campaignId))?.successCount, 2000, 'counted once each')
   })
 
-  t.test('concurrency: finishing or deleting a run while a worker records keeps the counts, without deadlock', async t => {
+  t.test('concurrency: reaping, finishing or deleting a run while a worker records keeps the counts, without deadlock', async t => {
     await truncateAll(pool)
     const admin = postgresStore(newPool({ max: 2 }))
     const worker = async (store: ReturnType<typeof postgresStore>, plan: RunPlan) => {
@@ -107,7 +109,16 @@ if (postgresUrl === undefined) {
     }
     const finished = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
     const deleted = await started(admin, tenantA, draft({ contacts: contacts(3000, 5000) }))
+    // A reaper that takes every lease for expired races the worker's records for the same rows.
+    const reaper = postgresStore(newPool({ max: 1 }))
+    let reaped = 0
+    const reap = async () => {
+      while ((await admin.get(tenantA, finished.campaignId))!.status === 'running') {
+        reaped += await reaper.failExpiredLeases(finished, new Date(Date.now() + 3_600_000))
+      }
+    }
     await Promise.all([
+      reap(),
       worker(postgresStore(newPool({ max: 1 })), finished),
       worker(postgresStore(newPool({ max: 1 })), deleted),
       underway(finished).then(async () => await admin.finishRun(finished, { status: 'failed', error: { code: 'RUN_HALTED', title: 'Halted', message: 'by a test' } })),
@@ -116,7 +127,7 @@ if (postgresUrl === undefined) {
     const summary = (await admin.get(tenantA, finished.campaignId))!
     t.equal(summary.status, 'failed')
     t.ok(summary.successCount > 0 && summary.failedCount > 0, `both sent and failed (${summary.successCount} + ${summary.failedCount})`)
-    t.equal(summary.successCount + summary.failedCount, 3000, 'every recipient counted once')
+    t.equal(summary.successCount + summary.failedCount, 3000, `every recipient counted once (${reaped} reaped)`)
     const { rows: [left] } = await pool.query('SELECT count(*)::int AS n FROM campaign_messages WHERE run_id = $1', [deleted.runId])
     t.equal(left.n, 0, "the deleted run's rows are gone")
   })
@@ -147,7 +158,7 @@ if (postgresUrl === undefined) {
     await timed('delete it all', async () => await store.delete(tenantA, id, ['failed']))
   })
 
-  t.test('storage: a rerun keeps the old run and its rows; codes are text', async t => {
+  t.test('storage: a rerun keeps the old run and its rows; codes are text; new rows are due at once', async t => {
     await truncateAll(pool)
     const store = postgresStore(pool)
     const first = await started(store, tenantA)
@@ -156,6 +167,8 @@ if (postgresUrl === undefined) {
     const second = allowed(await store.startRun(tenantA, first.campaignId, ['completed']))
     const { rows } = await pool.query('SELECT run_id, count(*)::int AS n FROM campaign_messages GROUP BY run_id ORDER BY run_id')
     t.strictSame(rows, [{ run_id: first.runId, n: 3 }, { run_id: second.runId, n: 3 }])
+    const { rows: [due] } = await pool.query("SELECT count(*)::int AS n FROM campaign_messages WHERE run_id = $1 AND next_attempt_at = '-infinity'", [second.runId])
+    t.equal(due.n, 3, "a new run's rows are due at once, whatever the database's clock says")
     const { rows: [code] } = await pool.query("SELECT error_code, pg_typeof(error_code)::text AS type FROM campaign_messages WHERE status = 'failed'")
     t.strictSame(code, { error_code: '131026', type: 'text' })
   })

@@ -22,13 +22,8 @@ export const CreateCampaignBody = Type.Object({
 })
 export type CreateCampaignBody = Static<typeof CreateCampaignBody>
 
-export const UpdateCampaignBody = Type.Object({
-  name: Type.Optional(Name),
-  templateName: Type.Optional(TemplateName),
-  language: Type.Optional(Language),
-  parameters: Type.Optional(TemplateParameters),
-  contacts: Type.Optional(Type.Array(Contact))
-})
+/** Any of the fields of a new campaign; absent ones stay as they are. */
+export const UpdateCampaignBody = Type.Partial(CreateCampaignBody)
 export type UpdateCampaignBody = Static<typeof UpdateCampaignBody>
 
 export const ListCampaignsQuery = Type.Object({

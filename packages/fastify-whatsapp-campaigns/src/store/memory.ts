@@ -51,6 +51,7 @@ interface MessageRecord {
   status: StoredMessageStatus
   wamid: string | null
   attempts: number
+  /** Epoch ms; -Infinity until a retry sets a time. */
   nextAttemptAt: number
   leaseUntil: number | null
   error: MessageError | null
@@ -237,7 +238,7 @@ export function memoryStore (): CampaignStore {
         status: 'pending',
         wamid: null,
         attempts: 0,
-        nextAttemptAt: now.getTime(),
+        nextAttemptAt: -Infinity,
         leaseUntil: null,
         error: null,
         updatedAt: now

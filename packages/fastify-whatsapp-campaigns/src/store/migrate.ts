@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Postgrator from 'postgrator'
 import { sqlClient, type SqlClientInput, type SqlSession } from './sql-client.js'
@@ -36,7 +37,7 @@ export async function migrate (db: SqlClientInput, options: MigrateOptions = {})
     const postgrator = migrator(tx, directory)
     const applied = await postgrator.migrate()
     return {
-      applied: applied.map(m => m.filename.slice(m.filename.lastIndexOf('/') + 1)),
+      applied: applied.map(m => basename(m.filename)),
       version: await postgrator.getDatabaseVersion()
     }
   })

@@ -63,6 +63,10 @@ export function sqlClient (db: SqlClientInput): SqlClient {
     throw new TypeError('sqlClient: expected a pg Pool, fastify.pg or a PGlite instance')
   }
   if (adapted.has(db)) return db as SqlClient
+  // A single pg Client (or a pool's client) is one session: transactions need connections of their own.
+  if ('connectionParameters' in db && !('totalCount' in db)) {
+    throw new TypeError('sqlClient: pass a pg Pool (or fastify.pg), not a single pg Client')
+  }
   let client: SqlClient
   if (isPGlite(db)) client = fromPGlite(db)
   else if (isPgPool(db)) client = fromPgPool(db)
@@ -98,11 +102,7 @@ function fromPgPool (pool: PgPoolLike): SqlClient {
   return {
     query: async (text, values) => pool.query(text, values === undefined ? undefined : [...values]),
     transaction: async fn => {
-      // pg's Client is not a pool: connect() would not hand out a connection of its own.
       const client = await pool.connect()
-      if (client === undefined || typeof client.release !== 'function') {
-        throw new TypeError('sqlClient: connect() must return a pooled client (pass a pg Pool, not a Client)')
-      }
       let broken: Error | undefined
       try {
         await client.query('BEGIN')

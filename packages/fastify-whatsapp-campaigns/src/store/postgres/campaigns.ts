@@ -119,11 +119,15 @@ export async function deleteCampaign (db: SqlClient, tenant: Tenant, id: number,
   if (status === null || !allowed.includes(status)) return refusal(db, tenant, id)
   try {
     await db.transaction(async tx => {
-      // Rows go in the order every other write locks them (messages, runs, then the campaign), not
-      // in the cascade's (campaign first): deleting a campaign while its run is still recording
-      // outcomes must not deadlock with the engine.
+      // Rows go in the order every other write locks them (messages by id, runs, then the campaign:
+      // see runs.ts), not in the cascade's (campaign first): deleting a campaign while its run is
+      // still recording outcomes must not deadlock with the engine.
       await tx.query(
-        'DELETE FROM campaign_messages WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)',
+        `DELETE FROM campaign_messages WHERE id IN (
+           SELECT id FROM campaign_messages
+            WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)
+            ORDER BY id
+            FOR UPDATE)`,
         [tenant, id]
       )
       await tx.query('DELETE FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2', [tenant, id])

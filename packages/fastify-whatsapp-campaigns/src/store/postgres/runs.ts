@@ -1,11 +1,13 @@
 /**
  * The run side of the PostgreSQL store: what the engine does. Every write that moves messages also
- * moves the run's counters in the same statement, so counters never drift from the rows. Statements
- * that touch both lock messages first and the run second, so none of them can deadlock another.
+ * moves the run's counters in the same statement, so counters never drift from the rows.
+ *
+ * Lock order, so that no two writers can deadlock: message rows first, in id order (`ORDER BY id
+ * FOR UPDATE` before updating them), then the run, then the campaign. Claims skip locked rows and
+ * never wait.
  */
-import type { CampaignStatus } from '../../schemas/campaign.js'
+import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, Guarded, MessageOutcome, RunPlan, RunProgress, RunRef, Tenant } from '../types.js'
-import type { RunError } from '../../schemas/campaign.js'
 import type { SqlClient } from '../sql-client.js'
 import { encodeCode, notSent, unknownOutcome } from '../codes.js'
 import { refusal } from './campaigns.js'
@@ -33,8 +35,10 @@ export async function startRun (db: SqlClient, tenant: Tenant, id: number, allow
              FROM campaigns WHERE tenant = $1 AND id = $2
            RETURNING ${runPlanColumns}
          ), messages AS (
-           INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters)
-           SELECT c.tenant, run.id, c.position, c.phone, c.name, c.parameters
+           -- Due at once ('-infinity'), not at now(): a database clock ahead of the servers' must
+           -- not hold a start back (claims compare with the application's clock).
+           INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters, next_attempt_at)
+           SELECT c.tenant, run.id, c.position, c.phone, c.name, c.parameters, '-infinity'
              FROM run JOIN campaign_contacts c ON c.tenant = run.tenant AND c.campaign_id = run.campaign_id
          )
          SELECT * FROM run`,
@@ -87,12 +91,17 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
     `WITH outcome AS (
        SELECT * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
          AS o(id, status, wamid, error_code, error_title, not_before)
+     ), locked AS (
+       SELECT id FROM campaign_messages
+        WHERE id = ANY($3::bigint[]) AND tenant = $1 AND run_id = $2 AND status = 'sending'
+        ORDER BY id
+        FOR UPDATE
      ), moved AS (
        UPDATE campaign_messages m
           SET status = o.status, wamid = o.wamid, error_code = o.error_code, error_title = o.error_title,
               next_attempt_at = COALESCE(o.not_before, m.next_attempt_at), lease_until = NULL, updated_at = now()
-         FROM outcome o
-        WHERE m.id = o.id AND m.tenant = $1 AND m.run_id = $2 AND m.status = 'sending'
+         FROM locked, outcome o
+        WHERE m.id = locked.id AND o.id = m.id AND m.status = 'sending'
        RETURNING m.status
      )
      UPDATE campaign_runs r
@@ -131,10 +140,16 @@ function outcomeColumns (outcomes: MessageOutcome[]) {
 
 export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date): Promise<number> {
   const { rows: [row] } = await db.query<{ count: number }>(
-    `WITH expired AS (
-       UPDATE campaign_messages
-          SET status = 'failed', error_code = $4, error_title = $5, lease_until = NULL, updated_at = now()
+    `WITH locked AS (
+       SELECT id FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'sending' AND lease_until < $3
+        ORDER BY id
+        FOR UPDATE
+     ), expired AS (
+       UPDATE campaign_messages m
+          SET status = 'failed', error_code = $4, error_title = $5, lease_until = NULL, updated_at = now()
+         FROM locked
+        WHERE m.id = locked.id AND m.status = 'sending'
        RETURNING 1
      ), counted AS (
        UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
@@ -167,14 +182,20 @@ export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 
   // What is left pending was never sent (the run's reason); what is left sending may have been.
   const leftover = error === null ? notSent : { code: error.code, title: error.title }
   await db.query(
-    `WITH ended AS (
+    `WITH locked AS (
+       SELECT id FROM campaign_messages
+        WHERE tenant = $1 AND run_id = $2 AND status IN ('pending', 'sending')
+          AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
+        ORDER BY id
+        FOR UPDATE
+     ), ended AS (
        UPDATE campaign_messages m
           SET status = 'failed',
               error_code = CASE WHEN m.status = 'sending' THEN $4 ELSE $6 END,
               error_title = CASE WHEN m.status = 'sending' THEN $5 ELSE $7 END,
               lease_until = NULL, updated_at = now()
-        WHERE m.tenant = $1 AND m.run_id = $2 AND m.status IN ('pending', 'sending')
-          AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
+         FROM locked
+        WHERE m.id = locked.id AND m.status IN ('pending', 'sending')
        RETURNING 1
      ), finished AS (
        UPDATE campaign_runs

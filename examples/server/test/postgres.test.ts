@@ -1,0 +1,37 @@
+import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { buildServer } from '../src/app.js'
+import { configFromEnv } from '../src/config.js'
+// The plugin's helper for a throwaway database on the real server, shared rather than written twice.
+import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
+
+const api = '/api/whatsapp'
+
+if (postgresUrl === undefined) {
+  skipWithoutPostgres(t)
+} else {
+  t.test('DATABASE_URL: the server keeps its campaigns in PostgreSQL, across restarts', async t => {
+    const { url } = await freshDatabase(t, { migrate: false })
+    const config = configFromEnv({ DATABASE_URL: url, LOG_LEVEL: 'silent', WHATSAPP_MESSAGES_PER_SECOND: '1000' })
+    let app = await buildServer(config)
+    const created = await app.inject({
+      method: 'POST',
+      url: `${api}/campaigns`,
+      payload: { name: 'On PostgreSQL', templateName: 'hello', contacts: Array.from({ length: 200 }, (_, i) => ({ phone: `919876${String(i).padStart(6, '0')}` })) }
+    })
+    t.equal(created.statusCode, 201)
+    const id: number = created.json().id
+    await app.inject({ method: 'POST', url: `${api}/campaigns/${id}/run` })
+    let campaign: any
+    for (let i = 0; i < 400 && campaign?.status !== 'completed'; i++) {
+      await sleep(25)
+      campaign = (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json()
+    }
+    t.match(campaign, { status: 'completed', successCount: 200 })
+    await app.close()
+
+    app = await buildServer(config)
+    t.teardown(async () => { await app.close() })
+    t.match((await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json(), { name: 'On PostgreSQL', status: 'completed', successCount: 200 })
+  })
+}

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
+import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
+import { Pool } from 'undici'
+import { startCloudApiFake } from 'whatsapp-cloud-fake'
+import type { BenchDatabase } from './database.js'
+import { phoneFor, report, timed } from './measure.js'
+
+const connections = 32
+const inFlight = 64
+
+/**
+ * A whole run, unpaced, through the plugin (claims, sends, batched outcome writes) against the local
+ * fake, beside a bare undici blast of the same requests at the same fake: the machine's ceiling.
+ */
+export async function benchEngineThroughput ({ db, label }: BenchDatabase, count = 20_000): Promise<void> {
+  const fake = await startCloudApiFake({ accessToken: 'bench-token', keepLog: false })
+  try {
+    const baseline = await blast(fake.apiUrl, count)
+    fake.reset()
+
+    const app = Fastify({ logger: { level: 'warn' } })
+    await app.register(campaigns, {
+      store: postgresStore(db),
+      whatsapp: { apiUrl: fake.apiUrl, phoneNumberId: '100', accessToken: 'bench-token' },
+      sending: { messagesPerSecond: 1_000_000, concurrency: inFlight }
+    })
+    await app.ready()
+    const contacts = Array.from({ length: count }, (_, i) => ({ phone: phoneFor(i), name: `Contact ${i}` }))
+    const campaign = await app.whatsappCampaigns.create('bench', { name: 'bench', templateName: 'hello', contacts })
+    const engine = await timed(async () => {
+      await app.whatsappCampaigns.run('bench', campaign.id)
+      for (;;) {
+        const [summary] = (await app.whatsappCampaigns.list('bench', { limit: 1 })).items
+        if (summary.status !== 'running') {
+          if (summary.successCount !== count) throw new Error(`run ended ${summary.status} with ${summary.successCount} sent`)
+          return
+        }
+        await sleep(20)
+      }
+    })
+    await app.close()
+    const accepted = fake.accepted()
+    if (accepted !== count) throw new Error(`the fake accepted ${accepted} of ${count}`)
+
+    const rate = (ms: number): string => `${Math.round(count / (ms / 1000)).toLocaleString('en')} msg/s`
+    report(`Unpaced run of ${count.toLocaleString('en')} recipients against the local fake (${label})`, [
+      [`bare undici blast, ${inFlight} in flight (baseline)`, rate(baseline)],
+      ['engine: claim, send, record in batches', rate(engine)],
+      ['ratio engine / baseline', (baseline / engine).toFixed(2)]
+    ])
+  } finally {
+    await fake.close()
+  }
+}
+
+async function blast (apiUrl: string, count: number): Promise<number> {
+  const url = new URL(apiUrl)
+  const pool = new Pool(url.origin, { connections })
+  const path = `${url.pathname}/100/messages`
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++
+      const { body } = await pool.request({
+        path,
+        method: 'POST',
+        headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: phoneFor(i), type: 'template', template: { name: 'hello', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: `Contact ${i}` }] }] } })
+      })
+      await body.json()
+    }
+  }
+  try {
+    return await timed(async () => await Promise.all(Array.from({ length: inFlight }, worker)))
+  } finally {
+    await pool.close()
+  }
+}
