@@ -6,7 +6,7 @@ import { bestOf, phoneFor, report } from './measure.js'
  * Writing a 100,000-contact campaign through the store, beside the same rows written by one bare
  * `INSERT … SELECT FROM unnest` into a table of the same shape: what the store adds to the floor.
  */
-export async function benchBulkCreate ({ db, query, label }: BenchDatabase, count = 100_000): Promise<void> {
+export async function benchBulkCreate ({ db, query }: BenchDatabase, count = 100_000): Promise<void> {
   const store = postgresStore(db)
   await store.init?.()
   const contacts = Array.from({ length: count }, (_, i) => ({ phone: phoneFor(i), name: `Contact ${i}`, parameters: null }))
@@ -27,7 +27,7 @@ export async function benchBulkCreate ({ db, query, label }: BenchDatabase, coun
   })
   await query('DROP TABLE bench_contacts')
 
-  report(`Create a ${count.toLocaleString('en')}-contact campaign (${label}; best of 3)`, [
+  report(`Create a ${count.toLocaleString('en')}-contact campaign (best of 3)`, [
     ['bare unnest insert (baseline)', `${baseline.toFixed(0)} ms`],
     ['store.create', `${store100k.toFixed(0)} ms`],
     ['ratio store / baseline', (store100k / baseline).toFixed(2)]

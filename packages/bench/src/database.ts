@@ -17,7 +17,7 @@ export async function scratchDatabase (): Promise<BenchDatabase> {
   const server = process.env.DATABASE_URL
   if (server === undefined || server === '') {
     const db = new PGlite()
-    return { label: 'PGlite (in memory; set DATABASE_URL for a PostgreSQL server)', db, query: async (text, values) => await db.query(text, values), close: async () => { await db.close() } }
+    return { label: 'PGlite in memory (set DATABASE_URL for a PostgreSQL server)', db, query: async (text, values) => await db.query(text, values), close: async () => { await db.close() } }
   }
   const name = `wac_bench_${randomBytes(4).toString('hex')}`
   await onServer(server, `CREATE DATABASE ${name}`)

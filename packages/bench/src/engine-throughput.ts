@@ -13,7 +13,7 @@ const inFlight = 64
  * A whole run, unpaced, through the plugin (claims, sends, batched outcome writes) against the local
  * fake, beside a bare undici blast of the same requests at the same fake: the machine's ceiling.
  */
-export async function benchEngineThroughput ({ db, label }: BenchDatabase, count = 20_000): Promise<void> {
+export async function benchEngineThroughput ({ db }: BenchDatabase, count = 20_000): Promise<void> {
   const fake = await startCloudApiFake({ accessToken: 'bench-token', keepLog: false })
   try {
     const baseline = await blast(fake.apiUrl, count)
@@ -44,7 +44,7 @@ export async function benchEngineThroughput ({ db, label }: BenchDatabase, count
     if (accepted !== count) throw new Error(`the fake accepted ${accepted} of ${count}`)
 
     const rate = (ms: number): string => `${Math.round(count / (ms / 1000)).toLocaleString('en')} msg/s`
-    report(`Unpaced run of ${count.toLocaleString('en')} recipients against the local fake (${label})`, [
+    report(`Unpaced run of ${count.toLocaleString('en')} recipients against the local fake`, [
       [`bare undici blast, ${inFlight} in flight (baseline)`, rate(baseline)],
       ['engine: claim, send, record in batches', rate(engine)],
       ['ratio engine / baseline', (baseline / engine).toFixed(2)]
