@@ -4,6 +4,8 @@ import pg from 'pg'
 
 export interface BenchDatabase {
   label: string
+  /** A connection string, for a benchmark's child process; undefined for the in-memory PGlite. */
+  url?: string
   db: pg.Pool | PGlite
   query: (text: string, values?: unknown[]) => Promise<unknown>
   close: () => Promise<void>
@@ -26,6 +28,7 @@ export async function scratchDatabase (): Promise<BenchDatabase> {
   const db = new pg.Pool({ connectionString: url.href, max: 10 })
   return {
     label: `PostgreSQL at ${url.host}`,
+    url: url.href,
     db,
     query: async (text, values) => await db.query(text, values),
     close: async () => {

@@ -4,13 +4,14 @@ import type { InvalidRow } from './schemas/errors.js'
 export const CampaignNotFoundError = createError<[number]>('WAC_CAMPAIGN_NOT_FOUND', 'Campaign %s not found', 404)
 export const CampaignStatusError = createError<[string]>('WAC_CAMPAIGN_STATUS', '%s', 409)
 export const TooManyContactsError = createError<[number, number]>('WAC_TOO_MANY_CONTACTS', 'A campaign holds at most %s contacts; this one has %s', 400)
-export const MissingRecipientsError = createError('WAC_NO_RECIPIENTS', 'Give the recipients as contacts or phoneNumbers', 400)
+export const NoRecipientsError = createError<[number]>('WAC_NO_RECIPIENTS', 'Campaign %s has no recipient to send to: no contacts, or no failed recipient to send to again', 409)
+export const InvalidScheduleError = createError<[string]>('WAC_INVALID_SCHEDULE', 'scheduledAt %s is not a real date and time', 400)
+export const MissingRecipientsError = createError('WAC_MISSING_RECIPIENTS', 'Give the recipients as contacts or phoneNumbers', 400)
 const InvalidRowsBase = createError<[string]>('WAC_INVALID_CONTACTS', '%s', 400)
 
 /** A 400 that names every refused row (index, value, reason) in `details`. */
 export function invalidRowsError (field: string, rows: InvalidRow[]): Error & { details: InvalidRow[] } {
   const shown = rows.slice(0, 5).map(r => `#${r.index} ${JSON.stringify(r.value)}: ${r.reason}`).join('; ')
   const more = rows.length > 5 ? `; and ${rows.length - 5} more (see details)` : ''
-  const error = Object.assign(new InvalidRowsBase(`${rows.length} invalid ${field}: ${shown}${more}`), { details: rows })
-  return error
+  return Object.assign(new InvalidRowsBase(`${rows.length} invalid ${field}: ${shown}${more}`), { details: rows })
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
 import type { CampaignStore, Tenant } from './store/types.js'
-import { defaultEngineSettings, type EngineSettings } from './engine/settings.js'
+import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
 
 /** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
 export interface WhatsAppAccount {
@@ -36,8 +36,6 @@ export interface CampaignsPluginOptions {
   defaultCountry?: CountryCode
   /** Largest request body in bytes. Default: room for `maxContacts` contacts (at least 1 MiB). */
   bodyLimit?: number
-  /** Resume runs left running (e.g. by a restart) when the app is ready. Default true. */
-  resumeRuns?: boolean
 }
 
 export interface ResolvedOptions {
@@ -50,7 +48,6 @@ export interface ResolvedOptions {
   maxContacts: number
   defaultCountry?: CountryCode
   bodyLimit: number
-  resumeRuns: boolean
 }
 
 export const defaultApiUrl = 'https://graph.facebook.com/v23.0'
@@ -94,6 +91,28 @@ function positive (value: unknown, option: string, integer: boolean): number {
   return value
 }
 
+/** Each sending setting's kind of number; the rest are positive integers. */
+const sendingKinds: Partial<Record<keyof EngineSettings, (value: unknown, option: string) => number>> = {
+  messagesPerSecond: (value, option) => positive(value, option, false),
+  pacingHeadroom: (value, option) => {
+    if (typeof value !== 'number' || !(value >= 0 && value < 0.5)) throw new OptionError(option, 'a share from 0 to 0.5', value)
+    return value
+  },
+  pauseAfterFailures: (value, option) => value === 0 ? 0 : positive(value, option, true)
+}
+
+function resolveSending (given: Partial<EngineSettings> = {}): EngineSettings {
+  const sending: Record<string, number> = { ...defaultEngineSettings }
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in defaultEngineSettings)) throw new OptionError(`sending.${key}`, `one of ${Object.keys(defaultEngineSettings).join(', ')}`, key)
+    if (value === undefined) continue
+    const check = sendingKinds[key as keyof EngineSettings] ?? ((v: unknown, option: string) => positive(v, option, true))
+    sending[key] = check(value, `sending.${key}`)
+  }
+  if (given.concurrency === undefined) sending.concurrency = concurrencyFor(sending.messagesPerSecond)
+  return sending as unknown as EngineSettings
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store = options.store as Partial<CampaignStore> | undefined
@@ -109,11 +128,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     accountFor = async () => account
   }
 
-  const sending: Record<string, number> = { ...defaultEngineSettings }
-  for (const [key, value] of Object.entries(options.sending ?? {})) {
-    if (!(key in defaultEngineSettings)) throw new OptionError(`sending.${key}`, `one of ${Object.keys(defaultEngineSettings).join(', ')}`, key)
-    if (value !== undefined) sending[key] = positive(value, `sending.${key}`, key !== 'messagesPerSecond')
-  }
+  const sending = resolveSending(options.sending)
 
   if (options.tenant !== undefined && typeof options.tenant !== 'function') throw new OptionError('tenant', 'a function of the request', options.tenant)
   const maxContacts = options.maxContacts === undefined ? 100_000 : positive(options.maxContacts, 'maxContacts', true)
@@ -126,13 +141,12 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     prefix: options.prefix ?? '',
     store: options.store,
     accountFor,
-    sending: sending as unknown as EngineSettings,
+    sending,
     tenant: options.tenant ?? (() => 'default'),
     hooks,
     maxContacts,
     defaultCountry: options.defaultCountry,
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
-    bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
-    resumeRuns: options.resumeRuns ?? true
+    bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true)
   }
 }

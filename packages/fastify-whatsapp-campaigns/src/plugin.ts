@@ -26,7 +26,13 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     const key = `${numberKey}#${account.accessToken}`
     let lease = senders.get(key)
     if (lease === undefined) {
-      lease = { sender: createCloudApiClient({ apiUrl: account.apiUrl as string, phoneNumberId: account.phoneNumberId, accessToken: account.accessToken }), numberKey }
+      const sender = createCloudApiClient({
+        apiUrl: account.apiUrl as string,
+        phoneNumberId: account.phoneNumberId,
+        accessToken: account.accessToken,
+        connections: resolved.sending.concurrency
+      })
+      lease = { sender, numberKey }
       senders.set(key, lease)
     }
     return lease
@@ -36,7 +42,8 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry })
   app.decorate('whatsappCampaigns', service)
 
-  if (resolved.resumeRuns) app.addHook('onReady', async () => { await engine.resume() })
+  // Runs left running by a restart resume, scheduled campaigns start, other instances' runs are shared.
+  app.addHook('onReady', async () => { engine.scan() })
   // The store was the host's to give and stays the host's to close; the engine and the senders are ours.
   app.addHook('onClose', async () => {
     await engine.close()

@@ -97,8 +97,51 @@ t.test('close records what is in flight and leaves the run for the next engine t
   t.ok(progress.pending > 0 && progress.pending < 200, `stopped midway (${progress.pending} pending)`)
   t.equal((await store.get(tenant, plan.campaignId))?.status, 'running')
   const second = newEngine()
-  await second.resume()
-  t.strictSame(second.activeRunIds, [plan.runId])
+  second.scan()
+  while (second.activeRunIds.length === 0) await sleep(5)
+  t.strictSame(second.activeRunIds, [plan.runId], 'the scan picked the run up')
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 200, failedCount: 0 })
   t.equal(fake.log.length, 200, 'no recipient twice')
+})
+
+t.test('a spam-rate answer (131048) pauses the run with the reason; recipients wait for the resume', async t => {
+  const { store, newEngine, campaign } = await setup(t, { failures: { [phoneFor(5)]: { code: 131048 } } }, { messagesPerSecond: 200 })
+  const plan = await campaign(50)
+  newEngine().start(plan)
+  let summary = await store.get(tenant, plan.campaignId)
+  while (summary?.status === 'running') {
+    await sleep(10)
+    summary = await store.get(tenant, plan.campaignId)
+  }
+  t.match(summary, { status: 'paused', error: { code: 131048, title: String, message: /low quality/ } })
+  const failed = await store.messages(tenant, plan.campaignId, { limit: 50, status: 'failed' })
+  t.strictSame(failed, [], 'nobody failed for it')
+  t.equal(summary!.successCount + (await store.progress(plan, new Date())).pending, 50, 'the rest is pending')
+})
+
+t.test('a run whose failures pass the threshold pauses itself', async t => {
+  const failures = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [phoneFor(i), { code: 131026 }]))
+  const { store, newEngine, campaign } = await setup(t, { failures }, { messagesPerSecond: 100, pauseAfterFailures: 10 })
+  const plan = await campaign(100)
+  newEngine().start(plan)
+  let summary = await store.get(tenant, plan.campaignId)
+  while (summary?.status === 'running') {
+    await sleep(10)
+    summary = await store.get(tenant, plan.campaignId)
+  }
+  t.match(summary, { status: 'paused', error: { code: 'FAILURE_THRESHOLD', message: /threshold is 10/ } })
+  t.ok(summary!.failedCount >= 10 && summary!.failedCount < 100, `${summary!.failedCount} failed before the pause`)
+})
+
+t.test("the pair-rate limit (131056) is retried for that recipient alone, on its own budget", async t => {
+  const { fake, store, newEngine, campaign, finished } = await setup(t, {
+    failures: { [phoneFor(0)]: Array(3).fill({ code: 131056 }), [phoneFor(1)]: Array(20).fill({ code: 131056 }) }
+  }, { maxAttempts: 2, maxPairRateRetries: 3, retryDelayMs: 5, maxRetryDelayMs: 40 })
+  const plan = await campaign(4)
+  newEngine().start(plan)
+  t.match(await finished(plan.campaignId), { status: 'completed', successCount: 3, failedCount: 1 })
+  const messages = (await store.messages(tenant, plan.campaignId, { limit: 4 }))!
+  t.match(messages[0], { status: 'sent', attempts: 4 }, 'three pair-rate answers did not use up maxAttempts = 2')
+  t.match(messages[1], { status: 'failed', attempts: 4, error: { code: 131056 } }, 'its own budget of 3 retries ran out')
+  t.equal(fake.attemptsFor(phoneFor(2)), 1, 'the others went on at once')
 })

@@ -6,7 +6,7 @@ import { sqlClient } from '../src/store/sql-client.js'
 import { suite } from '../src/store/conformance.js'
 import { allowed, contacts, draft, leaseFor, sendAll, sleep, started, tenantA } from '../src/store/conformance/context.js'
 import type { RunPlan } from '../src/store/types.js'
-import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
+import { countingPool, freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 
 if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
@@ -26,11 +26,11 @@ if (postgresUrl === undefined) {
     const fresh = await freshDatabase(t, { migrate: false })
     const processes = [fresh.pool, fresh.newPool(), fresh.newPool()]
     const results = await Promise.all(processes.map(async p => await migrate(p)))
-    t.strictSame(results.map(r => r.applied.length).sort(), [0, 0, 2], 'one process applied both files')
-    t.ok(results.every(r => r.version === 2), 'all see the newest version')
-    t.strictSame(await migrate(fresh.pool), { applied: [], version: 2 })
+    t.strictSame(results.map(r => r.applied.length).sort(), [0, 0, 3], 'one process applied every file')
+    t.ok(results.every(r => r.version === 3), 'all see the newest version')
+    t.strictSame(await migrate(fresh.pool), { applied: [], version: 3 })
     const { rows } = await fresh.pool.query(`SELECT version::int FROM ${migrationTable} ORDER BY version`)
-    t.strictSame(rows.map(r => r.version), [0, 1, 2], 'each version recorded once')
+    t.strictSame(rows.map(r => r.version), [0, 1, 2, 3], 'each version recorded once')
   })
 
   t.test('init: the store migrates its schema itself unless told not to', async t => {
@@ -132,7 +132,7 @@ if (postgresUrl === undefined) {
     t.equal(left.n, 0, "the deleted run's rows are gone")
   })
 
-  t.test('bulk: 100,000 contacts in one statement each for the list, the run and the outcomes', async t => {
+  t.test('bulk: 100,000 contacts in one statement each for the list, the run, the outcomes, the rerun and the cancel', async t => {
     await truncateAll(pool)
     const counted = countingPool(pool)
     const store = postgresStore(counted.pool)
@@ -155,7 +155,18 @@ if (postgresUrl === undefined) {
     await timed('finish the run (99,000 left)', async () => await store.finishRun(plan, { status: 'failed', error: { code: 190, title: 'x', message: 'x' } }))
     const summary = await store.get(tenantA, id)
     t.strictSame([summary?.successCount, summary?.failedCount], [1000, 99_000])
-    await timed('delete it all', async () => await store.delete(tenantA, id, ['failed']))
+    const rerun = allowed(await timed('rerun the 99,000 failed', async () => await store.startRun(tenantA, id, ['failed'], 'failed')))
+    t.equal(rerun.totalCount, 99_000)
+    t.equal(counted.statements('INSERT INTO campaign_messages'), 2, "the rerun's rows in one statement too")
+    await store.record(rerun, (await store.claim(rerun, 500, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.r${m.id}` })))
+    counted.reset()
+    const live = await timed('get and list while 98,500 are pending', async () => [await store.get(tenantA, id), await store.list(tenantA, { limit: 10, offset: 0 })] as const)
+    t.strictSame([live[0]?.progress?.sent, live[0]?.progress?.pending, live[1].items[0].progress?.pending], [500, 98_500, 98_500])
+    t.equal(counted.statements('campaign_messages'), 0, 'the live figures read no message row')
+    const cancelled = allowed(await timed('cancel it (98,500 pending)', async () => await store.cancel(tenantA, id, ['running'])))
+    t.strictSame([cancelled.successCount, cancelled.failedCount], [500, 98_500])
+    t.equal(counted.statements('UPDATE campaign_messages m'), 1, 'the pending rows and the counters in one statement')
+    await timed('delete it all', async () => await store.delete(tenantA, id, ['cancelled']))
   })
 
   t.test('storage: a rerun keeps the old run and its rows; codes are text; new rows are due at once', async t => {
@@ -172,22 +183,4 @@ if (postgresUrl === undefined) {
     const { rows: [code] } = await pool.query("SELECT error_code, pg_typeof(error_code)::text AS type FROM campaign_messages WHERE status = 'failed'")
     t.strictSame(code, { error_code: '131026', type: 'text' })
   })
-}
-
-/** A pool that remembers the statements it is given, including those inside transactions. */
-function countingPool (pool: pg.Pool) {
-  const seen: string[] = []
-  const counting = <C extends pg.Pool | pg.PoolClient>(target: C): C => new Proxy(target, {
-    get (object, key) {
-      if (key === 'query') return async (text: string, values?: unknown[]) => { seen.push(text); return await object.query(text, values) }
-      if (key === 'connect') return async () => counting(await (object as pg.Pool).connect())
-      const value: unknown = Reflect.get(object, key)
-      return typeof value === 'function' ? value.bind(object) : value
-    }
-  })
-  return {
-    pool: counting(pool),
-    /** How many statements so far contained `fragment`. */
-    statements: (fragment: string) => seen.filter(text => text.includes(fragment)).length
-  }
 }

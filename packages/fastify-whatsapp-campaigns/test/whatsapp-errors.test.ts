@@ -3,7 +3,8 @@ import { errors as undiciErrors } from 'undici'
 import { classifyGraphError, graphErrorCode, graphErrorFromBody, GRAPH_ERROR_CODES } from '../src/whatsapp/errors.js'
 import { classifyTransportError } from '../src/whatsapp/transport-errors.js'
 
-const HALT = [0, 190, 10, 200, 250, 299, 368, 131031, 130497, 133010, 131042, 132001, 132015, 132016, 131048, 131064, 131005]
+const HALT = [0, 190, 10, 200, 250, 299, 368, 131031, 130497, 133010, 131042, 132001, 132015, 132016, 131005]
+const PAUSE = [131048, 131064]
 const RETRY_NUMBER = [130429, 4, 80007]
 const RETRY_RECIPIENT = [131056]
 const TRANSIENT = [1, 2, 131000, 131016, 133004, 131057]
@@ -21,6 +22,7 @@ t.test('every code in the decisions maps to its outcome, whatever the HTTP statu
     }
   }
   expect(HALT, 'halt')
+  expect(PAUSE, 'pause')
   expect(RETRY_NUMBER, 'retry', 'number')
   expect(RETRY_RECIPIENT, 'retry', 'recipient')
   expect(TRANSIENT, 'retry', 'transient')
@@ -28,7 +30,7 @@ t.test('every code in the decisions maps to its outcome, whatever the HTTP statu
 })
 
 t.test('the table holds exactly the decided codes', async t => {
-  const decided = [...HALT, ...RETRY_NUMBER, ...RETRY_RECIPIENT, ...TRANSIENT, ...FAILED].filter(code => code < 200 || code > 299)
+  const decided = [...HALT, ...PAUSE, ...RETRY_NUMBER, ...RETRY_RECIPIENT, ...TRANSIENT, ...FAILED].filter(code => code < 200 || code > 299)
   t.same([...GRAPH_ERROR_CODES.keys()].sort(), [...new Set(decided)].sort())
   t.equal(graphErrorCode(201)?.action, 'halt')
   t.equal(graphErrorCode(300), undefined)
@@ -70,7 +72,7 @@ t.test('a halt says what happened and what to do', async t => {
     message: 'Template name does not exist in the translation: template name (welcome) does not exist in en_US. Create the template in this language and wait for its approval.'
   })
   t.match(classifyGraphError({ code: 250, http: 403 }), { kind: 'halt', message: /permission/ })
-  t.match(classifyGraphError({ code: 131048, http: 400 }), { kind: 'halt', message: /low quality/ })
+  t.match(classifyGraphError({ code: 131048, http: 400 }), { kind: 'pause', message: /low quality/ })
 })
 
 t.test('graphErrorFromBody reads Graph\'s shape and nothing else', async t => {

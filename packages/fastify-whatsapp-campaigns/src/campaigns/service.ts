@@ -1,12 +1,13 @@
 import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignChanges, CampaignStore, Guarded, RunPlan, Tenant } from '../store/types.js'
-import { CampaignNotFoundError, MissingRecipientsError } from '../errors.js'
+import type { CampaignChanges, CampaignStore, Guarded, RunPlan, RunRecipients, Tenant } from '../store/types.js'
+import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 
 export interface RunStarter {
   start (plan: RunPlan): void
+  stopped (campaignId: number, how: 'pause' | 'cancel'): void
 }
 
 /**
@@ -20,10 +21,28 @@ export interface CampaignService {
   messages (tenant: Tenant, id: number, query?: Partial<ListMessagesQuery>): Promise<Message[]>
   update (tenant: Tenant, id: number, changes: UpdateCampaignBody): Promise<Campaign>
   delete (tenant: Tenant, id: number): Promise<void>
-  /** Starts a run (or a rerun) in the background and returns the campaign, now running. */
-  run (tenant: Tenant, id: number): Promise<CampaignSummary>
+  /** Starts a run (or a rerun: of every contact, or of the last run's failed recipients) in the background; returns the campaign, now running. */
+  run (tenant: Tenant, id: number, recipients?: RunRecipients): Promise<CampaignSummary>
+  /** Claims stop at once; sends in flight finish and are recorded. */
+  pause (tenant: Tenant, id: number): Promise<CampaignSummary>
+  resume (tenant: Tenant, id: number): Promise<CampaignSummary>
+  /** Stops the run for good: recipients not sent yet fail with CANCELLED. A scheduled campaign is unscheduled. */
+  cancel (tenant: Tenant, id: number): Promise<CampaignSummary>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
+}
+
+/** The API's schedule (an ISO string, or null to unschedule) as the store takes it. */
+function scheduleTime (value: string | null | undefined): Date | null {
+  if (value === undefined || value === null) return null
+  const time = new Date(value)
+  // Date rolls 30 February over into March; a schedule must name a day that exists.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
+  const calendarDay = new Date(Date.UTC(year, month - 1, day))
+  if (Number.isNaN(time.getTime()) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) {
+    throw new InvalidScheduleError(value)
+  }
+  return time
 }
 
 export function createCampaignService (store: CampaignStore, engine: RunStarter, rules: ContactRules): CampaignService {
@@ -39,15 +58,19 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
   function settled<T> (id: number, action: CampaignAction, result: Guarded<T>): T {
     if (result.ok) return result.value
     if (result.reason === 'not_found') throw new CampaignNotFoundError(id)
+    if (result.reason === 'empty') throw new NoRecipientsError(id)
     throw refused(id, action, result.status)
   }
 
-  async function run (tenant: Tenant, id: number): Promise<CampaignSummary> {
-    const plan = settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run))
-    engine.start(plan)
+  async function summaryOf (tenant: Tenant, id: number): Promise<CampaignSummary> {
     const summary = await store.get(tenant, id)
     if (summary === null) throw new CampaignNotFoundError(id)
     return summary
+  }
+
+  async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
+    engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients)))
+    return await summaryOf(tenant, id)
   }
 
   async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
@@ -57,7 +80,8 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
       templateName: input.templateName,
       language: input.language ?? 'en',
       parameters: input.parameters ?? [],
-      contacts
+      contacts,
+      scheduledAt: scheduleTime(input.scheduledAt)
     })
     return { ...summary, contacts, messages: [] }
   }
@@ -89,8 +113,27 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
       if (input.language !== undefined) changes.language = input.language
       if (input.parameters !== undefined) changes.parameters = input.parameters
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
-      const summary = settled(id, 'edit', await store.update(tenant, id, changes, allowedFrom.edit))
+      const action = input.scheduledAt === undefined ? 'edit' : 'schedule'
+      if (input.scheduledAt !== undefined) changes.scheduledAt = scheduleTime(input.scheduledAt)
+      const summary = settled(id, action, await store.update(tenant, id, changes, allowedFrom[action]))
       return await full(tenant, summary)
+    },
+
+    async pause (tenant, id) {
+      const summary = settled(id, 'pause', await store.pause(tenant, id, allowedFrom.pause))
+      engine.stopped(id, 'pause')
+      return summary
+    },
+
+    async resume (tenant, id) {
+      engine.start(settled(id, 'resume', await store.resume(tenant, id, allowedFrom.resume)))
+      return await summaryOf(tenant, id)
+    },
+
+    async cancel (tenant, id) {
+      const summary = settled(id, 'cancel', await store.cancel(tenant, id, allowedFrom.cancel))
+      engine.stopped(id, 'cancel')
+      return summary
     },
 
     async delete (tenant, id) {

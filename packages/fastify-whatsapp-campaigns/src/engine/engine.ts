@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { CampaignStore, RunPlan, Tenant } from '../store/types.js'
 import type { WhatsAppSender } from '../whatsapp/types.js'
-import { Pacer } from './pacer.js'
+import { allowedFrom } from '../campaigns/transitions.js'
 import { workRun } from './run-worker.js'
 import type { EngineSettings } from './settings.js'
+import { SlotPacer } from './slot-pacer.js'
 
 /** The sender for a tenant, and the key of the phone number it sends from (the pacing is per number). */
 export interface SenderLease {
@@ -20,14 +21,18 @@ export interface EngineOptions {
 }
 
 /**
- * Runs campaigns in the background, one worker per run, in this process. Knows nothing of HTTP: the
- * service starts runs, and the plugin resumes the ones a restart left running and closes it.
+ * Runs campaigns in the background, one worker per run in this process. PostgreSQL is the coordinator:
+ * every instance scans for scheduled campaigns that are due and for running runs, and works on all of
+ * them; claims with SKIP LOCKED share the recipients and the shared pacer the rate. Knows nothing of HTTP.
  */
 export class Engine {
   readonly #options: EngineOptions
   readonly #workers = new Map<number, Promise<void>>()
-  readonly #pacers = new Map<string, Pacer>()
+  readonly #pacers = new Map<string, SlotPacer>()
   readonly #stop = new AbortController()
+  /** Campaigns paused or cancelled through this process, by id, so its workers stop before the next send. */
+  readonly #stoppedHere = new Map<number, 'pause' | 'cancel'>()
+  #scanning: Promise<void> | undefined
 
   constructor (options: EngineOptions) {
     this.#options = options
@@ -36,13 +41,22 @@ export class Engine {
   /** Works on the run unless this process already does. */
   start (plan: RunPlan): void {
     if (this.#stop.signal.aborted || this.#workers.has(plan.runId)) return
-    const worker = this.#keepWorking(plan).finally(() => this.#workers.delete(plan.runId))
+    this.#stoppedHere.delete(plan.campaignId)
+    const worker = this.#keepWorking(plan).finally(() => {
+      this.#workers.delete(plan.runId)
+      this.#stoppedHere.delete(plan.campaignId)
+    })
     this.#workers.set(plan.runId, worker)
   }
 
-  /** Picks up the runs left running, e.g. by a restart. */
-  async resume (): Promise<void> {
-    for (const plan of await this.#options.store.activeRuns()) this.start(plan)
+  /** Scans now and then every `idlePollMs`: due scheduled campaigns start, running runs are picked up (after a restart, or from another instance). */
+  scan (): void {
+    this.#scanning ??= this.#scanLoop()
+  }
+
+  /** The store has paused or cancelled the campaign: this process's workers stop before their next send. */
+  stopped (campaignId: number, how: 'pause' | 'cancel'): void {
+    this.#stoppedHere.set(campaignId, how)
   }
 
   /** Runs this process works on now. */
@@ -53,7 +67,28 @@ export class Engine {
   /** Stops claiming, records what is in flight, and leaves unfinished runs running for the next start. */
   async close (): Promise<void> {
     this.#stop.abort()
+    await this.#scanning
     await Promise.all(this.#workers.values())
+  }
+
+  async #scanLoop (): Promise<void> {
+    const { store, settings, log } = this.#options
+    while (!this.#stop.signal.aborted) {
+      try {
+        for (const due of await store.dueScheduled(new Date(), 100)) {
+          // Every instance tries; the guard lets exactly one start it.
+          const started = await store.startRun(due.tenant, due.id, allowedFrom.startScheduled)
+          if (started.ok) {
+            log.info({ campaignId: due.id, runId: started.value.runId }, 'scheduled campaign started')
+            this.start(started.value)
+          }
+        }
+        for (const plan of await store.activeRuns()) this.start(plan)
+      } catch (error) {
+        log.error({ err: error }, 'could not scan for campaigns to run')
+      }
+      await sleep(settings.idlePollMs, undefined, { signal: this.#stop.signal }).catch(() => {})
+    }
   }
 
   /** A run survives a failing database or sender: the worker starts again after a pause. */
@@ -69,7 +104,8 @@ export class Engine {
           pacer: this.#pacerFor(numberKey),
           settings: this.#options.settings,
           log,
-          stop: this.#stop.signal
+          stop: this.#stop.signal,
+          stoppedHere: () => this.#stoppedHere.get(plan.campaignId)
         })
         return
       } catch (error) {
@@ -79,10 +115,17 @@ export class Engine {
     }
   }
 
-  #pacerFor (numberKey: string): Pacer {
+  #pacerFor (numberKey: string): SlotPacer {
     let pacer = this.#pacers.get(numberKey)
     if (pacer === undefined) {
-      pacer = new Pacer(this.#options.settings.messagesPerSecond)
+      const { store, settings } = this.#options
+      pacer = new SlotPacer({
+        store,
+        numberKey,
+        maxRate: settings.messagesPerSecond * (1 - settings.pacingHeadroom),
+        chunkSeconds: 0.2,
+        lateToleranceMs: 10
+      })
       this.#pacers.set(numberKey, pacer)
     }
     return pacer

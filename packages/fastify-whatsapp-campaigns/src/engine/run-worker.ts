@@ -1,95 +1,138 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
-import type { RunError } from '../schemas/campaign.js'
+import type { MessageError, RunError } from '../schemas/campaign.js'
+import { cancelled, pausedBeforeSend } from '../store/codes.js'
 import type { CampaignStore, ClaimedMessage, MessageOutcome, RunPlan } from '../store/types.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
+import { allowedFrom } from '../campaigns/transitions.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
 import { OutcomeBuffer } from './outcome-buffer.js'
-import type { Pacer } from './pacer.js'
 import type { EngineSettings } from './settings.js'
+import type { SlotPacer } from './slot-pacer.js'
 
 export interface RunWorkerContext {
   plan: RunPlan
   store: CampaignStore
   sender: WhatsAppSender
-  pacer: Pacer
+  pacer: SlotPacer
   settings: EngineSettings
   log: FastifyBaseLogger
   /** Aborted when the process shuts down: the worker records what is in flight and leaves the run running. */
   stop: AbortSignal
+  /** A pause or a cancel made in this process, seen before each send (other processes see it at their next claim). */
+  stoppedHere: () => 'pause' | 'cancel' | undefined
 }
 
 /**
- * Sends one run: claims due recipients in small batches (about a second of sending each), sends them
- * paced and with bounded concurrency, and records outcomes in batches. Ends the run when nothing is
- * pending, or when Meta answers with an error that stops the run.
+ * Why a worker stops sending before the run is done: Meta stopped the run or asked us to pause it
+ * (the worker tells the store), or a person paused or cancelled it (the store knows already).
+ */
+type Interruption = { kind: 'halt' | 'pause', error: RunError } | { kind: 'paused' | 'cancelled', error: MessageError }
+
+/** A claim covers about this much sending, so a pause or a cancel from any instance takes effect within a second. */
+const claimSeconds = 0.5
+
+/**
+ * Sends one run, sharing it with every other worker on the same run (in this process or another):
+ * claims due recipients in small batches, sends them paced and with bounded concurrency, and records
+ * outcomes in batches. Stops when nothing is left (and ends the run), when the run is no longer
+ * `running` (paused, cancelled, or ended by another worker), or when Meta's answer stops or pauses it.
  */
 export async function workRun (ctx: RunWorkerContext): Promise<void> {
   const { plan, store, settings, stop } = ctx
   const outcomes = new OutcomeBuffer(store, plan, settings.recordBatchSize, settings.recordIntervalMs, ctx.log)
   const inFlight = new Set<Promise<void>>()
-  let halt: RunError | null = null
+  let interruption: Interruption | null = null
+  const failuresAtStart = (await store.get(plan.tenant, plan.campaignId))?.failedCount ?? 0
 
   const settle = (message: ClaimedMessage, outcome: SendOutcome): void => {
-    const record = toOutcome(message, outcome, ctx)
-    if (outcome.kind === 'halt') halt ??= { code: outcome.code, title: outcome.title, message: outcome.message }
-    outcomes.add(record)
+    if ((outcome.kind === 'halt' || outcome.kind === 'pause') && interruption === null) {
+      interruption = { kind: outcome.kind, error: { code: outcome.code, title: outcome.title, message: outcome.message } }
+    }
+    outcomes.add(toOutcome(message, outcome, ctx))
+  }
+  const drain = async (): Promise<void> => {
+    await Promise.all(inFlight)
+    await outcomes.flush()
   }
 
   // Recipients claimed before a crash whose outcome was never recorded may have been sent: report them.
   await store.failExpiredLeases(plan, new Date())
 
-  while (!stop.aborted && halt === null) {
-    const claimSize = Math.max(1, Math.min(settings.recordBatchSize, Math.ceil(ctx.pacer.rate)))
+  while (!stop.aborted && interruption === null) {
+    const claimSize = Math.min(1000, Math.max(1, Math.ceil(ctx.pacer.rate * claimSeconds)))
     const batch = await store.claim(plan, claimSize, new Date(Date.now() + settings.leaseMs))
     if (batch.length === 0) {
-      await Promise.all(inFlight)
-      await outcomes.flush()
-      if (halt !== null || stop.aborted) break
-      if (await runIsDone(ctx)) {
-        await store.finishRun(plan, { status: 'completed' })
-        ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
+      await drain()
+      if (interruption !== null || stop.aborted) break
+      const state = await runState(ctx)
+      if (state === 'done') {
+        if (await store.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
         return
       }
+      if (state === 'stopped') return
       continue
     }
-    // A claimed batch is always sent through, even when stopping: it is about a second of work, and
-    // leaving it claimed would turn it into in-doubt recipients after the restart.
     for (const [index, message] of batch.entries()) {
-      if (halt !== null) {
-        // Claimed here and certainly not sent: they fail for the run's reason, not as in doubt.
-        const { code, title } = halt
-        for (const unsent of batch.slice(index)) outcomes.add({ id: unsent.id, status: 'failed', code, title })
+      if (interruption !== null) {
+        // Claimed here and not sent: a halt fails them for its reason, a pause puts them back.
+        for (const unsent of batch.slice(index)) outcomes.add(unsentOutcome(unsent, interruption))
         break
       }
       await ctx.pacer.take()
       while (inFlight.size >= settings.concurrency) await Promise.race(inFlight)
+      const stoppedHere = ctx.stoppedHere()
+      if (stoppedHere !== undefined && interruption === null) {
+        interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused', error: pausedBeforeSend }
+        for (const unsent of batch.slice(index)) outcomes.add(unsentOutcome(unsent, interruption))
+        break
+      }
       const sending: Promise<void> = send(message, ctx).then(outcome => settle(message, outcome))
         .finally(() => inFlight.delete(sending))
       inFlight.add(sending)
     }
+    interruption ??= await tooManyFailures(ctx, failuresAtStart)
   }
 
-  await Promise.all(inFlight)
-  await outcomes.flush()
-  if (halt !== null) {
-    await store.finishRun(plan, { status: 'failed', error: halt })
-    ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error: halt }, 'campaign run stopped by the WhatsApp API')
+  await drain()
+  if (interruption?.kind === 'halt') {
+    const { error } = interruption
+    if (await store.finishRun(plan, { status: 'failed', error })) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run stopped by the WhatsApp API')
+  } else if (interruption?.kind === 'pause') {
+    const { error } = interruption
+    await store.pause(plan.tenant, plan.campaignId, allowedFrom.pause, error)
+    ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run paused itself')
   }
 }
 
-/** True when no recipient is left; otherwise waits until one may be due and says false. */
-async function runIsDone (ctx: RunWorkerContext): Promise<boolean> {
+/** 'done' when no recipient is left, 'stopped' when the run is no longer running; otherwise waits a little. */
+async function runState (ctx: RunWorkerContext): Promise<'done' | 'stopped' | 'wait'> {
   const now = new Date()
   const progress = await ctx.store.progress(ctx.plan, now)
-  if (progress.pending === 0 && progress.sending === 0) return true
+  if (progress.status !== 'running') return 'stopped'
+  if (progress.pending === 0 && progress.sending === 0) return 'done'
   if (progress.sending > 0) await ctx.store.failExpiredLeases(ctx.plan, now)
   const untilDue = progress.nextDueAt === null ? ctx.settings.idlePollMs : progress.nextDueAt.getTime() - now.getTime()
   // Due rows that could not be claimed are held by another worker for a moment.
   const wait = progress.due > 0 ? 10 : Math.max(1, Math.min(ctx.settings.idlePollMs, untilDue))
   await sleep(wait, undefined, { signal: ctx.stop }).catch(() => {})
-  return false
+  return 'wait'
+}
+
+async function tooManyFailures (ctx: RunWorkerContext, failuresAtStart: number): Promise<Interruption | null> {
+  const threshold = ctx.settings.pauseAfterFailures
+  if (threshold === 0) return null
+  const failed = ((await ctx.store.get(ctx.plan.tenant, ctx.plan.campaignId))?.failedCount ?? 0) - failuresAtStart
+  if (failed < threshold) return null
+  return {
+    kind: 'pause',
+    error: {
+      code: 'FAILURE_THRESHOLD',
+      title: 'Too many recipients failed',
+      message: `${failed} recipients failed since the run started (the threshold is ${threshold}), so it paused itself: look at the failures, then resume or cancel.`
+    }
+  }
 }
 
 async function send (message: ClaimedMessage, ctx: RunWorkerContext): Promise<SendOutcome> {
@@ -107,22 +150,36 @@ async function send (message: ClaimedMessage, ctx: RunWorkerContext): Promise<Se
   }
 }
 
+/** A recipient claimed but not sent when the run stopped: failed when it stopped for good, else back to pending. */
+function unsentOutcome (message: ClaimedMessage, { kind, error }: Interruption): MessageOutcome {
+  const { code, title } = error
+  return kind === 'halt' || kind === 'cancelled'
+    ? { id: message.id, status: 'failed', code, title }
+    : { id: message.id, status: 'retry', code, title, notBefore: new Date() }
+}
+
+/** The one place an answer becomes what is stored: retry budgets and backoff are decided here. */
 function toOutcome (message: ClaimedMessage, outcome: SendOutcome, ctx: RunWorkerContext): MessageOutcome {
   const { id } = message
+  const { settings } = ctx
   switch (outcome.kind) {
     case 'sent':
-      ctx.pacer.recover()
       return { id, status: 'sent', messageId: outcome.messageId }
-    case 'retry':
-      if (outcome.scope === 'number') ctx.pacer.slowDown()
-      if (message.attempts >= ctx.settings.maxAttempts) return { id, status: 'failed', code: outcome.code, title: outcome.title }
-      return {
-        id,
-        status: 'retry',
-        code: outcome.code,
-        title: outcome.title,
-        notBefore: new Date(Date.now() + retryDelay(message.attempts, outcome.scope, ctx.settings))
+    case 'retry': {
+      const { code, title } = outcome
+      if (outcome.scope === 'recipient') {
+        const retries = message.pairRateRetries + 1
+        if (retries > settings.maxPairRateRetries) return { id, status: 'failed', code, title }
+        return { id, status: 'retry', code, title, pairRate: true, notBefore: new Date(Date.now() + retryDelay(retries, 'recipient', settings)) }
       }
+      if (outcome.scope === 'number') void ctx.pacer.throttle().catch((error: unknown) => ctx.log.error({ err: error }, 'could not throttle'))
+      const attempts = message.attempts - message.pairRateRetries
+      if (attempts >= settings.maxAttempts) return { id, status: 'failed', code, title }
+      return { id, status: 'retry', code, title, notBefore: new Date(Date.now() + retryDelay(attempts, outcome.scope, settings)) }
+    }
+    case 'pause':
+      // Nothing is wrong with this recipient: it waits for the resume like the rest.
+      return { id, status: 'retry', code: outcome.code, title: outcome.title, notBefore: new Date() }
     case 'failed':
     case 'unknown':
     case 'halt':

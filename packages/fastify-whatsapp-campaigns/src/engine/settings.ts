@@ -1,29 +1,46 @@
 import type { BackoffPolicy } from './backoff.js'
 
 export interface EngineSettings extends BackoffPolicy {
-  /** Sends per second per sending phone number (Meta: 80 by default, up to 1,000). */
+  /** Sends per second per sending phone number (Meta: 80 by default, up to 1,000), across every instance. */
   messagesPerSecond: number
-  /** Requests in flight at once per run. */
+  /** The share of the rate kept free for the jitter of a busy machine, so no second at Meta holds more than the limit. */
+  pacingHeadroom: number
+  /** Requests in flight at once per run (and connections to the API): rate × latency must fit. Default: half a second of sending, at least 16. */
   concurrency: number
-  /** Tries per recipient before a retryable error fails it. */
+  /** Tries per recipient before a retryable error fails it (pair-rate answers count apart). */
   maxAttempts: number
+  /** Tries after Meta's pair-rate limit (131056) before the recipient fails; each waits 4^n s (capped by maxRetryDelayMs). */
+  maxPairRateRetries: number
+  /** A run pauses itself once this many of its recipients failed since it (re)started; 0: never. */
+  pauseAfterFailures: number
   /** How long a claimed recipient is held; past it, an unrecorded send is in doubt. */
   leaseMs: number
   /** Outcomes written per statement, and the longest an outcome waits to be written. */
   recordBatchSize: number
   recordIntervalMs: number
-  /** How often an idle run looks again for due recipients. */
+  /** How often an idle run looks again for due recipients, and the engine for scheduled campaigns and runs to share. */
   idlePollMs: number
 }
 
 export const defaultEngineSettings: EngineSettings = {
   messagesPerSecond: 80,
-  concurrency: 50,
+  pacingHeadroom: 0.015,
+  concurrency: 40,
   maxAttempts: 10,
+  maxPairRateRetries: 5,
+  pauseAfterFailures: 1000,
   leaseMs: 30_000,
   recordBatchSize: 200,
   recordIntervalMs: 100,
   idlePollMs: 1_000,
   retryDelayMs: 1_000,
   maxRetryDelayMs: 5 * 60_000
+}
+
+/**
+ * Half a second of sending in flight covers Meta's usual 100-300 ms answers; past a few hundred
+ * connections a 2-core process spends more on sockets than it gains.
+ */
+export function concurrencyFor (messagesPerSecond: number): number {
+  return Math.min(400, Math.max(16, Math.ceil(messagesPerSecond / 2)))
 }

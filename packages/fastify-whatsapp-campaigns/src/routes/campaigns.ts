@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
-import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, UpdateCampaignBody } from '../schemas/requests.js'
+import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 
 const tags = ['campaigns']
@@ -69,13 +69,26 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: 'Run or rerun a campaign in the background',
+      description: 'With `{"only": "failed"}`, only the recipients whose message failed in the last run. The body may be left out.',
       params: CampaignParams,
+      body: RunCampaignBody,
       response: { 202: CampaignSummary, ...errors }
     }
   }, async (request, reply) => {
-    const campaign = await service.run(request.whatsappTenant, request.params.id)
+    const campaign = await service.run(request.whatsappTenant, request.params.id, request.body?.only)
     return await reply.code(202).send(campaign)
   })
+
+  const lifecycle = [
+    ['pause', 'Pause a running campaign: no new sends; those in flight finish and are recorded'],
+    ['resume', 'Resume a paused campaign where it stopped'],
+    ['cancel', 'Stop a campaign for good: recipients not sent yet fail with CANCELLED; a scheduled one is unscheduled']
+  ] as const
+  for (const [action, summary] of lifecycle) {
+    app.post(`/campaigns/:id/${action}`, {
+      schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors } }
+    }, async request => await service[action](request.whatsappTenant, request.params.id))
+  }
 
   app.get('/campaigns/:id/messages', {
     schema: {

@@ -23,6 +23,13 @@ export interface ApiOptions extends RoutesOptions {
 export async function campaignsApi (app: FastifyInstance, options: ApiOptions): Promise<void> {
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
+  // POST /run and the lifecycle routes need no body; clients that send the JSON header anyway are not refused.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined)
+    else parseJson(request, body as string, done)
+  })
 
   for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)

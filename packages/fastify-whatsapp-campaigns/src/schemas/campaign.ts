@@ -1,12 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox'
 
-/** The states a campaign moves through; the rules of moving live in campaigns/transitions.ts. */
+/** The states a campaign moves through; which move is allowed when lives in campaigns/transitions.ts. */
 export const CampaignStatus = Type.Union(
-  [Type.Literal('draft'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')],
-  { description: 'draft: never run; running: a run is under way; completed: the last run finished (recipients may have failed, the counts say so); failed: the last run could not go on (see error)' }
+  [
+    Type.Literal('draft'), Type.Literal('scheduled'), Type.Literal('running'), Type.Literal('paused'),
+    Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
+  ],
+  { description: 'draft: never run; scheduled: starts by itself at scheduledAt; running: a run is under way; paused: a run is stopped and can be resumed (by you, or by the engine when errors passed the threshold: see error); completed: the last run finished (recipients may have failed, the counts say so); failed: the last run could not go on (see error); cancelled: the last run was stopped for good' }
 )
 export type CampaignStatus = Static<typeof CampaignStatus>
-export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'running', 'completed', 'failed']
+export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled']
 
 /** A recipient's state in a run. `delivered` and `read` arrive with status webhooks. */
 export const MessageStatus = Type.Union(
@@ -55,6 +58,18 @@ export const Message = Type.Object({
 })
 export type Message = Static<typeof Message>
 
+/** Live figures of the latest run while it is running or paused. */
+export const RunProgressFigures = Type.Object({
+  sent: Type.Integer({ description: 'Recipients Meta accepted so far' }),
+  failed: Type.Integer(),
+  pending: Type.Integer({ description: 'Recipients not settled yet' }),
+  ratePerSecond: Type.Number({ description: 'Recipients settled per second over the last few seconds' }),
+  averageRatePerSecond: Type.Number({ description: 'Recipients settled per second since the run started' }),
+  etaSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Time left at the current rate; null when nothing moves' }),
+  startedAt: Type.String({ format: 'date-time' })
+})
+export type RunProgressFigures = Static<typeof RunProgressFigures>
+
 const campaignFields = {
   id: Type.Integer(),
   name: Type.String(),
@@ -66,6 +81,8 @@ const campaignFields = {
   successCount: Type.Integer(),
   failedCount: Type.Integer(),
   error: Type.Optional(RunError),
+  scheduledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled campaign starts by itself' }),
+  progress: Type.Optional(RunProgressFigures),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }

@@ -13,18 +13,35 @@ export const CampaignParams = Type.Object({
 })
 export type CampaignParams = Static<typeof CampaignParams>
 
+const isoDateTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$'
+export const ScheduledAt = Type.Union([
+  Type.String({ pattern: isoDateTime, description: 'ISO 8601 with a time zone, e.g. 2026-12-01T09:00:00Z' }),
+  Type.Null()
+], { description: 'Start the campaign by itself at this time (a time in the past starts it at once); null: not scheduled' })
+
 export const CreateCampaignBody = Type.Object({
   name: Name,
   templateName: TemplateName,
   language: Type.Optional(Language),
   parameters: Type.Optional(TemplateParameters),
-  contacts: Type.Optional(Type.Array(Contact))
+  contacts: Type.Optional(Type.Array(Contact)),
+  scheduledAt: Type.Optional(ScheduledAt)
 })
 export type CreateCampaignBody = Static<typeof CreateCampaignBody>
 
 /** Any of the fields of a new campaign; absent ones stay as they are. */
 export const UpdateCampaignBody = Type.Partial(CreateCampaignBody)
 export type UpdateCampaignBody = Static<typeof UpdateCampaignBody>
+
+export const RunCampaignBody = Type.Union([
+  Type.Object({
+    only: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('failed')], {
+      description: 'all (default): every contact; failed: only the recipients whose message failed in the last run'
+    }))
+  }),
+  Type.Null()
+])
+export type RunCampaignBody = Static<typeof RunCampaignBody>
 
 export const ListCampaignsQuery = Type.Object({
   status: Type.Optional(CampaignStatus),

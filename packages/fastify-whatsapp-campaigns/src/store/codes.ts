@@ -38,3 +38,15 @@ export const notSent: MessageError = {
   code: 'NOT_SENT',
   title: 'The run ended before this message was sent'
 }
+
+/** A message still pending when its run was cancelled. */
+export const cancelled: MessageError = {
+  code: 'CANCELLED',
+  title: 'The run was cancelled before this message was sent'
+}
+
+/** A message claimed when its run was paused, put back before it was sent. */
+export const pausedBeforeSend: MessageError = {
+  code: 'PAUSED',
+  title: 'The run was paused before this message was sent'
+}

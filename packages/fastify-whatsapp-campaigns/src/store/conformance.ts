@@ -11,6 +11,11 @@ import type { CampaignStore } from './types.js'
 import type { Features, Group, StoreHandle, TestFunction } from './conformance/context.js'
 import { createGetList, remove, update } from './conformance/campaigns.js'
 import { claims, finishing, outcomes, startRuns } from './conformance/runs.js'
+import { reruns } from './conformance/reruns.js'
+import { schedules } from './conformance/schedules.js'
+import { cancels, pauses } from './conformance/lifecycle.js'
+import { liveFigures } from './conformance/figures.js'
+import { pacing } from './conformance/pacing.js'
 import { tenantIsolation } from './conformance/tenants.js'
 import { largeLists, unicode } from './conformance/data.js'
 
@@ -23,7 +28,10 @@ export interface SuiteOptions {
   features?: Features
 }
 
-const groups = [createGetList, update, remove, startRuns, claims, outcomes, finishing, tenantIsolation, unicode, largeLists]
+const groups = [
+  createGetList, update, remove, startRuns, claims, outcomes, finishing, reruns, schedules, pauses, cancels, liveFigures, pacing,
+  tenantIsolation, unicode, largeLists
+]
 
 export function suite ({ test, factory, features = {} }: SuiteOptions): void {
   const group: Group = {

@@ -2,7 +2,11 @@ import type { CampaignStore } from './types.js'
 import { sqlClient, type SqlClientInput } from './sql-client.js'
 import { migrate } from './migrate.js'
 import { createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readSummary, updateCampaign } from './postgres/campaigns.js'
-import { activeRuns, claim, failExpiredLeases, finishRun, progress, record, startRun } from './postgres/runs.js'
+import { startRun } from './postgres/start.js'
+import { cancel, pause, resume } from './postgres/lifecycle.js'
+import { activeRuns, claim, dueScheduled, failExpiredLeases, finishRun, progress } from './postgres/runs.js'
+import { record } from './postgres/outcomes.js'
+import { reserveSlots, throttle } from './postgres/pacing.js'
 
 export interface PostgresStoreOptions {
   /**
@@ -39,14 +43,21 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     messages: async (tenant, id, query) => isRowId(id) ? listMessages(sql, tenant, id, query) : null,
     update: async (tenant, id, changes, allowed) => isRowId(id) ? updateCampaign(sql, tenant, id, changes, allowed) : notFound,
     delete: async (tenant, id, allowed) => isRowId(id) ? deleteCampaign(sql, tenant, id, allowed) : notFound,
-    startRun: async (tenant, id, allowed) => isRowId(id) ? startRun(sql, tenant, id, allowed) : notFound,
+    startRun: async (tenant, id, allowed, recipients) => isRowId(id) ? startRun(sql, tenant, id, allowed, recipients) : notFound,
+    pause: async (tenant, id, allowed, reason) => isRowId(id) ? pause(sql, tenant, id, allowed, reason) : notFound,
+    resume: async (tenant, id, allowed) => isRowId(id) ? resume(sql, tenant, id, allowed) : notFound,
+    cancel: async (tenant, id, allowed) => isRowId(id) ? cancel(sql, tenant, id, allowed) : notFound,
 
     activeRuns: async () => activeRuns(sql),
+    dueScheduled: async (now, limit) => dueScheduled(sql, now, limit),
     claim: async (run, limit, leaseUntil) => claim(sql, run, limit, leaseUntil),
     record: async (run, outcomes) => record(sql, run, outcomes),
     failExpiredLeases: async (run, now) => failExpiredLeases(sql, run, now),
     progress: async (run, now) => progress(sql, run, now),
     finishRun: async (run, outcome) => finishRun(sql, run, outcome),
+
+    reserveSlots: async (numberKey, count, maxRate) => reserveSlots(sql, numberKey, count, maxRate),
+    throttle: async numberKey => throttle(sql, numberKey),
 
     // Twice is fine: a pool ended twice throws.
     close: async () => {

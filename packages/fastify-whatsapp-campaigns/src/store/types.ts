@@ -24,9 +24,14 @@ export interface NewCampaign {
   language: string
   parameters: string[]
   contacts: StoredContact[]
+  /** A campaign with a time is created `scheduled` (it starts by itself when due), else `draft`. */
+  scheduledAt?: Date | null
 }
 
-/** Fields to change; absent ones stay. `contacts` replaces the whole list. */
+/**
+ * Fields to change; absent ones stay. `contacts` replaces the whole list. `scheduledAt`: a time makes the
+ * campaign `scheduled`; null takes a `scheduled` campaign back to `draft` (other statuses stay).
+ */
 export type CampaignChanges = Partial<NewCampaign>
 
 export interface ListQuery {
@@ -55,6 +60,14 @@ export type Guarded<T> =
   | { ok: true, value: T }
   | { ok: false, reason: 'not_found' }
   | { ok: false, reason: 'status', status: CampaignStatus }
+  /** A run would have no recipient: no contacts, or no failed recipient to send to again. */
+  | { ok: false, reason: 'empty' }
+
+/** Whom a run sends to: every contact, or the recipients whose message failed in the latest run. */
+export type RunRecipients = 'all' | 'failed'
+
+/** The states of a run; a campaign shows its latest run's. */
+export type RunStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled'
 
 /** A run the engine works on. */
 export interface RunRef {
@@ -77,17 +90,22 @@ export interface ClaimedMessage {
   phone: string
   name: string | null
   parameters: string[] | null
+  /** Sends so far, this one included. */
   attempts: number
+  /** How many of the earlier sends Meta answered with the pair-rate limit (131056): they have a budget of their own. */
+  pairRateRetries: number
 }
 
 /** What became of one claimed message. */
 export type MessageOutcome =
   | { id: number, status: 'sent', messageId: string }
   | { id: number, status: 'failed', code: ErrorCode, title: string }
-  /** Back to pending, to be claimed again at `notBefore`; the attempt counts. */
-  | { id: number, status: 'retry', code: ErrorCode, title: string, notBefore: Date }
+  /** Back to pending, to be claimed again at `notBefore`; the attempt counts (and `pairRate` ones count apart too). */
+  | { id: number, status: 'retry', code: ErrorCode, title: string, notBefore: Date, pairRate?: boolean }
 
 export interface RunProgress {
+  /** The run's status now: a worker stops claiming when it is no longer `running`. */
+  status: RunStatus
   pending: number
   /** Pending rows that may be claimed now; the rest wait for their backoff. */
   due: number
@@ -112,29 +130,63 @@ export interface CampaignStore {
   delete(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<null>>
   /**
    * Atomically, only while the campaign is in one of `allowed`: sets it `running`, creates a run and
-   * one pending message row per contact. Of many concurrent calls exactly one succeeds.
+   * one pending message row per recipient (every contact, or the latest run's failed recipients), in
+   * one statement. Of many concurrent calls exactly one succeeds. No recipient: 'empty', nothing changed.
    */
-  startRun(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<RunPlan>>
+  startRun(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients?: RunRecipients): Promise<Guarded<RunPlan>>
+  /**
+   * Only while the campaign is in one of `allowed`: the campaign and its latest run become `paused`
+   * (claims stop; what is in flight is still recorded). With a reason (the engine pausing a run whose
+   * errors passed the threshold) the campaign shows it as its `error` until resumed.
+   */
+  pause(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], reason?: RunError): Promise<Guarded<CampaignSummary>>
+  /** Only while in one of `allowed`: the campaign and its latest run are `running` again; the plan to hand the engine. */
+  resume(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<RunPlan>>
+  /**
+   * Only while in one of `allowed`: the campaign becomes `cancelled`; its latest run, if running or
+   * paused, too, and every message still pending fails with CANCELLED in the same statement (`sending`
+   * ones are recorded by their worker as their sends end).
+   */
+  cancel(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<CampaignSummary>>
 
   // ── runs (the engine) ───────────────────────────────────────────────────────────────
-  /** Runs still `running`, e.g. after a restart. */
+  /** Runs `running` (not paused), e.g. after a restart or for another instance to share. */
   activeRuns(): Promise<RunPlan[]>
+  /** Campaigns `scheduled` whose time has come (scheduledAt <= now), oldest first. */
+  dueScheduled(now: Date, limit: number): Promise<Array<{ tenant: Tenant, id: number }>>
   /**
    * Moves up to `limit` due pending messages of the run to `sending` with a lease until `leaseUntil`,
    * in position order, skipping rows another worker holds. Rows whose lease ran out while `sending`
    * are in doubt and are not claimed again (see `failExpiredLeases`).
    */
   claim(run: RunRef, limit: number, leaseUntil: Date): Promise<ClaimedMessage[]>
-  /** Records outcomes of claimed messages in one statement and keeps the run's counters in step. */
+  // (claim returns nothing unless the run is `running`: a pause or a cancel stops claims at once.)
+  /**
+   * Records outcomes of claimed messages in one statement and keeps the run's counters (and its rate
+   * sample, for the live figures) in step, whatever the run's status now.
+   */
   record(run: RunRef, outcomes: MessageOutcome[]): Promise<void>
   /** Marks `sending` rows whose lease ended before `now` as failed with UNKNOWN_OUTCOME: they may have been sent, so they are never resent. Returns how many. */
   failExpiredLeases(run: RunRef, now: Date): Promise<number>
   progress(run: RunRef, now: Date): Promise<RunProgress>
   /**
-   * Ends the run: `completed`, or `failed` with the reason, in which case every message still
-   * pending is failed with that reason's code. Sets the campaign's status to the run's.
+   * Ends the run, only while it is `running` (a paused or cancelled run is left as it is; says false):
+   * `completed`, or `failed` with the reason, in which case every message still pending is failed with
+   * that reason's code. Sets the campaign's status to the run's.
    */
-  finishRun(run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<void>
+  finishRun(run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<boolean>
+
+  // ── pacing (shared by every instance on the same database) ──────────────────────────
+  /**
+   * Reserves `count` consecutive send slots for a sending number, `1000 / rate` ms apart, on one
+   * timeline every instance shares: no two reservations overlap, so the number's rate holds across
+   * processes. The rate is the number's current one (see `throttle`), at most `maxRate`; each
+   * reservation wins back a little of it after a throttle. Times are the database's clock in epoch ms,
+   * with its `now` so the caller can map them to its own clock.
+   */
+  reserveSlots(numberKey: string, count: number, maxRate: number): Promise<{ firstSlotAt: number, intervalMs: number, now: number }>
+  /** Meta said too fast (130429…): halve the number's current rate, for every instance. */
+  throttle(numberKey: string): Promise<void>
 
   /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */
   init?(): Promise<void>

@@ -116,7 +116,7 @@ function parseJson (text: string): unknown {
 function redact (outcome: SendOutcome, token: string): SendOutcome {
   if (outcome.kind === 'sent' || token.length < 8) return outcome
   const clean = (text: string): string => text.split(token).join('[redacted]')
-  return outcome.kind === 'halt'
+  return outcome.kind === 'halt' || outcome.kind === 'pause'
     ? { ...outcome, title: clean(outcome.title), message: clean(outcome.message) }
     : { ...outcome, title: clean(outcome.title) }
 }

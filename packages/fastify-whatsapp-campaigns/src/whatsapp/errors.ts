@@ -5,17 +5,18 @@ import type { SendOutcome } from './types.js'
  * What a sender does about one of Meta's error codes. This table is the only place that knows Meta's
  * codes: the engine sees only the resulting `SendOutcome`.
  */
-export type ErrorAction = 'halt' | 'failed' | 'retry-number' | 'retry-recipient' | 'retry-transient'
+export type ErrorAction = 'halt' | 'pause' | 'failed' | 'retry-number' | 'retry-recipient' | 'retry-transient'
 
 export interface GraphErrorCode {
   /** Meta's title, used when an answer carries no message. */
   title: string
   action: ErrorAction
-  /** For halts: what a person must do before the campaign can run again. */
+  /** For halts and pauses: what a person must do before the campaign can go on. */
   remedy?: string
 }
 
 const halt = (title: string, remedy: string): GraphErrorCode => ({ title, action: 'halt', remedy })
+const pause = (title: string, remedy: string): GraphErrorCode => ({ title, action: 'pause', remedy })
 const failed = (title: string): GraphErrorCode => ({ title, action: 'failed' })
 const retry = (action: 'retry-number' | 'retry-recipient' | 'retry-transient', title: string): GraphErrorCode => ({ title, action })
 
@@ -38,10 +39,11 @@ export const GRAPH_ERROR_CODES: ReadonlyMap<number, GraphErrorCode> = new Map<nu
   [132015, halt('Template is Paused', 'The template is paused for low quality: wait until it is active again, or use another template.')],
   [132016, halt('Template is Disabled', 'The template is disabled for low quality: use another template.')],
   // Meta throttles this number for its recipients' spam reports; sending on would only lower its quality
-  // further and risk the account, so the campaign must stop until a person decides to go on.
-  [131048, halt('Spam rate limit hit', 'Meta limits this number for low quality: stop, improve the messages, and go on later.')],
-  // The messaging limit of the template's category is spent: every further send fails until the enforcement period ends.
-  [131064, halt('Template category messaging limit hit', 'Wait until the messaging limit resets, then run the campaign again.')],
+  // further and risk the account. Nothing is wrong with the recipients, so the run pauses (they stay
+  // pending) until a person decides to resume.
+  [131048, pause('Spam rate limit hit', 'Meta limits this number for low quality: improve the messages, and resume later.')],
+  // The messaging limit of the template's category is spent until the enforcement period ends.
+  [131064, pause('Template category messaging limit hit', 'Resume once the messaging limit has reset.')],
 
   // The sending number is throttled: slow every send down.
   [4, retry('retry-number', 'API Too Many Calls')],
@@ -104,9 +106,10 @@ export function classifyGraphError (error: GraphErrorInput): ErrorOutcome {
   const code = error.code ?? (error.http === undefined ? 'UNKNOWN_ERROR' : `HTTP_${error.http}`)
   const title = titleOf(error, entry)
   switch (entry?.action ?? actionByStatus(error)) {
-    case 'halt': {
+    case 'halt':
+    case 'pause': {
       const details = error.details ? `: ${error.details}` : ''
-      return { kind: 'halt', code, title, message: `${title}${details}. ${entry?.remedy ?? 'The run cannot go on.'}` }
+      return { kind: entry?.action === 'pause' ? 'pause' : 'halt', code, title, message: `${title}${details}. ${entry?.remedy ?? 'The run cannot go on.'}` }
     }
     case 'retry-number': return { kind: 'retry', scope: 'number', code, title }
     case 'retry-recipient': return { kind: 'retry', scope: 'recipient', code, title }

@@ -28,6 +28,11 @@ export type SendOutcome =
    * Resending could deliver it twice, so the engine fails the recipient with this code instead.
    */
   | { kind: 'unknown', code: string, title: string }
+  /**
+   * Sending on would harm the account (spam rate limit 131048, category limit 131064): the run pauses
+   * with the reason and this recipient stays pending, to be sent when a person resumes.
+   */
+  | { kind: 'pause', code: number | string, title: string, message: string }
   /** Stops the whole run: refused token, missing permission, template missing/paused/disabled, blocked account. */
   | { kind: 'halt', code: number | string, title: string, message: string }
 

@@ -77,3 +77,23 @@ async function onServer (statement: string): Promise<void> {
     await client.end()
   }
 }
+
+/** A pool that remembers the statements it is given, including those inside transactions. */
+export function countingPool (pool: pg.Pool) {
+  const seen: string[] = []
+  const counting = <C extends pg.Pool | pg.PoolClient>(target: C): C => new Proxy(target, {
+    get (object, key) {
+      if (key === 'query') return async (text: string, values?: unknown[]) => { seen.push(text); return await object.query(text, values) }
+      if (key === 'connect') return async () => counting(await (object as pg.Pool).connect())
+      const value: unknown = Reflect.get(object, key)
+      return typeof value === 'function' ? value.bind(object) : value
+    }
+  })
+  return {
+    pool: counting(pool),
+    /** How many statements so far contained `fragment`. */
+    statements: (fragment: string) => seen.filter(text => text.includes(fragment)).length,
+    /** Forgets the statements so far. */
+    reset: () => { seen.length = 0 }
+  }
+}

@@ -15,6 +15,7 @@ export function createGetList ({ test }: Group): void {
       totalCount: 3,
       successCount: 0,
       failedCount: 0,
+      scheduledAt: null,
       createdAt: '',
       updatedAt: ''
     }, 'no error, no counts yet')
@@ -174,7 +175,7 @@ export function remove ({ test }: Group): void {
     t.strictSame(await store.activeRuns(), [], 'its run is gone')
     t.strictSame(await store.claim(plan, 10, leaseFor()), [], 'nothing left to claim')
     await store.record(plan, [{ id: claimed[0].id, status: 'sent', messageId: 'wamid.late' }])
-    t.strictSame(await store.progress(plan, new Date()), { pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }, 'a run that is gone is over')
     t.strictSame(await store.delete(tenantA, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' }, 'deleting twice')
   })
 

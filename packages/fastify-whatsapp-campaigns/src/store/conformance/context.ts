@@ -1,5 +1,5 @@
 /** What the groups of the conformance suite share: the runner's shape, the store under test, fixtures. */
-import type { CampaignStatus } from '../../schemas/campaign.js'
+import { campaignStatuses, type CampaignStatus } from '../../schemas/campaign.js'
 import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredContact, StoredMessage, Tenant } from '../types.js'
 
 /** The assertions the suite uses: tap's `t` has them; other runners need a thin adapter. */
@@ -35,7 +35,7 @@ export const tenantA: Tenant = 'tenant-a'
 export const tenantB: Tenant = 'tenant-b'
 
 /** Every status: for calls whose guard is not what a test is about. */
-export const anyStatus: readonly CampaignStatus[] = ['draft', 'running', 'completed', 'failed']
+export const anyStatus: readonly CampaignStatus[] = campaignStatuses
 
 export function phone (i: number): string {
   return `9198765${String(i).padStart(5, '0')}`

@@ -60,8 +60,8 @@ export function claims ({ test }: Group): void {
     const plan = await started(store, tenantA, draft({ contacts: list }))
     const first = await store.claim(plan, 2, leaseFor())
     t.strictSame(first.map(({ id, ...m }) => m), [
-      { phone: '919876500001', name: 'Asha', parameters: ['a'], attempts: 1 },
-      { phone: list[1].phone, name: list[1].name, parameters: null, attempts: 1 }
+      { phone: '919876500001', name: 'Asha', parameters: ['a'], attempts: 1, pairRateRetries: 0 },
+      { phone: list[1].phone, name: list[1].name, parameters: null, attempts: 1, pairRateRetries: 0 }
     ], "the contact's own name and parameters")
     const rest = await store.claim(plan, 10, leaseFor())
     t.strictSame(rest.map(m => m.phone), list.slice(2).map(c => c.phone))
@@ -95,9 +95,9 @@ export function claims ({ test }: Group): void {
 
   test('runs: progress counts pending, due and sending', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
-    t.strictSame(await store.progress(plan, new Date()), { pending: 4, due: 4, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 4, due: 4, sending: 0, nextDueAt: null })
     await store.claim(plan, 1, leaseFor())
-    t.strictSame(await store.progress(plan, new Date()), { pending: 3, due: 3, sending: 1, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 3, due: 3, sending: 1, nextDueAt: null })
   })
 }
 
@@ -119,7 +119,7 @@ export function outcomes ({ test }: Group): void {
       ['failed', null, { code: 'NETWORK_ERROR', title: 'Connection reset' }, 1]
     ], "Meta's codes stay numbers, ours words")
     t.ok(messages.every(m => new Date(m.updatedAt).toISOString() === m.updatedAt), 'ISO timestamps')
-    t.strictSame(await store.progress(plan, new Date()), { pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 0, nextDueAt: null })
   })
 
   test('runs: recording the same outcomes twice changes nothing', async (t, store) => {
@@ -161,7 +161,7 @@ export function outcomes ({ test }: Group): void {
     ])
     const [first] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
     t.strictSame([first.status, first.attempts, first.error], ['pending', 1, { code: 131000, title: 'Something went wrong' }], 'the last error shows')
-    t.strictSame(await store.progress(plan, new Date()), { pending: 2, due: 1, sending: 0, nextDueAt: notBefore })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 2, due: 1, sending: 0, nextDueAt: notBefore })
     const again = await store.claim(plan, 10, leaseFor())
     t.strictSame(again.map(m => [m.id, m.attempts]), [[soon.id, 2]], 'only the due one, second attempt')
     const summary = (await store.get(tenantA, plan.campaignId))!
@@ -169,6 +169,23 @@ export function outcomes ({ test }: Group): void {
     await store.record(plan, [{ id: soon.id, status: 'sent', messageId: 'wamid.soon' }])
     const [, second] = (await store.messages(tenantA, plan.campaignId, { limit: 2 }))!
     t.strictSame([second.status, second.attempts, second.error], ['sent', 2, undefined], 'sent clears the error')
+  })
+
+  test('runs: pair-rate retries count apart; a claim says how many the message had', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(2) }))
+    const [a, b] = await store.claim(plan, 2, leaseFor())
+    t.strictSame([a.pairRateRetries, b.pairRateRetries], [0, 0])
+    const retry = (id: number, pairRate?: boolean) => pairRate === undefined
+      ? { id, status: 'retry' as const, code: 131000, title: 'Something went wrong', notBefore: new Date(Date.now() - 1000) }
+      : { id, status: 'retry' as const, code: 131056, title: 'Pair rate limit hit', notBefore: new Date(Date.now() - 1000), pairRate }
+    await store.record(plan, [retry(a.id, true), retry(b.id)])
+    const again = await store.claim(plan, 2, leaseFor())
+    t.strictSame(again.map(m => [m.id, m.attempts, m.pairRateRetries]), [[a.id, 2, 1], [b.id, 2, 0]])
+    await store.record(plan, [retry(a.id, true), retry(b.id, false)])
+    const third = await store.claim(plan, 2, leaseFor())
+    t.strictSame(third.map(m => [m.id, m.attempts, m.pairRateRetries]), [[a.id, 3, 2], [b.id, 3, 0]], 'every attempt counts; only pair-rate ones count apart')
+    const [message] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
+    t.strictSame(message.error, { code: 131056, title: 'Pair rate limit hit' }, 'the last error shows')
   })
 
   test('runs: a retried message is claimed again once notBefore has passed', async (t, store) => {
@@ -256,7 +273,7 @@ export function finishing ({ test }: Group): void {
     t.strictSame(messages.map(m => [m.phone, m.status]), contacts(2, 500).map(c => [c.phone, 'pending']))
     t.strictSame(await store.activeRuns(), [second])
     t.strictSame(await store.claim(first, 10, leaseFor()), [], 'the old run has nothing to send')
-    t.strictSame(await store.progress(first, new Date()), { pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(first, new Date()), { status: 'completed', pending: 0, due: 0, sending: 0, nextDueAt: null })
     await sendAll(store, second)
     await store.finishRun(second, { status: 'completed' })
     const after = (await store.get(tenantA, first.campaignId))!

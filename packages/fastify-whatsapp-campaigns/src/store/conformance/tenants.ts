@@ -1,5 +1,5 @@
 /** Conformance: one tenant can never see or change another's campaigns or runs. */
-import { anyStatus, draft, leaseFor, started, tenantA, tenantB, type Group } from './context.js'
+import { allowed, anyStatus, draft, leaseFor, sendAll, started, tenantA, tenantB, type Group } from './context.js'
 
 export function tenantIsolation ({ test }: Group): void {
   test('tenants: another tenant cannot read a campaign', async (t, store) => {
@@ -26,14 +26,39 @@ export function tenantIsolation ({ test }: Group): void {
     const plan = await started(store, tenantA)
     const stranger = { ...plan, tenant: tenantB }
     t.strictSame(await store.claim(stranger, 10, leaseFor()), [])
-    t.strictSame(await store.progress(stranger, new Date()), { pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(stranger, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }, 'as if it were gone')
     const claimed = await store.claim(plan, 3, leaseFor())
     await store.record(stranger, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
     t.equal(await store.failExpiredLeases(stranger, new Date(Date.now() + 3_600_000)), 0)
     await store.finishRun(stranger, { status: 'failed', error: { code: 'RUN_HALTED', title: 'x', message: 'x' } })
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.status, summary.successCount, summary.failedCount], ['running', 0, 0])
-    t.strictSame(await store.progress(plan, new Date()), { pending: 0, due: 0, sending: 3, nextDueAt: null }, 'still claimed by its own engine')
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 3, nextDueAt: null }, 'still claimed by its own engine')
+  })
+
+  test("tenants: another tenant cannot pause, resume, cancel or rerun a campaign", async (t, store) => {
+    const plan = await started(store, tenantA)
+    const before = await store.get(tenantA, plan.campaignId)
+    const reason = { code: 'ERROR_THRESHOLD', title: 'x', message: 'x' }
+    t.strictSame(await store.pause(tenantB, plan.campaignId, anyStatus, reason), { ok: false, reason: 'not_found' })
+    t.strictSame(await store.cancel(tenantB, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' })
+    t.strictSame(await store.get(tenantA, plan.campaignId), before, 'still running, no error')
+    allowed(await store.pause(tenantA, plan.campaignId, ['running']))
+    t.strictSame(await store.resume(tenantB, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' })
+    t.equal((await store.get(tenantA, plan.campaignId))!.status, 'paused', 'still paused')
+    allowed(await store.resume(tenantA, plan.campaignId, ['paused']))
+    await sendAll(store, plan, id => ({ id, status: 'failed', code: 131026, title: 'Undeliverable' }))
+    await store.finishRun(plan, { status: 'completed' })
+    t.strictSame(await store.startRun(tenantB, plan.campaignId, anyStatus, 'failed'), { ok: false, reason: 'not_found' })
+    t.strictSame(await store.activeRuns(), [])
+  })
+
+  test("tenants: schedules are each tenant's own; the engine's due list names each campaign's tenant", async (t, store) => {
+    const at = new Date(Date.now() - 1000)
+    const { id } = await store.create(tenantA, draft({ scheduledAt: at }))
+    t.strictSame(await store.update(tenantB, id, { scheduledAt: null }, anyStatus), { ok: false, reason: 'not_found' })
+    t.strictSame(await store.list(tenantB, { status: 'scheduled', limit: 10, offset: 0 }), { items: [], total: 0 })
+    t.strictSame(await store.dueScheduled(new Date(), 10), [{ tenant: tenantA, id }])
   })
 
   test('tenants: each tenant lists only its own, the same names and ids notwithstanding', async (t, store) => {

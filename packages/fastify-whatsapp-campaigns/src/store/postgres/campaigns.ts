@@ -3,15 +3,20 @@ import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/cam
 import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
 import { storedStatuses } from '../codes.js'
+import { campaignStatus, guarded, refusal } from './guard.js'
 import { summarySelect, toContact, toMessage, toSummary, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
 
 export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<CampaignSummary> {
   return db.transaction(async tx => {
+    const scheduledAt = campaign.scheduledAt ?? null
     const { rows: [row] } = await tx.query<{ id: number }>(
-      `INSERT INTO campaigns (tenant, name, template_name, language, parameters, contact_count)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+      `INSERT INTO campaigns (tenant, name, template_name, language, parameters, contact_count, status, scheduled_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
        RETURNING id`,
-      [tenant, campaign.name, campaign.templateName, campaign.language, JSON.stringify(campaign.parameters), campaign.contacts.length]
+      [
+        tenant, campaign.name, campaign.templateName, campaign.language, JSON.stringify(campaign.parameters), campaign.contacts.length,
+        scheduledAt === null ? 'draft' : 'scheduled', scheduledAt?.toISOString() ?? null
+      ]
     )
     await insertContacts(tx, tenant, row.id, campaign.contacts)
     return (await readSummary(tx, tenant, row.id))!
@@ -87,7 +92,9 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
 export async function updateCampaign (
   db: SqlClient, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]
 ): Promise<Guarded<CampaignSummary>> {
-  const summary = await db.transaction(async tx => {
+  return guarded(db, tenant, id, async tx => {
+    // scheduledAt: absent leaves both columns; a time schedules the campaign, null unschedules it. A
+    // campaign with a run under way keeps its status whatever the caller allowed: its run decides it.
     const { rows: [row] } = await tx.query(
       `UPDATE campaigns
           SET name = COALESCE($3, name),
@@ -95,13 +102,20 @@ export async function updateCampaign (
               language = COALESCE($5, language),
               parameters = COALESCE($6::jsonb, parameters),
               contact_count = COALESCE($7::int, contact_count),
+              scheduled_at = CASE WHEN $9::boolean THEN $10::timestamptz ELSE scheduled_at END,
+              status = CASE
+                WHEN NOT $9::boolean OR status IN ('running', 'paused') THEN status
+                WHEN $10::timestamptz IS NOT NULL THEN 'scheduled'
+                WHEN status = 'scheduled' THEN 'draft'
+                ELSE status END,
               updated_at = now()
         WHERE tenant = $1 AND id = $2 AND status = ANY($8::text[])
         RETURNING id`,
       [
         tenant, id, changes.name ?? null, changes.templateName ?? null, changes.language ?? null,
         changes.parameters === undefined ? null : JSON.stringify(changes.parameters),
-        changes.contacts?.length ?? null, [...allowed]
+        changes.contacts?.length ?? null, [...allowed],
+        changes.scheduledAt !== undefined, changes.scheduledAt?.toISOString() ?? null
       ]
     )
     if (row === undefined) return null
@@ -109,52 +123,32 @@ export async function updateCampaign (
       await tx.query('DELETE FROM campaign_contacts WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
       await insertContacts(tx, tenant, id, changes.contacts)
     }
-    return readSummary(tx, tenant, id)
+    return { ok: true, value: (await readSummary(tx, tenant, id))! }
   })
-  return summary === null ? refusal(db, tenant, id) : { ok: true, value: summary }
 }
 
 export async function deleteCampaign (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<null>> {
+  // Checked first as well, so that a refused delete does not lock a run's million rows for nothing.
   const status = await campaignStatus(db, tenant, id)
   if (status === null || !allowed.includes(status)) return refusal(db, tenant, id)
-  try {
-    await db.transaction(async tx => {
-      // Rows go in the order every other write locks them (messages by id, runs, then the campaign:
-      // see runs.ts), not in the cascade's (campaign first): deleting a campaign while its run is
-      // still recording outcomes must not deadlock with the engine.
-      await tx.query(
-        `DELETE FROM campaign_messages WHERE id IN (
-           SELECT id FROM campaign_messages
-            WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)
-            ORDER BY id
-            FOR UPDATE)`,
-        [tenant, id]
-      )
-      await tx.query('DELETE FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
-      // Contacts, and a run started meanwhile, go by ON DELETE CASCADE.
-      const { rows } = await tx.query(
-        'DELETE FROM campaigns WHERE tenant = $1 AND id = $2 AND status = ANY($3::text[]) RETURNING id',
-        [tenant, id, [...allowed]]
-      )
-      if (rows.length === 0) throw new ChangedMeanwhile()
-    })
-  } catch (err) {
-    if (err instanceof ChangedMeanwhile) return refusal(db, tenant, id)
-    throw err
-  }
-  return { ok: true, value: null }
-}
-
-/** The campaign was deleted, or its status changed, between the check and the delete: undo it all. */
-class ChangedMeanwhile extends Error {}
-
-/** Why a guarded change did not happen: the campaign is not this tenant's, or its status forbids it. */
-export async function refusal (db: Queryable, tenant: Tenant, id: number): Promise<{ ok: false, reason: 'not_found' } | { ok: false, reason: 'status', status: CampaignStatus }> {
-  const status = await campaignStatus(db, tenant, id)
-  return status === null ? { ok: false, reason: 'not_found' } : { ok: false, reason: 'status', status }
-}
-
-async function campaignStatus (db: Queryable, tenant: Tenant, id: number): Promise<CampaignStatus | null> {
-  const { rows: [row] } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaigns WHERE tenant = $1 AND id = $2', [tenant, id])
-  return row?.status ?? null
+  return guarded(db, tenant, id, async tx => {
+    // Rows go in the order every other write locks them (messages by id, runs, then the campaign:
+    // see runs.ts), not in the cascade's (campaign first): deleting a campaign while its run is
+    // still recording outcomes must not deadlock with the engine.
+    await tx.query(
+      `DELETE FROM campaign_messages WHERE id IN (
+         SELECT id FROM campaign_messages
+          WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)
+          ORDER BY id
+          FOR UPDATE)`,
+      [tenant, id]
+    )
+    await tx.query('DELETE FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
+    // Contacts, and a run started meanwhile, go by ON DELETE CASCADE.
+    const { rows } = await tx.query(
+      'DELETE FROM campaigns WHERE tenant = $1 AND id = $2 AND status = ANY($3::text[]) RETURNING id',
+      [tenant, id, [...allowed]]
+    )
+    return rows.length === 0 ? null : { ok: true, value: null }
+  })
 }

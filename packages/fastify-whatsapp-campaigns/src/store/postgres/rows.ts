@@ -4,8 +4,9 @@
  * converted explicitly rather than trusted.
  */
 import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
-import type { ClaimedMessage, RunPlan, StoredMessage } from '../types.js'
+import type { ClaimedMessage, RunPlan, RunStatus, StoredMessage } from '../types.js'
 import { decodeCode, publicMessageStatus } from '../codes.js'
+import { liveFigures, type RunCounters } from '../figures.js'
 
 export interface SummaryRow {
   id: number
@@ -17,10 +18,18 @@ export interface SummaryRow {
   total_count: number
   success_count: number
   failed_count: number
-  run_status: string | null
+  scheduled_at: Date | string | null
+  run_status: RunStatus | null
   error_code: string | null
   error_title: string | null
   error_message: string | null
+  started_at: Date | string | null
+  rate_older_at: Date | string | null
+  rate_older_settled: number | null
+  rate_newer_at: Date | string | null
+  rate_newer_settled: number | null
+  /** The database's clock, which the rate samples were taken on. */
+  now: Date | string
   created_at: Date | string
   updated_at: Date | string
 }
@@ -43,6 +52,9 @@ export interface MessageRow {
   updated_at: Date | string
 }
 
+/** What RETURNING or SELECT gives for a RunPlanRow. */
+export const runPlanColumns = 'tenant, campaign_id, id, template_name, language, parameters, total_count'
+
 export interface RunPlanRow {
   tenant: string
   campaign_id: number
@@ -60,15 +72,17 @@ export interface ClaimedRow {
   name: string | null
   parameters: string[] | null
   attempts: number
+  pair_rate_retries: number
 }
 
-/** The campaign columns of a summary, its counters from the latest run. */
+/** The campaign columns of a summary, its counters and live figures from the latest run's row alone. */
 export const summarySelect = `
-  SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status,
+  SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status, c.scheduled_at,
          COALESCE(r.total_count, c.contact_count)::int AS total_count,
          COALESCE(r.success_count, 0)::int AS success_count,
          COALESCE(r.failed_count, 0)::int AS failed_count,
          r.status AS run_status, r.error_code, r.error_title, r.error_message,
+         r.started_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now,
          c.created_at, c.updated_at
     FROM campaigns c
     LEFT JOIN campaign_runs r ON r.id = c.latest_run_id AND r.tenant = c.tenant`
@@ -84,13 +98,30 @@ export function toSummary (row: SummaryRow): CampaignSummary {
     totalCount: Number(row.total_count),
     successCount: Number(row.success_count),
     failedCount: Number(row.failed_count),
+    scheduledAt: row.scheduled_at === null ? null : toIso(row.scheduled_at),
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at)
   }
-  if (row.run_status === 'failed' && row.error_code !== null) {
+  // The error columns hold why the run failed, or why it was paused.
+  if ((row.run_status === 'failed' || row.run_status === 'paused') && row.error_code !== null) {
     summary.error = { code: decodeCode(row.error_code), title: row.error_title ?? '', message: row.error_message ?? '' }
   }
+  const progress = row.run_status === null ? undefined : liveFigures(runCounters(row), toMs(row.now))
+  if (progress !== undefined) summary.progress = progress
   return summary
+}
+
+/** The latest run's counters and samples (the row has a run). */
+function runCounters (row: SummaryRow): RunCounters {
+  return {
+    status: row.run_status!,
+    totalCount: Number(row.total_count),
+    successCount: Number(row.success_count),
+    failedCount: Number(row.failed_count),
+    startedAt: toMs(row.started_at!),
+    older: { at: toMs(row.rate_older_at!), settled: Number(row.rate_older_settled) },
+    newer: { at: toMs(row.rate_newer_at!), settled: Number(row.rate_newer_settled) }
+  }
 }
 
 export function toContact (row: ContactRow): Contact {
@@ -129,12 +160,17 @@ export function toClaimed (row: ClaimedRow): ClaimedMessage {
     phone: row.phone,
     name: row.name,
     parameters: row.parameters,
-    attempts: Number(row.attempts)
+    attempts: Number(row.attempts),
+    pairRateRetries: Number(row.pair_rate_retries)
   }
 }
 
 export function toIso (value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString()
+}
+
+function toMs (value: Date | string): number {
+  return (value instanceof Date ? value : new Date(value)).getTime()
 }
 
 export function toDate (value: Date | string | null): Date | null {

@@ -1,0 +1,233 @@
+/**
+ * The built reference server (dist/server.js) as real child processes, for tests that stop, kill and
+ * restart it or run several at once: the local fake of the Cloud API stays in the test process, so the
+ * judge survives the kills.
+ *
+ *   const server = await startServer({ DATABASE_URL: url, WHATSAPP_API_URL: fake.apiUrl, … })
+ *   t.teardown(killAllServers)
+ *   const campaign = await api(server.url, 'POST', '/campaigns', { … })
+ *   await server.kill('SIGKILL')
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readdir, readFile, readlink } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { request } from 'undici'
+
+// The bench owns the sliding-window helper (it cannot import from here); the tests share it.
+export { worstWindow, worstWindowStart, averageRate } from '../../../../packages/bench/src/windows.js'
+
+export const serverScript = join(import.meta.dirname, '..', '..', 'dist', 'server.js')
+export const apiPrefix = '/api/whatsapp'
+
+/** Valid Indian mobile numbers, one per index. */
+export const phoneFor = (i: number): string => `919876${String(i).padStart(6, '0')}`
+
+export interface ServerExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+export interface ServerProcess {
+  child: ChildProcess
+  pid: number
+  /** e.g. http://127.0.0.1:41234 */
+  url: string
+  /** When the process was spawned and when it said it listens (Date.now() ms). */
+  spawnedAt: number
+  listeningAt: number
+  /** Resolves when the process has exited, however. */
+  exited: Promise<ServerExit>
+  /** Its log lines at warn level or above (pino JSON, parsed), the last 500: for diagnostics. */
+  problems: Array<Record<string, unknown>>
+  /** Its log lines whose `msg` matches `keepLines`, if given. */
+  kept: Array<Record<string, unknown>>
+  /** Sends the signal and waits for the exit. */
+  kill: (signal?: NodeJS.Signals) => Promise<ServerExit>
+}
+
+export interface StartOptions {
+  /** Give up (and kill it) when it does not listen within this time; default 30 s. */
+  timeoutMs?: number
+  /** Keep the log lines whose `msg` matches (in `kept`). */
+  keepLines?: RegExp
+}
+
+const live = new Set<ServerProcess>()
+
+/**
+ * Spawns the built server with `env` over the test's environment (defaults: no DATABASE_URL, so
+ * PGlite; HOST 127.0.0.1; PORT 0) and resolves once it listens. Its stdout is read to the end, so a
+ * chatty server never blocks on a full pipe; stderr goes to the test's.
+ */
+export async function startServer (env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
+  const spawnedAt = Date.now()
+  const child = spawn(process.execPath, [serverScript], {
+    env: { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as ServerExit)
+  const problems: Array<Record<string, unknown>> = []
+  const kept: Array<Record<string, unknown>> = []
+  let listening: (url: string) => void = () => {}
+  const listeningUrl = new Promise<string>(resolve => { listening = resolve })
+
+  createInterface({ input: child.stdout! }).on('line', line => {
+    let entry: Record<string, unknown>
+    try {
+      entry = JSON.parse(line)
+    } catch {
+      entry = { level: 50, msg: line }
+    }
+    const msg = typeof entry.msg === 'string' ? entry.msg : ''
+    const match = /^Server listening at (http:\/\/127\.0\.0\.1:\d+)$/.exec(msg)
+    if (match !== null) listening(match[1])
+    if (typeof entry.level === 'number' && entry.level >= 40) {
+      problems.push(entry)
+      if (problems.length > 500) problems.shift()
+    }
+    if (options.keepLines?.test(msg) === true) kept.push(entry)
+  })
+
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const abort = new AbortController()
+  const outcome = await Promise.race([
+    listeningUrl.then(url => ({ url })),
+    exited.then(exit => ({ exit })),
+    sleep(timeoutMs, undefined, { signal: abort.signal }).then(() => ({ timeout: true }), () => ({ timeout: true }))
+  ])
+  abort.abort()
+  if (!('url' in outcome)) {
+    child.kill('SIGKILL')
+    const why = 'exit' in outcome ? `exited (${JSON.stringify(outcome.exit)})` : `did not listen within ${timeoutMs} ms`
+    throw new Error(`the server ${why} before listening; its problems: ${JSON.stringify(problems.slice(-5))}`)
+  }
+
+  const server: ServerProcess = {
+    child,
+    pid: child.pid as number,
+    url: outcome.url,
+    spawnedAt,
+    listeningAt: Date.now(),
+    exited,
+    problems,
+    kept,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return await exited
+    }
+  }
+  live.add(server)
+  void exited.then(() => live.delete(server))
+  return server
+}
+
+/** SIGKILLs every server this file started that still runs: for `t.teardown`. */
+export async function killAllServers (): Promise<void> {
+  await Promise.all([...live].map(async server => await server.kill('SIGKILL')))
+}
+
+/** One call to the campaigns API (`path` under /api/whatsapp); the parsed answer, or an error naming the status. */
+export async function api (url: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<any> {
+  const response = await request(`${url}${apiPrefix}${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' }
+  })
+  const text = await response.body.text()
+  if (response.statusCode >= 400) throw new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 500)}`)
+  return text === '' ? undefined : JSON.parse(text)
+}
+
+/** Every message of the campaign's latest run, paging with the keyset cursor. */
+export async function allMessages (url: string, id: number): Promise<any[]> {
+  const messages: any[] = []
+  for (let after: number | undefined; ;) {
+    const page: any[] = await api(url, 'GET', `/campaigns/${id}/messages?limit=1000${after === undefined ? '' : `&after=${after}`}`)
+    messages.push(...page)
+    if (page.length < 1000) return messages
+    after = page[page.length - 1].position
+  }
+}
+
+/** Polls `probe` every `intervalMs` until it returns something other than undefined, or `timeoutMs` passes (then undefined). */
+export async function waitFor<T> (probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 100): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() >= deadline) return undefined
+    await sleep(intervalMs)
+  }
+}
+
+/** A small seeded PRNG (mulberry32): random moments a failed run can replay with the same seed. */
+export function seededRandom (seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let x = state
+    x = Math.imul(x ^ (x >>> 15), x | 1)
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Which of our child processes sent each answer of a local HTTP server (the fake), told apart by the
+ * TCP connection it came on: when a connection opens, Linux's /proc says which process holds the other
+ * end. The request log cannot tell instances apart (they must all send for the same phone number, the
+ * unit of Meta's limit), and this needs nothing from the code under test. Linux only: elsewhere
+ * `supported` is false.
+ */
+export class ConnectionOwners {
+  readonly supported = process.platform === 'linux'
+  /** Per pid: answers sent and answers that were 200 (accepted). Unknown owners count under 0. */
+  readonly answers = new Map<number, { all: number, accepted: number }>()
+  readonly #owners = new WeakMap<object, Promise<number>>()
+
+  constructor (server: Server, pids: () => number[]) {
+    server.on('connection', socket => {
+      if (!this.supported) return
+      this.#owners.set(socket, ownerOf(socket.remotePort ?? 0, socket.localPort ?? 0, pids()).catch(() => 0))
+    })
+    server.on('request', (req, res) => {
+      res.once('finish', () => {
+        void (this.#owners.get(req.socket) ?? Promise.resolve(0)).then(pid => {
+          const counts = this.answers.get(pid) ?? { all: 0, accepted: 0 }
+          counts.all++
+          if (res.statusCode === 200) counts.accepted++
+          this.answers.set(pid, counts)
+        })
+      })
+    })
+  }
+}
+
+/** The pid among `pids` holding the TCP socket 127.0.0.1:clientPort → :serverPort; 0 if none does. */
+async function ownerOf (clientPort: number, serverPort: number, pids: number[]): Promise<number> {
+  const hex = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0')
+  let inode: string | undefined
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const rows = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1)
+    for (const row of rows) {
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+      const fields = row.trim().split(/\s+/)
+      if (fields.length < 10) continue
+      if (fields[1].endsWith(`:${hex(clientPort)}`) && fields[2].endsWith(`:${hex(serverPort)}`)) inode = fields[9]
+    }
+    if (inode !== undefined) break
+  }
+  if (inode === undefined || inode === '0') return 0
+  const target = `socket:[${inode}]`
+  for (const pid of pids) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [])
+    for (const fd of fds) {
+      if (await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '') === target) return pid
+    }
+  }
+  return 0
+}

@@ -1,0 +1,58 @@
+/**
+ * Pause, resume and cancel in the memory adapter, with the PostgreSQL adapter's semantics: each acts
+ * on the latest run while it is under way; pause and resume refuse a campaign without one.
+ */
+import type { CampaignStatus, CampaignSummary, RunError } from '../../schemas/campaign.js'
+import type { Guarded, RunPlan, Tenant } from '../types.js'
+import { cancelled } from '../codes.js'
+import type { CampaignRecord, MemoryState, RunRecord } from './state.js'
+
+/** The campaign, allowed, with its run under way; else why not. */
+function underWay (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): { campaign: CampaignRecord, run: RunRecord } | Exclude<Guarded<never>, { reason: 'empty' }> {
+  const campaign = state.guard(tenant, id, allowed)
+  if ('ok' in campaign) return campaign
+  const run = state.activeRun(campaign)
+  return run === undefined ? { ok: false, reason: 'status', status: campaign.status } : { campaign, run }
+}
+
+export function pause (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], reason?: RunError): Guarded<CampaignSummary> {
+  const found = underWay(state, tenant, id, allowed)
+  if ('ok' in found) return found
+  found.run.status = 'paused'
+  // A reason shows as the campaign's error until the resume; a pause without one keeps one already there.
+  if (reason !== undefined) found.run.error = { ...reason }
+  found.campaign.status = 'paused'
+  found.campaign.updatedAt = new Date()
+  return { ok: true, value: state.summary(found.campaign) }
+}
+
+export function resume (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<RunPlan> {
+  const found = underWay(state, tenant, id, allowed)
+  if ('ok' in found) return found
+  const { run, campaign } = found
+  run.status = 'running'
+  run.error = null
+  // The rate samples start again: a window spanning the pause would show a rate the run does not have.
+  const sample = { at: Date.now(), settled: run.successCount + run.failedCount }
+  run.older = sample
+  run.newer = { ...sample }
+  campaign.status = 'running'
+  campaign.updatedAt = new Date()
+  return { ok: true, value: state.plan(run) }
+}
+
+export function cancel (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<CampaignSummary> {
+  const campaign = state.guard(tenant, id, allowed)
+  if ('ok' in campaign) return campaign
+  const run = state.activeRun(campaign)
+  if (run !== undefined) {
+    // What is being sent is left to its worker, who records it whatever the run's status.
+    for (const message of state.unsettled(run)) {
+      if (message.status === 'pending') state.fail(run, message, cancelled)
+    }
+    run.status = 'cancelled'
+  }
+  campaign.status = 'cancelled'
+  campaign.updatedAt = new Date()
+  return { ok: true, value: state.summary(campaign) }
+}

@@ -1,0 +1,177 @@
+/** The run side of the memory adapter: what the engine does. */
+import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
+import type { ClaimedMessage, Guarded, MessageOutcome, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
+import { notSent, unknownOutcome } from '../codes.js'
+import { nextSamples } from '../figures.js'
+import { isActive, isUnsettled, type CampaignRecord, type MemoryState, type RunRecord } from './state.js'
+
+export function startRun (
+  state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all'
+): Guarded<RunPlan> {
+  const campaign = state.guard(tenant, id, allowed)
+  if ('ok' in campaign) return campaign
+  // One run of a campaign at a time, even when the caller would allow starting from one under way.
+  const active = [...state.runs.values()].find(r => r.campaignId === id && isActive(r))
+  if (active !== undefined) return { ok: false, reason: 'status', status: campaign.status }
+  const list = recipientsOf(state, campaign, recipients)
+  if (list.length === 0) return { ok: false, reason: 'empty' }
+  const now = new Date()
+  const run: RunRecord = {
+    id: ++state.lastRunId,
+    tenant,
+    campaignId: id,
+    status: 'running',
+    templateName: campaign.templateName,
+    language: campaign.language,
+    parameters: [...campaign.parameters],
+    successCount: 0,
+    failedCount: 0,
+    error: null,
+    messages: [],
+    unsettledFrom: 0,
+    startedAt: now.getTime(),
+    older: { at: now.getTime(), settled: 0 },
+    newer: { at: now.getTime(), settled: 0 }
+  }
+  run.messages = list.map((recipient, i) => ({
+    id: ++state.lastMessageId,
+    runId: run.id,
+    position: i + 1,
+    phone: recipient.phone,
+    name: recipient.name,
+    parameters: recipient.parameters === null ? null : [...recipient.parameters],
+    status: 'pending',
+    wamid: null,
+    attempts: 0,
+    pairRateRetries: 0,
+    nextAttemptAt: -Infinity,
+    leaseUntil: null,
+    error: null,
+    updatedAt: now
+  }))
+  for (const message of run.messages) state.messagesById.set(message.id, message)
+  state.runs.set(run.id, run)
+  campaign.status = 'running'
+  campaign.latestRunId = run.id
+  campaign.updatedAt = now
+  return { ok: true, value: state.plan(run) }
+}
+
+/** Every contact, or the latest run's failed recipients in their order. */
+function recipientsOf (state: MemoryState, campaign: CampaignRecord, recipients: RunRecipients): StoredContact[] {
+  if (recipients === 'all') return campaign.contacts
+  if (recipients !== 'failed') throw new RangeError(`startRun: recipients must be 'all' or 'failed', got ${String(recipients)}`)
+  return state.latestRun(campaign)?.messages.filter(m => m.status === 'failed') ?? []
+}
+
+export function activeRuns (state: MemoryState): RunPlan[] {
+  return [...state.runs.values()].filter(r => r.status === 'running').sort((a, b) => a.id - b.id).map(r => state.plan(r))
+}
+
+export function dueScheduled (state: MemoryState, now: Date, limit: number): Array<{ tenant: Tenant, id: number }> {
+  return [...state.campaigns.values()]
+    .filter(c => c.status === 'scheduled' && c.scheduledAt !== null && c.scheduledAt.getTime() <= now.getTime())
+    .sort((a, b) => a.scheduledAt!.getTime() - b.scheduledAt!.getTime() || a.id - b.id)
+    .slice(0, Math.max(0, limit))
+    .map(c => ({ tenant: c.tenant, id: c.id }))
+}
+
+export function claim (state: MemoryState, ref: RunRef, limit: number, leaseUntil: Date): ClaimedMessage[] {
+  const run = state.runOf(ref)
+  if (run === undefined || run.status !== 'running') return []
+  const now = Date.now()
+  const claimed: ClaimedMessage[] = []
+  for (const message of state.unsettled(run)) {
+    if (claimed.length >= limit) break
+    if (message.status !== 'pending' || message.nextAttemptAt > now) continue
+    message.status = 'sending'
+    message.leaseUntil = leaseUntil.getTime()
+    message.attempts++
+    message.updatedAt = new Date()
+    claimed.push({
+      id: message.id,
+      phone: message.phone,
+      name: message.name,
+      parameters: message.parameters === null ? null : [...message.parameters],
+      attempts: message.attempts,
+      pairRateRetries: message.pairRateRetries
+    })
+  }
+  return claimed
+}
+
+export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcome[]): void {
+  const run = state.runOf(ref)
+  // Whatever the run's status: sends in flight when it was paused or cancelled are recorded too.
+  if (run === undefined || outcomes.length === 0) return
+  for (const outcome of outcomes) {
+    const message = state.messagesById.get(outcome.id)
+    // Only a row still `sending` moves: recording twice, or after its lease ran out, changes nothing.
+    if (message === undefined || message.runId !== run.id || message.status !== 'sending') continue
+    message.leaseUntil = null
+    message.updatedAt = new Date()
+    if (outcome.status === 'sent') {
+      message.status = 'sent'
+      message.wamid = outcome.messageId
+      message.error = null
+      run.successCount++
+    } else if (outcome.status === 'failed') {
+      state.fail(run, message, { code: outcome.code, title: outcome.title })
+    } else {
+      message.status = 'pending'
+      message.error = { code: outcome.code, title: outcome.title }
+      message.nextAttemptAt = outcome.notBefore.getTime()
+      if (outcome.pairRate === true) message.pairRateRetries++
+    }
+  }
+  Object.assign(run, nextSamples(run, run.successCount + run.failedCount, Date.now()))
+}
+
+export function failExpiredLeases (state: MemoryState, ref: RunRef, now: Date): number {
+  const run = state.runOf(ref)
+  if (run === undefined) return 0
+  let count = 0
+  for (const message of state.unsettled(run)) {
+    if (message.status === 'sending' && message.leaseUntil !== null && message.leaseUntil < now.getTime()) {
+      state.fail(run, message, unknownOutcome)
+      count++
+    }
+  }
+  return count
+}
+
+export function progress (state: MemoryState, ref: RunRef, now: Date): RunProgress {
+  const run = state.runOf(ref)
+  // A run that is gone (deleted with its campaign), or not this tenant's, is over for good.
+  const result: RunProgress = { status: run?.status ?? 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }
+  if (run === undefined) return result
+  let nextDue = Infinity
+  for (const message of state.unsettled(run)) {
+    if (message.status === 'sending') result.sending++
+    if (message.status !== 'pending') continue
+    result.pending++
+    if (message.nextAttemptAt <= now.getTime()) result.due++
+    else nextDue = Math.min(nextDue, message.nextAttemptAt)
+  }
+  if (nextDue !== Infinity) result.nextDueAt = new Date(nextDue)
+  return result
+}
+
+export function finishRun (state: MemoryState, ref: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): boolean {
+  const run = state.runOf(ref)
+  if (run === undefined || run.status !== 'running') return false
+  const error = outcome.status === 'failed' ? { ...outcome.error } : null
+  // What is left pending was never sent (the run's reason); what is left sending may have been.
+  const leftover = error === null ? notSent : { code: error.code, title: error.title }
+  for (const message of state.unsettled(run)) {
+    if (isUnsettled(message)) state.fail(run, message, message.status === 'sending' ? unknownOutcome : leftover)
+  }
+  run.status = outcome.status
+  run.error = error
+  const campaign = state.campaigns.get(run.campaignId)
+  if (campaign !== undefined && campaign.latestRunId === run.id) {
+    campaign.status = outcome.status
+    campaign.updatedAt = new Date()
+  }
+  return true
+}

@@ -1,0 +1,184 @@
+/**
+ * What the memory adapter keeps, and the lookups and shapes every part of it shares. Values are
+ * copied in and out: a caller can never change what is stored by mutating an argument or a result.
+ */
+import type { CampaignStatus, CampaignSummary, MessageError, RunError } from '../../schemas/campaign.js'
+import type { RunPlan, RunRef, RunStatus, StoredContact, StoredMessage, Tenant } from '../types.js'
+import { publicMessageStatus, type StoredMessageStatus } from '../codes.js'
+import { liveFigures, type RateSamples } from '../figures.js'
+import type { Timeline } from '../pacing.js'
+
+export interface CampaignRecord {
+  id: number
+  tenant: Tenant
+  name: string
+  templateName: string
+  language: string
+  parameters: string[]
+  status: CampaignStatus
+  scheduledAt: Date | null
+  contacts: StoredContact[]
+  latestRunId: number | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface RunRecord extends RateSamples {
+  id: number
+  tenant: Tenant
+  campaignId: number
+  status: RunStatus
+  templateName: string
+  language: string
+  parameters: string[]
+  successCount: number
+  failedCount: number
+  /** Why the run failed, or why it was paused. */
+  error: RunError | null
+  messages: MessageRecord[]
+  /** Every message before this index is final: claims and progress start their scan here. */
+  unsettledFrom: number
+  startedAt: number
+}
+
+export interface MessageRecord {
+  id: number
+  runId: number
+  position: number
+  phone: string
+  name: string | null
+  parameters: string[] | null
+  status: StoredMessageStatus
+  wamid: string | null
+  attempts: number
+  pairRateRetries: number
+  /** Epoch ms; -Infinity until a retry sets a time. */
+  nextAttemptAt: number
+  leaseUntil: number | null
+  error: MessageError | null
+  updatedAt: Date
+}
+
+export type Refusal = { ok: false, reason: 'not_found' } | { ok: false, reason: 'status', status: CampaignStatus }
+
+export class MemoryState {
+  readonly campaigns = new Map<number, CampaignRecord>()
+  readonly runs = new Map<number, RunRecord>()
+  readonly messagesById = new Map<number, MessageRecord>()
+  /** Send timelines by sending number (not by tenant, as in PostgreSQL). */
+  readonly timelines = new Map<string, Timeline>()
+  lastCampaignId = 0
+  lastRunId = 0
+  lastMessageId = 0
+
+  campaignOf (tenant: Tenant, id: number): CampaignRecord | undefined {
+    const campaign = this.campaigns.get(id)
+    return campaign?.tenant === tenant ? campaign : undefined
+  }
+
+  runOf (ref: RunRef): RunRecord | undefined {
+    const run = this.runs.get(ref.runId)
+    return run?.tenant === ref.tenant ? run : undefined
+  }
+
+  latestRun (campaign: CampaignRecord): RunRecord | undefined {
+    return campaign.latestRunId === null ? undefined : this.runs.get(campaign.latestRunId)
+  }
+
+  /** The campaign's latest run if it is under way (running or paused). */
+  activeRun (campaign: CampaignRecord): RunRecord | undefined {
+    const run = this.latestRun(campaign)
+    return run !== undefined && isActive(run) ? run : undefined
+  }
+
+  /** The campaign when it is this tenant's and in an allowed status, else why not. */
+  guard (tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): CampaignRecord | Refusal {
+    const campaign = this.campaignOf(tenant, id)
+    if (campaign === undefined) return { ok: false, reason: 'not_found' }
+    return allowed.includes(campaign.status) ? campaign : { ok: false, reason: 'status', status: campaign.status }
+  }
+
+  summary (campaign: CampaignRecord): CampaignSummary {
+    const run = this.latestRun(campaign)
+    const result: CampaignSummary = {
+      id: campaign.id,
+      name: campaign.name,
+      templateName: campaign.templateName,
+      language: campaign.language,
+      parameters: [...campaign.parameters],
+      status: campaign.status,
+      totalCount: run === undefined ? campaign.contacts.length : run.messages.length,
+      successCount: run?.successCount ?? 0,
+      failedCount: run?.failedCount ?? 0,
+      scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
+      createdAt: campaign.createdAt.toISOString(),
+      updatedAt: campaign.updatedAt.toISOString()
+    }
+    if (run === undefined) return result
+    if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) result.error = { ...run.error }
+    const progress = liveFigures({ ...run, totalCount: run.messages.length }, Date.now())
+    if (progress !== undefined) result.progress = progress
+    return result
+  }
+
+  plan (run: RunRecord): RunPlan {
+    return {
+      tenant: run.tenant,
+      campaignId: run.campaignId,
+      runId: run.id,
+      templateName: run.templateName,
+      language: run.language,
+      parameters: [...run.parameters],
+      totalCount: run.messages.length
+    }
+  }
+
+  /** The messages from the first one not final yet (later ones may be final too). */
+  * unsettled (run: RunRecord): Generator<MessageRecord> {
+    while (run.unsettledFrom < run.messages.length && !isUnsettled(run.messages[run.unsettledFrom])) run.unsettledFrom++
+    for (let i = run.unsettledFrom; i < run.messages.length; i++) yield run.messages[i]
+  }
+
+  fail (run: RunRecord, message: MessageRecord, error: MessageError): void {
+    message.status = 'failed'
+    message.error = { ...error }
+    message.leaseUntil = null
+    message.updatedAt = new Date()
+    run.failedCount++
+  }
+
+  removeRuns (campaignId: number): void {
+    for (const run of this.runs.values()) {
+      if (run.campaignId !== campaignId) continue
+      for (const message of run.messages) this.messagesById.delete(message.id)
+      this.runs.delete(run.id)
+    }
+  }
+}
+
+export function isActive (run: RunRecord): boolean {
+  return run.status === 'running' || run.status === 'paused'
+}
+
+export function isUnsettled (message: MessageRecord): boolean {
+  return message.status === 'pending' || message.status === 'sending'
+}
+
+export function copyContact (contact: StoredContact): StoredContact {
+  // undefined as SQL would store it: null.
+  return { phone: contact.phone, name: contact.name ?? null, parameters: contact.parameters == null ? null : [...contact.parameters] }
+}
+
+export function toStoredMessage (message: MessageRecord): StoredMessage {
+  const result: StoredMessage = {
+    position: message.position,
+    phone: message.phone,
+    name: message.name,
+    status: publicMessageStatus(message.status),
+    messageId: message.wamid,
+    attempts: message.attempts,
+    updatedAt: message.updatedAt.toISOString()
+  }
+  if (message.error !== null) result.error = { ...message.error }
+  return result
+}

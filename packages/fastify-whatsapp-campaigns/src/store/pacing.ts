@@ -1,0 +1,59 @@
+/**
+ * The rules of the shared send timeline per sending number (`reserveSlots` / `throttle`), as plain
+ * functions: the memory adapter applies them to a Map, the PostgreSQL adapter states the same rules
+ * in one SQL statement each, with these constants as parameters.
+ */
+
+/** Each reservation wins back this much of a throttled rate: from half the rate to all of it in 15 reservations. */
+export const rateRecovery = 1.05
+
+/** A throttle never takes a number below one message per second (nor raises one already lower). */
+export const slowestThrottledRate = 1
+
+/** Throttles closer together than this are one: a burst of 130429s, one per send in flight, from every instance. */
+export const throttleQuietMs = 1000
+
+export interface Timeline {
+  /** The first slot nobody has reserved, epoch ms. */
+  nextSlotAt: number
+  /** Messages per second now. */
+  rate: number
+  throttledAt: number
+}
+
+export interface Reservation {
+  firstSlotAt: number
+  intervalMs: number
+  now: number
+}
+
+/** More slots than anyone sends in one reservation; it keeps counts within SQL's integer. */
+const mostSlots = 1_000_000
+
+export function checkReservation (count: number, maxRate: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > mostSlots) {
+    throw new RangeError(`reserveSlots: count must be an integer from 1 to ${mostSlots}, got ${count}`)
+  }
+  if (!(maxRate > 0) || !Number.isFinite(maxRate)) throw new RangeError(`reserveSlots: maxRate must be a positive number, got ${maxRate}`)
+}
+
+/** Reserves `count` slots on `timeline` (none yet: a fresh one at `maxRate`) at `now`; the timeline after it. */
+export function reserve (timeline: Timeline | undefined, count: number, maxRate: number, now: number): { timeline: Timeline, reservation: Reservation } {
+  const rate = Math.min(maxRate, timeline?.rate ?? maxRate)
+  const intervalMs = 1000 / rate
+  const firstSlotAt = Math.max(timeline?.nextSlotAt ?? now, now)
+  return {
+    timeline: {
+      nextSlotAt: firstSlotAt + count * intervalMs,
+      rate: timeline === undefined ? maxRate : Math.min(maxRate, rate * rateRecovery),
+      throttledAt: timeline?.throttledAt ?? -Infinity
+    },
+    reservation: { firstSlotAt, intervalMs, now }
+  }
+}
+
+/** Halves the rate, unless a throttle came less than `throttleQuietMs` ago. Reserved slots stay reserved. */
+export function throttled (timeline: Timeline, now: number): Timeline {
+  if (now - timeline.throttledAt < throttleQuietMs) return timeline
+  return { ...timeline, rate: Math.min(timeline.rate, Math.max(slowestThrottledRate, timeline.rate / 2)), throttledAt: now }
+}

@@ -1,0 +1,79 @@
+/** Starting a run: the guard, the run row and one message row per recipient. */
+import type { CampaignStatus } from '../../schemas/campaign.js'
+import type { Guarded, RunPlan, RunRecipients, Tenant } from '../types.js'
+import type { SqlClient } from '../sql-client.js'
+import { guarded, refusal } from './guard.js'
+import { runPlanColumns, toRunPlan, type RunPlanRow } from './rows.js'
+
+/**
+ * Whom a run sends to, as SQL over the campaign `c` (its count) and the new run `run` (its rows, as
+ * position, phone, name, parameters). Fixed text: nothing of the caller's reaches it.
+ */
+const recipientSources: Record<RunRecipients, { count: string, rows: string }> = {
+  all: {
+    // Kept with the list: no count over 100k rows.
+    count: 'SELECT c.contact_count',
+    rows: `SELECT position, phone, name, parameters
+             FROM campaign_contacts WHERE tenant = run.tenant AND campaign_id = run.campaign_id`
+  },
+  // The latest run's failed recipients in their order, numbered anew. latest_run_id still names that
+  // run here: it moves to the new one after this statement.
+  failed: {
+    count: `SELECT count(*)::int FROM campaign_messages
+             WHERE tenant = c.tenant AND run_id = c.latest_run_id AND status = 'failed'`,
+    rows: `SELECT row_number() OVER (ORDER BY m.position)::int, m.phone, m.name, m.parameters
+             FROM campaigns p JOIN campaign_messages m ON m.tenant = p.tenant AND m.run_id = p.latest_run_id
+            WHERE p.tenant = run.tenant AND p.id = run.campaign_id AND m.status = 'failed'`
+  }
+}
+
+export async function startRun (
+  db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all'
+): Promise<Guarded<RunPlan>> {
+  const source = recipientSources[recipients]
+  if (source === undefined) throw new RangeError(`startRun: recipients must be 'all' or 'failed', got ${String(recipients)}`)
+  try {
+    return await guarded(db, tenant, id, async tx => {
+      // The guard: concurrent callers queue on the row lock and re-check the status once the
+      // winner commits, so only one of them finds the campaign in an allowed status.
+      const { rows: [guard] } = await tx.query(
+        `UPDATE campaigns SET status = 'running', updated_at = now()
+          WHERE tenant = $1 AND id = $2 AND status = ANY($3::text[])
+          RETURNING id`,
+        [tenant, id, [...allowed]]
+      )
+      if (guard === undefined) return null
+      const { rows: [run] } = await tx.query<RunPlanRow>(
+        `WITH run AS (
+           INSERT INTO campaign_runs (tenant, campaign_id, template_name, language, parameters, total_count)
+           SELECT c.tenant, c.id, c.template_name, c.language, c.parameters, n.count
+             FROM campaigns c CROSS JOIN LATERAL (${source.count}) AS n(count)
+            WHERE c.tenant = $1 AND c.id = $2 AND n.count > 0
+           RETURNING ${runPlanColumns}
+         ), messages AS (
+           -- Due at once ('-infinity'), not at now(): a database clock ahead of the servers' must
+           -- not hold a start back (claims compare with the application's clock).
+           INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters, next_attempt_at)
+           SELECT run.tenant, run.id, s.position, s.phone, s.name, s.parameters, '-infinity'
+             FROM run CROSS JOIN LATERAL (${source.rows}) AS s(position, phone, name, parameters)
+         )
+         SELECT * FROM run`,
+        [tenant, id]
+      )
+      // Nobody to send to: the guard's change is rolled back with the rest.
+      if (run === undefined) return { ok: false, reason: 'empty' }
+      await tx.query('UPDATE campaigns SET latest_run_id = $3 WHERE tenant = $1 AND id = $2', [tenant, id, run.id])
+      return { ok: true, value: toRunPlan(run) }
+    })
+  } catch (err) {
+    // Only reachable when the caller allows a status with a run under way: the index still keeps
+    // one run at a time, and the campaign's status says which.
+    if (isUniqueViolation(err, 'campaign_runs_one_active')) return refusal(db, tenant, id)
+    throw err
+  }
+}
+
+function isUniqueViolation (err: unknown, constraint: string): boolean {
+  const e = err as { code?: unknown, constraint?: unknown } | null
+  return e?.code === '23505' && e.constraint === constraint
+}

@@ -1,0 +1,65 @@
+/**
+ * The live figures' arithmetic on a clock of our own: what the memory adapter's samples do over
+ * seconds (the PostgreSQL adapter's are checked on the server in store-postgres-engine.test.ts).
+ */
+import t from 'tap'
+import { liveFigures, nextSamples, rateWindowMs, type RunCounters } from '../src/store/figures.js'
+
+const start = Date.parse('2026-11-24T10:00:00.000Z')
+const at = (seconds: number): number => start + seconds * 1000
+
+function run (changes: Partial<RunCounters> = {}): RunCounters {
+  return {
+    status: 'running',
+    totalCount: 1000,
+    successCount: 0,
+    failedCount: 0,
+    startedAt: start,
+    older: { at: start, settled: 0 },
+    newer: { at: start, settled: 0 },
+    ...changes
+  }
+}
+
+t.test('samples: the newer one moves to the older place once it is a window old, not before', async t => {
+  const begun = run()
+  t.equal(nextSamples(begun, 50, at(4.9)), begun, 'younger than the window: kept as they are')
+  const shifted = nextSamples(begun, 60, at(5))
+  t.strictSame(shifted, { older: { at: start, settled: 0 }, newer: { at: at(5), settled: 60 } })
+  t.strictSame(nextSamples(shifted, 130, at(11)), { older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } })
+  t.equal(rateWindowMs, 5000)
+})
+
+t.test('figures: the rate now is what settled since the older sample over its age; the average since the start', async t => {
+  // 60 settled in the first 5 s, then 70 more in the 6 s after.
+  const figures = liveFigures(run({ successCount: 120, failedCount: 10, older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } }), at(12))!
+  t.strictSame(figures, {
+    sent: 120,
+    failed: 10,
+    pending: 870,
+    ratePerSecond: 10,
+    averageRatePerSecond: 10.83,
+    etaSeconds: 87,
+    startedAt: '2026-11-24T10:00:00.000Z'
+  })
+})
+
+t.test('figures: once the newer sample is a window old it is the base, so a run that stalled shows 0 and no ETA', async t => {
+  const stalled = run({ successCount: 130, older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } })
+  t.equal(liveFigures(stalled, at(15.9))!.ratePerSecond, 6.42, 'still the 70 since the older sample, over its 10.9 s')
+  const figures = liveFigures(stalled, at(16))!
+  t.strictSame([figures.ratePerSecond, figures.etaSeconds, figures.averageRatePerSecond], [0, null, 8.13])
+})
+
+t.test('figures: rates span a second at least; a paused run moves nothing; an ended one has none', async t => {
+  const young = run({ successCount: 3 })
+  t.strictSame([liveFigures(young, start + 2)!.ratePerSecond, liveFigures(young, start + 2)!.averageRatePerSecond], [3, 3], '3 in 2 ms is not 1,500/s')
+  const paused = liveFigures(run({ status: 'paused', successCount: 100 }), at(2))!
+  t.strictSame([paused.ratePerSecond, paused.etaSeconds, paused.averageRatePerSecond], [0, null, 50])
+  for (const status of ['completed', 'failed', 'cancelled'] as const) t.equal(liveFigures(run({ status }), at(1)), undefined, status)
+})
+
+t.test('figures: rates are rounded to hundredths, the ETA up to whole seconds', async t => {
+  const figures = liveFigures(run({ successCount: 1, totalCount: 10 }), at(3))!
+  t.strictSame([figures.ratePerSecond, figures.averageRatePerSecond, figures.etaSeconds], [0.33, 0.33, 28])
+})

@@ -1,0 +1,238 @@
+/**
+ * The engine's side of the PostgreSQL store on the real server, where only real connections can
+ * show it: several processes on one send timeline, lifecycle changes racing the workers, the rate
+ * samples over seconds no test wants to wait for, and an upgrade from the previous schema.
+ */
+import t from 'tap'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { migrate, sqlDirectory } from '../src/store/migrate.js'
+import { postgresStore } from '../src/store/postgres.js'
+import { allowed, contacts, draft, leaseFor, sleep, started, tenantA } from '../src/store/conformance/context.js'
+import type { CampaignStore, RunPlan } from '../src/store/types.js'
+import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
+
+type Store = CampaignStore
+
+if (postgresUrl === undefined) {
+  skipWithoutPostgres(t)
+} else {
+  const { pool, newPool } = await freshDatabase(t)
+  /** A store on a pool of its own: another process, as far as the server can tell. */
+  const instance = (max = 1): Store => postgresStore(newPool({ max }))
+
+  t.test('pacing: three processes reserving at once share one timeline; the rate holds, also through a throttle', async t => {
+    await truncateAll(pool)
+    const count = 10
+    const maxRate = 1000
+    type Reserved = Awaited<ReturnType<Store['reserveSlots']>> & { count: number }
+    const [a, b, c]: Reserved[][] = [[], [], []]
+    const reserveMany = async (store: Store, rounds: number, into: Reserved[]) => {
+      for (let i = 0; i < rounds; i++) into.push({ ...await store.reserveSlots('15550001', count, maxRate), count })
+    }
+    const throttler = instance()
+    await Promise.all([
+      reserveMany(instance(), 150, a),
+      reserveMany(instance(), 150, b),
+      (async () => {
+        while (a.length < 20) await sleep(1)
+        await throttler.throttle('15550001')
+        await reserveMany(throttler, 10, c)
+      })()
+    ])
+    t.ok(a.length > 0 && b.length > 0 && c.length > 0)
+    const all = [...a, ...b, ...c].sort((x, y) => x.firstSlotAt - y.firstSlotAt)
+    t.ok(all.every((r, i) => i === 0 || r.firstSlotAt >= all[i - 1].firstSlotAt + count * all[i - 1].intervalMs - 1e-6), 'no reservation overlaps another')
+    const slots = all.flatMap(r => Array.from({ length: r.count }, (_, i) => r.firstSlotAt + i * r.intervalMs))
+    t.ok(slots.every((slot, i) => i === 0 || slot > slots[i - 1]), `${slots.length} slots, strictly increasing`)
+    t.ok(busiestSecond(slots) <= maxRate, `no second of the timeline holds more than ${maxRate} slots (busiest: ${busiestSecond(slots)})`)
+    const intervals = new Set(all.map(r => Math.round(r.intervalMs * 1000) / 1000))
+    t.ok(intervals.has(1) && intervals.has(2), `full rate, then half after the throttle (intervals: ${[...intervals].join(', ')} ms)`)
+    const interleaved = all.slice(1).filter((r, i) => a.includes(r) !== a.includes(all[i])).length
+    t.ok(interleaved > 10, `the processes took turns (${interleaved} hand-overs)`)
+    t.ok(all.every(r => r.firstSlotAt >= r.now - 1e-6), 'no slot is handed out in the past')
+  })
+
+  t.test('lifecycle: pause, resume and cancel while two workers claim and record and a reaper runs: no deadlock, each recipient counted once', async t => {
+    await truncateAll(pool)
+    const admin = instance(2)
+    const plan = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
+    const settled = async () => { const s = (await admin.get(tenantA, plan.campaignId))!; return s.successCount + s.failedCount }
+    const until = async (n: number) => { while (await settled() < n) await sleep(5) }
+    const reaper = instance()
+    let stop = false
+    const reap = async () => { while (!stop) await reaper.failExpiredLeases(plan, new Date(Date.now() + 3_600_000)) }
+    const steps = async () => {
+      await until(300)
+      allowed(await admin.pause(tenantA, plan.campaignId, ['running']))
+      await sleep(30)
+      allowed(await admin.resume(tenantA, plan.campaignId, ['paused']))
+      await until(1200)
+      t.equal(await admin.finishRun(plan, { status: 'completed' }), true, 'a finish racing the workers')
+      // The finish above ended the run; start another and cancel that one midway.
+      const second = allowed(await admin.startRun(tenantA, plan.campaignId, ['completed']))
+      const worked = Promise.all([work(instance(), second), work(instance(), second)])
+      while ((await admin.get(tenantA, plan.campaignId))!.successCount < 600) await sleep(5)
+      allowed(await admin.cancel(tenantA, plan.campaignId, ['running', 'paused']))
+      await worked
+      stop = true
+    }
+    await Promise.all([reap(), work(instance(), plan), work(instance(), plan), steps()])
+    const summary = (await admin.get(tenantA, plan.campaignId))!
+    t.equal(summary.status, 'cancelled')
+    t.equal(summary.successCount + summary.failedCount, 3000, `every recipient of the cancelled run counted once (${summary.successCount} + ${summary.failedCount})`)
+    const { rows } = await pool.query(
+      `SELECT r.id, r.status, r.success_count AS sent, r.failed_count AS failed,
+              count(*) FILTER (WHERE m.status = 'sent')::int AS sent_rows,
+              count(*) FILTER (WHERE m.status = 'failed')::int AS failed_rows,
+              count(*) FILTER (WHERE m.status IN ('pending', 'sending'))::int AS open_rows
+         FROM campaign_runs r JOIN campaign_messages m ON m.run_id = r.id
+        GROUP BY r.id ORDER BY r.id`
+    )
+    t.strictSame(rows.map(r => [r.status, r.sent, r.failed, r.open_rows]), rows.map(r => [r.status, r.sent_rows, r.failed_rows, 0]), 'counters match the rows, and nothing is left open')
+    t.strictSame(rows.map(r => r.status), ['completed', 'cancelled'])
+  })
+
+  t.test('lifecycle: a finish racing a pause or a cancel: exactly one of them happens, and the counters match the rows', async t => {
+    await truncateAll(pool)
+    const [finisher, other] = [instance(), instance()]
+    const outcomes = new Map<string, number>()
+    for (let i = 0; i < 12; i++) {
+      const plan = await started(finisher, tenantA, draft({ contacts: contacts(400) }))
+      await other.claim(plan, 50, leaseFor())
+      const action = i % 2 === 0 ? 'pause' : 'cancel'
+      const [finished, changed] = await Promise.all([
+        finisher.finishRun(plan, { status: 'failed', error: { code: 190, title: 'Token expired', message: 'x' } }),
+        action === 'pause' ? other.pause(tenantA, plan.campaignId, ['running']) : other.cancel(tenantA, plan.campaignId, ['running'])
+      ])
+      t.ok(finished !== changed.ok, `${action}: one of the two (finished: ${finished}, ${action}: ${JSON.stringify(changed.ok ? true : changed)})`)
+      const key = `${action} ${finished ? 'lost' : 'won'}`
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+      const { rows: [run] } = await pool.query(
+        `SELECT r.status, c.status AS campaign_status, r.failed_count = count(*) FILTER (WHERE m.status = 'failed') AS counted
+           FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id JOIN campaign_messages m ON m.run_id = r.id
+          WHERE r.id = $1 GROUP BY r.id, c.id`,
+        [plan.runId]
+      )
+      const wanted = finished ? 'failed' : action === 'pause' ? 'paused' : 'cancelled'
+      t.strictSame(run, { status: wanted, campaign_status: wanted, counted: true })
+    }
+    t.comment(`outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`)
+  })
+
+  t.test('lifecycle: a finish or a cancel that finds the run moved on once it has its lock undoes what it did to the messages', async t => {
+    await truncateAll(pool)
+    const store = instance(2)
+    const cases = [
+      { name: 'finishRun, the run paused meanwhile', movedTo: 'paused', act: async (plan: RunPlan) => await store.finishRun(plan, { status: 'completed' }) },
+      { name: 'cancel, the run finished meanwhile', movedTo: 'completed', act: async (plan: RunPlan) => (await store.cancel(tenantA, plan.campaignId, ['running'])).ok }
+    ]
+    for (const { name, movedTo, act } of cases) {
+      const plan = await started(store, tenantA, draft({ contacts: contacts(50) }))
+      // Another transaction holds the run: the call fails the messages, then waits for the run.
+      const holder = await pool.connect()
+      await holder.query('BEGIN')
+      await holder.query('SELECT 1 FROM campaign_runs WHERE id = $1 FOR UPDATE', [plan.runId])
+      const acting = act(plan)
+      while ((await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n === 0) await sleep(2)
+      await holder.query('UPDATE campaign_runs SET status = $2 WHERE id = $1', [plan.runId, movedTo])
+      await holder.query('COMMIT')
+      holder.release()
+      t.equal(await acting, false, `${name}: it did not happen`)
+      const { rows: [run] } = await pool.query(
+        `SELECT r.status, r.failed_count AS failed, count(*) FILTER (WHERE m.status = 'pending')::int AS pending
+           FROM campaign_runs r JOIN campaign_messages m ON m.run_id = r.id WHERE r.id = $1 GROUP BY r.id`,
+        [plan.runId]
+      )
+      t.strictSame(run, { status: movedTo, failed: 0, pending: 50 }, `${name}: no message failed uncounted`)
+    }
+  })
+
+  t.test('figures: the rate now looks back 5 to 10 seconds, from the run row alone', async t => {
+    await truncateAll(pool)
+    const store = postgresStore(pool)
+    const plan = await started(store, tenantA, draft({ contacts: contacts(100) }))
+    // As if the run had started 20 s ago and its newer sample (nothing settled) were taken 6 s ago.
+    await pool.query(
+      `UPDATE campaign_runs SET started_at = now() - interval '20 s', rate_older_at = now() - interval '20 s',
+              rate_newer_at = now() - interval '6 s' WHERE id = $1`,
+      [plan.runId]
+    )
+    await store.record(plan, (await store.claim(plan, 12, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    const { rows: [samples] } = await pool.query(
+      `SELECT rate_older_settled AS older, rate_newer_settled AS newer,
+              round(extract(epoch FROM now() - rate_older_at))::int AS older_age, now() - rate_newer_at < interval '1 s' AS newer_now
+         FROM campaign_runs WHERE id = $1`,
+      [plan.runId]
+    )
+    t.strictSame(samples, { older: 0, newer: 12, older_age: 6, newer_now: true }, 'the record shifted the samples')
+    const progress = (await store.get(tenantA, plan.campaignId))!.progress!
+    t.ok(Math.abs(progress.ratePerSecond - 2) < 0.05, `12 in the last 6 s: ${progress.ratePerSecond}/s`)
+    t.ok(Math.abs(progress.averageRatePerSecond - 0.6) < 0.05, `12 in 20 s on average: ${progress.averageRatePerSecond}/s`)
+    t.equal(progress.etaSeconds, Math.ceil(88 / progress.ratePerSecond))
+    await store.record(plan, (await store.claim(plan, 3, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    const { rows: [kept] } = await pool.query('SELECT rate_older_settled AS older, rate_newer_settled AS newer FROM campaign_runs WHERE id = $1', [plan.runId])
+    t.strictSame(kept, { older: 0, newer: 12 }, 'a young newer sample stays')
+    // Nothing settles for a while: once the newer sample is a window old, it is the base, and the rate falls to 0.
+    await pool.query("UPDATE campaign_runs SET rate_newer_at = now() - interval '7 s', rate_newer_settled = 15 WHERE id = $1", [plan.runId])
+    const idle = (await store.get(tenantA, plan.campaignId))!.progress!
+    t.strictSame([idle.sent, idle.ratePerSecond, idle.etaSeconds], [15, 0, null])
+  })
+
+  t.test('migrate: 003 keeps the data of 002; a run under way stays under way', async t => {
+    const fresh = await freshDatabase(t, { migrate: false })
+    const previous = await mkdtemp(join(tmpdir(), 'wac-sql-'))
+    t.teardown(async () => { await rm(previous, { recursive: true, force: true }) })
+    for (const file of ['001.do.campaigns.sql', '002.do.runs.sql']) await cp(join(sqlDirectory(), file), join(previous, file))
+    t.equal((await migrate(fresh.pool, { directory: previous })).version, 2)
+    // Rows as 002 knew them: a campaign under way, one recipient sent, one pending.
+    const { rows: [old] } = await fresh.pool.query(
+      `WITH c AS (
+         INSERT INTO campaigns (tenant, name, template_name, language, status, contact_count) VALUES ($1, 'old', 't', 'en', 'running', 2) RETURNING id
+       ), r AS (
+         INSERT INTO campaign_runs (tenant, campaign_id, template_name, language, parameters, total_count, success_count)
+         SELECT $1, id, 't', 'en', '[]', 2, 1 FROM c RETURNING id, campaign_id
+       ), m AS (
+         INSERT INTO campaign_messages (tenant, run_id, position, phone, status)
+         SELECT $1, r.id, p, '91987650000' || p, CASE p WHEN 1 THEN 'sent' ELSE 'pending' END FROM r, generate_series(1, 2) p
+       )
+       SELECT id AS run_id, campaign_id FROM r`,
+      [tenantA]
+    )
+    await fresh.pool.query('UPDATE campaigns SET latest_run_id = $2 WHERE id = $1', [old.campaign_id, old.run_id])
+    t.strictSame((await migrate(fresh.pool)).applied, ['003.do.engine.sql'])
+    const store = postgresStore(fresh.pool)
+    const [plan] = await store.activeRuns()
+    const summary = (await store.get(tenantA, plan.campaignId))!
+    t.strictSame([summary.status, summary.scheduledAt, summary.progress?.sent, summary.progress?.pending], ['running', null, 1, 1])
+    const [message] = await store.claim(plan, 10, leaseFor())
+    t.strictSame([message.phone, message.pairRateRetries], ['919876500002', 0])
+    t.strictSame(allowed(await store.pause(tenantA, plan.campaignId, ['running'])).status, 'paused')
+    t.strictSame(await store.startRun(tenantA, plan.campaignId, ['paused']), { ok: false, reason: 'status', status: 'paused' }, 'the widened index holds')
+  })
+}
+
+/** Claims and records (sent) until the run stops giving work for good. */
+async function work (store: Store, plan: RunPlan): Promise<void> {
+  for (;;) {
+    const batch = await store.claim(plan, 20, leaseFor())
+    if (batch.length > 0) {
+      await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+      continue
+    }
+    const { status, pending, sending } = await store.progress(plan, new Date())
+    if (status === 'paused') await sleep(5)
+    else if (status !== 'running' || (pending === 0 && sending === 0)) return
+  }
+}
+
+/** The most slots in any one-second window of the timeline. */
+function busiestSecond (slots: number[]): number {
+  let busiest = 0
+  for (let i = 0, j = 0; i < slots.length; i++) {
+    while (j < slots.length && slots[j] < slots[i] + 1000 - 1e-6) j++
+    busiest = Math.max(busiest, j - i)
+  }
+  return busiest
+}
