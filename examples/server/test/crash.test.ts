@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { startCloudApiFake, type Failure } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
-import { allMessages, api, killAllServers, phoneFor, seededRandom, startServer, waitFor, type ServerProcess } from './helpers/server-process.js'
+import { allMessages, api, killAllServers, perSecond, phoneFor, seededRandom, startServer, waitFor, type ServerProcess } from './helpers/server-process.js'
 
 const recipients = 3000
 const rate = 100
@@ -35,6 +35,9 @@ const troubleByRemainder: Record<number, { label: string, failures: Failure[] }>
   67: { label: 'reset after Meta took it', failures: [{ reset: 'after' }] }
 }
 const troubleOf = (i: number): typeof troubleByRemainder[number] | undefined => troubleByRemainder[i % 100]
+
+/** When each kill happened, in seconds from `origin`. */
+const killMoments = (figures: Array<{ killedAt: number }>, origin: number): string => figures.map(f => ((f.killedAt - origin) / 1000).toFixed(1)).join(', ')
 
 if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
@@ -83,13 +86,14 @@ if (postgresUrl === undefined) {
     const id: number = campaign.id
     await api(server.url, 'POST', `/campaigns/${id}/run`)
 
-    const figures: Array<{ afterMs: number, acceptedBefore: number, pending: number, inFlight: number, listenMs: number, resumeMs: number | null }> = []
+    const figures: Array<{ killedAt: number, afterMs: number, acceptedBefore: number, pending: number, inFlight: number, listenMs: number, resumeMs: number | null }> = []
     for (let k = 0; k < kills; k++) {
       // A random moment once the process is sending (the first: once the run started).
       const afterMs = Math.round(300 + random() * 1700)
       await sleep(afterMs)
       const before = await runState()
       const acceptedBefore = fake.accepted()
+      const killedAt = Date.now()
       const exit = await server.kill('SIGKILL')
       t.equal(exit.signal, 'SIGKILL', `kill ${k + 1}: killed ${afterMs} ms in, with ${acceptedBefore} accepted, ${before.pending} pending and ${before.sending} claimed`)
       t.equal(before.status, 'running', `kill ${k + 1} hit a running run`)
@@ -104,7 +108,7 @@ if (postgresUrl === undefined) {
         resumeMs = first === undefined ? null : first.time - server.spawnedAt
         t.ok(resumeMs !== null && resumeMs <= resumeWithinMs, `restart ${k + 1}: the run resumed by itself within ${resumeWithinMs / 1000} s (after ${resumeMs ?? 'never'} ms; listening after ${listenMs} ms)`)
       }
-      figures.push({ afterMs, acceptedBefore, pending: before.pending, inFlight: before.sending, listenMs, resumeMs })
+      figures.push({ killedAt, afterMs, acceptedBefore, pending: before.pending, inFlight: before.sending, listenMs, resumeMs })
     }
 
     const lastRestart = server.spawnedAt
@@ -113,6 +117,8 @@ if (postgresUrl === undefined) {
       return summary.status === 'running' ? undefined : summary
     }, completeWithinMs, 250)
     const completionMs = Date.now() - lastRestart
+    const origin = fake.log[0]?.time ?? 0
+    t.comment(`accepted per second from the first request (kills at ${killMoments(figures, origin)} s): ${perSecond(fake.log.filter(entry => entry.accepted).map(entry => entry.time), origin).join(' ')}`)
     t.ok(finished !== undefined, `the run ended by itself within ${completeWithinMs / 1000} s of the last restart (${finished === undefined ? 'still running' : `${completionMs} ms`})`)
     if (finished === undefined) {
       const { rows: left } = await pool.query(

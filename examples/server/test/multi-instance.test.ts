@@ -9,7 +9,7 @@
 import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
-import { allMessages, api, averageRate, ConnectionOwners, killAllServers, phoneFor, startServer, waitFor, worstWindow, worstWindowStart } from './helpers/server-process.js'
+import { allMessages, api, averageRate, ConnectionOwners, killAllServers, perSecond, phoneFor, startServer, waitFor, worstWindow, worstWindowStart } from './helpers/server-process.js'
 
 const instances = 3
 const recipients = 4000
@@ -90,14 +90,9 @@ if (postgresUrl === undefined) {
     }
     // Second by second from the first request, and where the worst window starts: where to look when the rate slips.
     const origin = Math.min(...received)
-    const bySecond = (times: number[]): number[] => {
-      const counts = new Array<number>(Math.floor((Math.max(...received) - origin) / 1000) + 1).fill(0)
-      for (const time of times) counts[Math.floor((time - origin) / 1000)]++
-      return counts
-    }
     const throttledAt = forNumber.filter(entry => entry.code === 130429).map(entry => ((entry.time - origin) / 1000).toFixed(2))
-    t.comment(`received per second: ${bySecond(received).join(' ')}`)
-    t.comment(`accepted per second: ${bySecond(accepted).join(' ')}`)
+    t.comment(`received per second: ${perSecond(received, origin).join(' ')}`)
+    t.comment(`accepted per second: ${perSecond(accepted, origin).join(' ')}`)
     t.comment(`worst second starts ${((worstWindowStart(received, 1000) - origin) / 1000).toFixed(2)} s in; 130429 answers at ${throttledAt.length === 0 ? '-' : throttledAt.join(', ')} s`)
     t.comment(`${recipients} recipients in ${elapsedMs} ms: ${achieved.toFixed(1)} msg/s accepted on average (limit ${limit}); worst second ${worstReceived} requests received, ${worstAccepted} accepted; ${throttled} answered 130429 of ${forNumber.length} requests`)
   })

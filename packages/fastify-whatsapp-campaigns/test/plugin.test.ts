@@ -22,6 +22,8 @@ t.test('options are checked at registration with an error that names the option'
     ['a bad apiUrl', { store: memoryStore(), whatsapp: { ...account, apiUrl: 'graph' } }, /option "whatsapp.apiUrl"/],
     ['an unknown sending option', { store: memoryStore(), whatsapp: account, sending: { speed: 3 } as any }, /option "sending.speed"/],
     ['a negative rate', { store: memoryStore(), whatsapp: account, sending: { messagesPerSecond: -1 } }, /option "sending.messagesPerSecond" must be a positive number/],
+    ['a headroom that leaves nothing', { store: memoryStore(), whatsapp: account, sending: { pacingHeadroom: 0.9 } }, /option "sending.pacingHeadroom" must be a share/],
+    ['a fractional concurrency', { store: memoryStore(), whatsapp: account, sending: { concurrency: 2.5 } }, /option "sending.concurrency" must be a positive integer/],
     ['a fractional maxContacts', { store: memoryStore(), whatsapp: account, maxContacts: 1.5 }, /option "maxContacts"/],
     ['a tenant that is not a function', { store: memoryStore(), whatsapp: account, tenant: 'a' as any }, /option "tenant"/],
     ['a hook that is not a function', { store: memoryStore(), whatsapp: account, hooks: { onRequest: [42 as any] } }, /option "hooks.onRequest"/]
@@ -38,7 +40,7 @@ t.test('options are checked at registration with an error that names the option'
 })
 
 t.test("the caller's options object is never changed", async t => {
-  const options = deepFreeze({ store: memoryStore(), whatsapp: { ...account }, sending: { messagesPerSecond: 10 }, hooks: { onRequest: [async () => {}] } })
+  const options = deepFreeze({ store: memoryStore(), whatsapp: { ...account }, sending: { messagesPerSecond: 10, pauseAfterFailures: 0, pacingHeadroom: 0 }, hooks: { onRequest: [async () => {}] } })
   const app = Fastify()
   await app.register(campaigns, options)
   await app.ready()

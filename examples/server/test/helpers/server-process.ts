@@ -153,6 +153,15 @@ export async function allMessages (url: string, id: number): Promise<any[]> {
   }
 }
 
+/** How many of `times` (ms) fall in each whole second from `origin`: a rate's shape at a glance. */
+export function perSecond (times: readonly number[], origin: number): number[] {
+  let last = origin
+  for (const time of times) if (time > last) last = time
+  const counts = new Array<number>(Math.floor((last - origin) / 1000) + 1).fill(0)
+  for (const time of times) if (time >= origin) counts[Math.floor((time - origin) / 1000)]++
+  return counts
+}
+
 /** Polls `probe` every `intervalMs` until it returns something other than undefined, or `timeoutMs` passes (then undefined). */
 export async function waitFor<T> (probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 100): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs
