@@ -120,6 +120,8 @@ if (postgresUrl === undefined) {
     const origin = fake.log[0]?.time ?? 0
     t.comment(`accepted per second from the first request (kills at ${killMoments(figures, origin)} s): ${perSecond(fake.log.filter(entry => entry.accepted).map(entry => entry.time), origin).join(' ')}`)
     t.ok(finished !== undefined, `the run ended by itself within ${completeWithinMs / 1000} s of the last restart (${finished === undefined ? 'still running' : `${completionMs} ms`})`)
+    // ── the judge: the fake's log against what the API reports ──────────────────────────────
+    t.same(fake.duplicates(), [], 'no recipient was accepted twice by the fake')
     if (finished === undefined) {
       const { rows: left } = await pool.query(
         `SELECT phone, status, attempts, error_code, round(extract(epoch FROM next_attempt_at - now()))::int AS due_in_s
@@ -129,8 +131,6 @@ if (postgresUrl === undefined) {
       return
     }
 
-    // ── the judge: the fake's log against what the API reports ──────────────────────────────
-    t.same(fake.duplicates(), [], 'no recipient was accepted twice by the fake')
     t.match(finished, { status: 'completed', totalCount: recipients }, 'the run completed')
     t.equal(finished.successCount + finished.failedCount, finished.totalCount, 'successCount + failedCount = totalCount')
 

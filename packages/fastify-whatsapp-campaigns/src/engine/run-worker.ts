@@ -80,8 +80,9 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         for (const unsent of batch.slice(index)) outcomes.add(unsentOutcome(unsent, interruption))
         break
       }
-      await ctx.pacer.take()
+      // A free connection first, then the slot: waiting after taking it would send late, in a burst.
       while (inFlight.size >= settings.concurrency) await Promise.race(inFlight)
+      await ctx.pacer.take()
       const stoppedHere = ctx.stoppedHere()
       if (stoppedHere !== undefined && interruption === null) {
         interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused', error: pausedBeforeSend }

@@ -43,6 +43,8 @@ export class SlotPacer {
         const wait = at - Date.now()
         if (wait < -this.#options.lateToleranceMs) continue
         if (wait >= 1) await sleep(wait)
+        // A busy event loop can wake us well after the slot: then it is missed too.
+        if (Date.now() - at > this.#options.lateToleranceMs) continue
         return
       }
       this.#reserving ??= this.#reserve().finally(() => { this.#reserving = null })

@@ -7,6 +7,13 @@
 /** Each reservation wins back this much of a throttled rate: from half the rate to all of it in 15 reservations. */
 export const rateRecovery = 1.05
 
+/**
+ * A throttle slows the number to this share of its rate. Three quarters, not TCP's half: Meta's limit is
+ * a hard cap per second, so a quarter less gets under any limit near the current rate, and one
+ * throttle a second (see throttleQuietMs) still brings a far too high rate down within seconds.
+ */
+export const throttleFactor = 0.75
+
 /** A throttle never takes a number below one message per second (nor raises one already lower). */
 export const slowestThrottledRate = 1
 
@@ -52,8 +59,8 @@ export function reserve (timeline: Timeline | undefined, count: number, maxRate:
   }
 }
 
-/** Halves the rate, unless a throttle came less than `throttleQuietMs` ago. Reserved slots stay reserved. */
+/** Slows the rate by `throttleFactor`, unless a throttle came less than `throttleQuietMs` ago. Reserved slots stay reserved. */
 export function throttled (timeline: Timeline, now: number): Timeline {
   if (now - timeline.throttledAt < throttleQuietMs) return timeline
-  return { ...timeline, rate: Math.min(timeline.rate, Math.max(slowestThrottledRate, timeline.rate / 2)), throttledAt: now }
+  return { ...timeline, rate: Math.min(timeline.rate, Math.max(slowestThrottledRate, timeline.rate * throttleFactor)), throttledAt: now }
 }

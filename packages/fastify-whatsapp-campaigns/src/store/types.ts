@@ -185,7 +185,7 @@ export interface CampaignStore {
    * with its `now` so the caller can map them to its own clock.
    */
   reserveSlots(numberKey: string, count: number, maxRate: number): Promise<{ firstSlotAt: number, intervalMs: number, now: number }>
-  /** Meta said too fast (130429…): halve the number's current rate, for every instance. */
+  /** Meta said too fast (130429…): slow the number's current rate by a quarter (at most once a second), for every instance. */
   throttle(numberKey: string): Promise<void>
 
   /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */

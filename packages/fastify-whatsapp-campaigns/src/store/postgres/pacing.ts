@@ -6,7 +6,7 @@
  * lock is taken: a reservation that queued behind another starts from when it got its turn.
  */
 import type { SqlClient } from '../sql-client.js'
-import { checkReservation, rateRecovery, slowestThrottledRate, throttleQuietMs, type Reservation } from '../pacing.js'
+import { checkReservation, rateRecovery, slowestThrottledRate, throttleFactor, throttleQuietMs, type Reservation } from '../pacing.js'
 
 const clockMs = '(extract(epoch FROM clock_timestamp()) * 1000)::float8'
 
@@ -31,14 +31,14 @@ export async function reserveSlots (db: SqlClient, numberKey: string, count: num
 }
 
 export async function throttle (db: SqlClient, numberKey: string): Promise<void> {
-  // Halved, not below one a second (nor raised to it); once per quiet time, however many instances
+  // Slowed by throttleFactor, not below one a second (nor raised to it); once per quiet time, however many instances
   // saw the burst. next_slot_at stays: slots already handed out are never handed out again. A
-  // number never reserved has no rate to halve, so there is nothing to insert.
+  // number never reserved has no rate to slow, so there is nothing to insert.
   await db.query(
     `UPDATE campaign_send_pacing
-        SET rate = least(rate, greatest($2::float8, rate / 2)), throttled_at = clock.now
+        SET rate = least(rate, greatest($2::float8, rate * $4::float8)), throttled_at = clock.now
        FROM (SELECT ${clockMs} AS now) clock
       WHERE number_key = $1 AND throttled_at <= clock.now - $3::float8`,
-    [numberKey, slowestThrottledRate, throttleQuietMs]
+    [numberKey, slowestThrottledRate, throttleQuietMs, throttleFactor]
   )
 }
