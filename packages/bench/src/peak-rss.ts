@@ -67,7 +67,8 @@ export async function benchPeakRss (database: BenchDatabase, count = Number(proc
         finished ? 'run' : `run NOT FINISHED after BENCH_RSS_MAX_SECONDS=${maxSeconds}`,
         `${result.sent.toLocaleString('en')} sent in ${(result.runMs / 1000).toFixed(0)} s: ${rate(result.sent / (result.runMs / 1000))} on average, ` +
           `${rate(result.firstMinuteRate)} over the first minute, ${rate(result.lastMinuteRate)} over the last`
-      ]
+      ],
+      ['then app.close() (stop claiming, finish what is claimed)', `${(result.closeMs / 1000).toFixed(1)} s`]
     ])
   } finally {
     await fake.close()
