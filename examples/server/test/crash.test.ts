@@ -147,7 +147,8 @@ if (postgresUrl === undefined) {
     const wrong: string[] = []
     let unknownAccepted = 0
     let unknownNeverSent = 0
-    for (const [i, phone] of Array.from({ length: recipients }, (_, i) => [i, phoneFor(i)] as const)) {
+    for (let i = 0; i < recipients; i++) {
+      const phone = phoneFor(i)
       const message = byPhone.get(phone)
       const wamid = acceptedWamid.get(phone)
       const code = message?.error?.code

@@ -10,8 +10,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readdir, readFile, readlink } from 'node:fs/promises'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -43,8 +44,6 @@ export interface ServerProcess {
   exited: Promise<ServerExit>
   /** Its log lines at warn level or above (pino JSON, parsed), the last 500: for diagnostics. */
   problems: Array<Record<string, unknown>>
-  /** Its log lines whose `msg` matches `keepLines`, if given. */
-  kept: Array<Record<string, unknown>>
   /** Sends the signal and waits for the exit. */
   kill: (signal?: NodeJS.Signals) => Promise<ServerExit>
 }
@@ -52,8 +51,6 @@ export interface ServerProcess {
 export interface StartOptions {
   /** Give up (and kill it) when it does not listen within this time; default 30 s. */
   timeoutMs?: number
-  /** Keep the log lines whose `msg` matches (in `kept`). */
-  keepLines?: RegExp
 }
 
 const live = new Set<ServerProcess>()
@@ -71,7 +68,6 @@ export async function startServer (env: Record<string, string>, options: StartOp
   })
   const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as ServerExit)
   const problems: Array<Record<string, unknown>> = []
-  const kept: Array<Record<string, unknown>> = []
   let listening: (url: string) => void = () => {}
   const listeningUrl = new Promise<string>(resolve => { listening = resolve })
 
@@ -89,7 +85,6 @@ export async function startServer (env: Record<string, string>, options: StartOp
       problems.push(entry)
       if (problems.length > 500) problems.shift()
     }
-    if (options.keepLines?.test(msg) === true) kept.push(entry)
   })
 
   const timeoutMs = options.timeoutMs ?? 30_000
@@ -114,7 +109,6 @@ export async function startServer (env: Record<string, string>, options: StartOp
     listeningAt: Date.now(),
     exited,
     problems,
-    kept,
     kill: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return await exited
@@ -187,56 +181,87 @@ export function seededRandom (seed: number): () => number {
 
 /**
  * Which of our child processes sent each answer of a local HTTP server (the fake), told apart by the
- * TCP connection it came on: when a connection opens, Linux's /proc says which process holds the other
- * end. The request log cannot tell instances apart (they must all send for the same phone number, the
- * unit of Meta's limit), and this needs nothing from the code under test. Linux only: elsewhere
- * `supported` is false.
+ * TCP connection it came on: Linux's /proc says which process holds the other end. The request log
+ * cannot tell instances apart (they must all send for the same phone number, the unit of Meta's
+ * limit), and this needs nothing from the code under test. Linux only: elsewhere `supported` is false.
+ *
+ * The server is the judge, so nothing here may slow it while it judges: as a connection opens it only
+ * notes its port, and the owners are looked up once, by `settle()`, when the run is over and the
+ * connections are still open (keep-alive). A connection closed before that counts under pid 0.
  */
 export class ConnectionOwners {
   readonly supported = process.platform === 'linux'
-  /** Per pid: answers sent and answers that were 200 (accepted). Unknown owners count under 0. */
-  readonly answers = new Map<number, { all: number, accepted: number }>()
-  readonly #owners = new WeakMap<object, Promise<number>>()
+  readonly #serverPort: number
+  /** Per connection: its owner once known, and its answers. */
+  readonly #connections = new Map<Socket, { port: number, pid: number, all: number, accepted: number }>()
 
-  constructor (server: Server, pids: () => number[]) {
+  constructor (server: Server) {
+    this.#serverPort = (server.address() as AddressInfo).port
     server.on('connection', socket => {
-      if (!this.supported) return
-      this.#owners.set(socket, ownerOf(socket.remotePort ?? 0, socket.localPort ?? 0, pids()).catch(() => 0))
+      this.#connections.set(socket, { port: socket.remotePort ?? 0, pid: 0, all: 0, accepted: 0 })
     })
     server.on('request', (req, res) => {
       res.once('finish', () => {
-        void (this.#owners.get(req.socket) ?? Promise.resolve(0)).then(pid => {
-          const counts = this.answers.get(pid) ?? { all: 0, accepted: 0 }
-          counts.all++
-          if (res.statusCode === 200) counts.accepted++
-          this.answers.set(pid, counts)
-        })
+        const connection = this.#connections.get(req.socket)
+        if (connection === undefined) return
+        connection.all++
+        if (res.statusCode === 200) connection.accepted++
       })
     })
   }
+
+  /** Looks up which of `pids` holds each connection still open: call it once the judging is over. */
+  settle (pids: number[]): void {
+    if (!this.supported) return
+    const owners = socketOwners(this.#serverPort, pids)
+    for (const [socket, connection] of this.#connections) {
+      if (!socket.destroyed) connection.pid = owners.get(connection.port) ?? 0
+    }
+  }
+
+  /** Per pid: answers sent and answers that were 200 (accepted); connections without a known owner count under 0. */
+  answers (): Map<number, { all: number, accepted: number }> {
+    const answers = new Map<number, { all: number, accepted: number }>()
+    for (const { pid, all, accepted } of this.#connections.values()) {
+      const counts = answers.get(pid) ?? { all: 0, accepted: 0 }
+      counts.all += all
+      counts.accepted += accepted
+      answers.set(pid, counts)
+    }
+    return answers
+  }
 }
 
-/** The pid among `pids` holding the TCP socket 127.0.0.1:clientPort → :serverPort; 0 if none does. */
-async function ownerOf (clientPort: number, serverPort: number, pids: number[]): Promise<number> {
-  const hex = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0')
-  let inode: string | undefined
+/** For every TCP connection to 127.0.0.1:serverPort held by one of `pids`: its client port → that pid. */
+function socketOwners (serverPort: number, pids: number[]): Map<number, number> {
+  const hexPort = `:${serverPort.toString(16).toUpperCase().padStart(4, '0')}`
+  const portByInode = new Map<string, number>()
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const rows = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1)
-    for (const row of rows) {
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    let text = ''
+    try {
+      text = readFileSync(table, 'utf8')
+    } catch {}
+    for (const row of text.split('\n').slice(1)) {
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
       const fields = row.trim().split(/\s+/)
-      if (fields.length < 10) continue
-      if (fields[1].endsWith(`:${hex(clientPort)}`) && fields[2].endsWith(`:${hex(serverPort)}`)) inode = fields[9]
+      if (fields.length < 10 || !fields[2].endsWith(hexPort)) continue
+      portByInode.set(fields[9], parseInt(fields[1].slice(fields[1].lastIndexOf(':') + 1), 16))
     }
-    if (inode !== undefined) break
   }
-  if (inode === undefined || inode === '0') return 0
-  const target = `socket:[${inode}]`
+  const owners = new Map<number, number>()
   for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [])
+    let fds: string[] = []
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`)
+    } catch {}
     for (const fd of fds) {
-      if (await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '') === target) return pid
+      let link = ''
+      try {
+        link = readlinkSync(`/proc/${pid}/fd/${fd}`)
+      } catch {}
+      const port = link.startsWith('socket:[') ? portByInode.get(link.slice(8, -1)) : undefined
+      if (port !== undefined) owners.set(port, pid)
     }
   }
-  return 0
+  return owners
 }
