@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
 import { Pool } from 'undici'
-import { startCloudApiFake, type CloudApiFake } from 'whatsapp-cloud-fake'
 import type { BenchDatabase } from './database.js'
+import { startFakeProcess, type FakeProcess } from './fake-process.js'
 import { phoneFor, report } from './measure.js'
 import { worstWindow } from './windows.js'
 
@@ -28,15 +28,16 @@ interface PacingFigures {
  * against the fake with 100-300 ms answers and the same limit enforced (going over shows as 130429),
  * over `seconds` (BENCH_PACING_SECONDS, default 60). Beside it, measured in the same run: the
  * configured limit, and a bare timer-driven undici sender at the same limit (the machine's own
- * jitter), over up to 15 s.
+ * jitter), over up to 15 s. The fake runs in its own process, as Meta is elsewhere: it timestamps the
+ * arrivals it judges, which must not bunch when the sender's event loop stalls, and takes no CPU from it.
  */
 export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, seconds = Number(process.env.BENCH_PACING_SECONDS ?? 60)): Promise<void> {
   if (!(seconds > 0)) throw new Error(`BENCH_PACING_SECONDS must be a positive number (got ${process.env.BENCH_PACING_SECONDS})`)
-  const fake = await startCloudApiFake({ accessToken, messagesPerSecond: limit, latencyMs: { min: 100, max: 300 } })
+  const fake = await startFakeProcess({ accessToken, messagesPerSecond: limit, latencyMs: { min: 100, max: 300 } })
   try {
     const baselineSeconds = Math.min(seconds, 15)
     const baseline = await measure(fake, baselineSeconds, async stop => { await barePacer(fake.apiUrl, limit, stop) })
-    fake.reset()
+    await fake.reset()
 
     const count = Math.ceil(limit * seconds * 1.2) + 1000
     const app = Fastify({ logger: { level: 'warn' } })
@@ -84,22 +85,22 @@ export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, s
  * Runs `sender` (which must stop sending when `stop` resolves) and judges what the fake received over
  * `seconds` from its first request.
  */
-async function measure (fake: CloudApiFake, seconds: number, sender: (stop: Promise<void>) => Promise<void>): Promise<PacingFigures> {
+async function measure (fake: FakeProcess, seconds: number, sender: (stop: Promise<void>) => Promise<void>): Promise<PacingFigures> {
   let stopNow: () => void = () => {}
   const stop = new Promise<void>(resolve => { stopNow = resolve })
   let failed: unknown
   const sending = sender(stop).catch((error: unknown) => { failed = error ?? new Error('the sender failed') })
   // The span starts at the first request the fake receives.
-  while (fake.log.length === 0) {
+  let start: number | undefined
+  while ((start = await fake.firstTime()) === undefined) {
     if (failed !== undefined) throw failed
     await sleep(5)
   }
-  const start = fake.log[0].time
   await sleep(start + seconds * 1000 - Date.now())
   stopNow()
   await sending
   if (failed !== undefined) throw failed
-  const inSpan = fake.log.filter(entry => entry.time >= start && entry.time < start + seconds * 1000)
+  const inSpan = (await fake.log()).filter(entry => entry.time >= start && entry.time < start + seconds * 1000)
   const accepted = inSpan.filter(entry => entry.accepted)
   return {
     seconds,

@@ -1,0 +1,37 @@
+/**
+ * The fake Cloud API alone in a process, for fake-process.ts (which forks it with IPC and the advanced
+ * serializer): argv[2] holds its options as JSON; it answers the parent's calls and exits when the
+ * parent's channel closes, whether the parent closed it or died.
+ */
+import { startCloudApiFake } from 'whatsapp-cloud-fake'
+import type { FakeMessage, FakeProcessOptions, FakeRequest, LogColumns } from './fake-process.js'
+
+const send = process.send?.bind(process)
+if (send === undefined) throw new Error('fake-child.js is started by fake-process.ts, with an IPC channel')
+process.once('disconnect', () => { process.exit(0) })
+
+const fake = await startCloudApiFake(JSON.parse(process.argv[2] ?? '{}') as FakeProcessOptions)
+
+const calls = {
+  log: (): LogColumns => {
+    const entries = fake.log
+    return {
+      times: Float64Array.from(entries, entry => entry.time),
+      accepted: Uint8Array.from(entries, entry => entry.accepted ? 1 : 0),
+      codes: Int32Array.from(entries, entry => entry.code ?? 0)
+    }
+  },
+  firstTime: (): number | undefined => fake.log[0]?.time,
+  accepted: (): number => fake.accepted(),
+  reset: (): void => { fake.reset() },
+  close: async (): Promise<void> => { await fake.close() }
+} satisfies Record<FakeRequest['call'], () => unknown>
+
+process.on('message', (message: FakeRequest) => {
+  const reply = (answer: FakeMessage): void => { send(answer) }
+  Promise.resolve().then(() => calls[message.call]()).then(
+    result => { reply({ id: message.id, result }) },
+    (error: unknown) => { reply({ id: message.id, error: error instanceof Error ? error.message : String(error) }) }
+  )
+})
+send({ ready: fake.apiUrl } satisfies FakeMessage)
