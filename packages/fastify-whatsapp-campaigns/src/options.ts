@@ -51,7 +51,7 @@ export interface ResolvedOptions {
 }
 
 export const defaultApiUrl = 'https://graph.facebook.com/v23.0'
-const storeMethods = ['create', 'list', 'get', 'contacts', 'messages', 'update', 'delete', 'startRun', 'activeRuns', 'claim', 'record', 'failExpiredLeases', 'progress', 'finishRun'] as const
+const storeMethods = ['create', 'list', 'get', 'contacts', 'messages', 'update', 'delete', 'startRun', 'activeRuns', 'claim', 'record', 'failExpiredLeases', 'failStaleLeases', 'progress', 'finishRun'] as const
 
 class OptionError extends Error {
   constructor (option: string, expected: string, got: unknown) {

@@ -10,7 +10,7 @@ import { contactsFor, phoneFor } from './helpers/app.js'
 const tenant = 'acme'
 const log = Fastify({ logger: { level: 'silent' } }).log
 
-async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>[0] = {}, settings: Partial<EngineSettings> = {}) {
+async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>[0] = {}, settings: Partial<EngineSettings> = {}, engineLog = log) {
   const fake = await startCloudApiFake({ accessToken: 'tok', ...fakeOptions })
   const sender = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '555', accessToken: 'tok' })
   const store: CampaignStore = memoryStore()
@@ -20,7 +20,7 @@ async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>
       store,
       senderFor: async () => ({ sender, numberKey: 'fake/555' }),
       settings: { ...defaultEngineSettings, messagesPerSecond: 5000, retryDelayMs: 10, maxRetryDelayMs: 50, idlePollMs: 20, ...settings },
-      log
+      log: engineLog
     })
     engines.push(engine)
     return engine
@@ -82,6 +82,27 @@ t.test('a crash leaves claimed recipients in doubt: reported as UNKNOWN_OUTCOME,
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 7, failedCount: 3 })
   const inDoubt = (await store.messages(tenant, plan.campaignId, { limit: 10, status: 'failed' }))!
   t.strictSame(inDoubt.map(m => m.error?.code), ['UNKNOWN_OUTCOME', 'UNKNOWN_OUTCOME', 'UNKNOWN_OUTCOME'])
+  for (const message of claimed) t.equal(fake.acceptedFor(message.phone), 0, 'not resent')
+})
+
+t.test('a crash, then a cancel: the scan fails the claims nobody holds as UNKNOWN_OUTCOME, with a warning', async t => {
+  const warnings: Array<{ msg: string, count?: number }> = []
+  const stream = { write: (line: string) => { warnings.push(JSON.parse(line)) } }
+  const { fake, store, newEngine, campaign } = await setup(t, {}, {}, Fastify({ logger: { level: 'warn', stream } }).log)
+  const plan = await campaign(10)
+  // A killed process's claims, in a run cancelled afterwards: no worker of that run will settle them.
+  const claimed = await store.claim(plan, 3, new Date(Date.now() - 1))
+  t.ok((await store.cancel(tenant, plan.campaignId, allowedFrom.cancel)).ok)
+  newEngine().scan()
+  let summary = await store.get(tenant, plan.campaignId)
+  for (let i = 0; i < 500 && summary!.successCount + summary!.failedCount < summary!.totalCount; i++) {
+    await sleep(10)
+    summary = await store.get(tenant, plan.campaignId)
+  }
+  t.match(summary, { status: 'cancelled', totalCount: 10, successCount: 0, failedCount: 10 })
+  const failed = (await store.messages(tenant, plan.campaignId, { limit: 10 }))!
+  t.strictSame(failed.map(m => m.error?.code), [...Array(3).fill('UNKNOWN_OUTCOME'), ...Array(7).fill('CANCELLED')])
+  t.match(warnings, [{ count: 3, msg: /UNKNOWN_OUTCOME/ }], 'one warning, with the count')
   for (const message of claimed) t.equal(fake.acceptedFor(message.phone), 0, 'not resent')
 })
 

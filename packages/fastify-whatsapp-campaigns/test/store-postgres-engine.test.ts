@@ -201,7 +201,7 @@ if (postgresUrl === undefined) {
       [tenantA]
     )
     await fresh.pool.query('UPDATE campaigns SET latest_run_id = $2 WHERE id = $1', [old.campaign_id, old.run_id])
-    t.strictSame((await migrate(fresh.pool)).applied, ['003.do.engine.sql'])
+    t.strictSame((await migrate(fresh.pool)).applied, ['003.do.engine.sql', '004.do.leases.sql'])
     const store = postgresStore(fresh.pool)
     const [plan] = await store.activeRuns()
     const summary = (await store.get(tenantA, plan.campaignId))!

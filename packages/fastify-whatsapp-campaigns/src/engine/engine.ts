@@ -49,7 +49,10 @@ export class Engine {
     this.#workers.set(plan.runId, worker)
   }
 
-  /** Scans now and then every `idlePollMs`: due scheduled campaigns start, running runs are picked up (after a restart, or from another instance). */
+  /**
+   * Scans now and then every `idlePollMs`: due scheduled campaigns start, running runs are picked up (after a
+   * restart, or from another instance), and expired leases in runs no longer running are failed (`failStaleLeases`).
+   */
   scan (): void {
     this.#scanning ??= this.#scanLoop()
   }
@@ -84,6 +87,9 @@ export class Engine {
           }
         }
         for (const plan of await store.activeRuns()) this.start(plan)
+        // Leases left by a worker that died, in runs no longer running: no worker of theirs will settle them.
+        const settled = await store.failStaleLeases(new Date())
+        if (settled > 0) log.warn({ count: settled }, 'recipients left sending in runs no longer running failed as UNKNOWN_OUTCOME')
       } catch (error) {
         log.error({ err: error }, 'could not scan for campaigns to run')
       }

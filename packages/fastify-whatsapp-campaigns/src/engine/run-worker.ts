@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MessageError, RunError } from '../schemas/campaign.js'
-import { cancelled, pausedBeforeSend } from '../store/codes.js'
+import { cancelled, pausedBeforeSend, stoppedBeforeSend } from '../store/codes.js'
 import type { CampaignStore, ClaimedMessage, MessageOutcome, RunPlan } from '../store/types.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { allowedFrom } from '../campaigns/transitions.js'
@@ -34,10 +34,20 @@ type Interruption = { kind: 'halt' | 'pause', error: RunError } | { kind: 'pause
 const claimSeconds = 0.5
 
 /**
+ * Outcomes sent and not yet written that make the worker wait before its next claim: the sender never
+ * runs more than a few statements ahead of the database, so memory stays flat and no outcome waits
+ * anywhere near its lease.
+ */
+const mostUnrecorded = 4000
+
+/**
  * Sends one run, sharing it with every other worker on the same run (in this process or another):
  * claims due recipients in small batches, sends them paced and with bounded concurrency, and records
  * outcomes in batches. Stops when nothing is left (and ends the run), when the run is no longer
  * `running` (paused, cancelled, or ended by another worker), or when Meta's answer stops or pauses it.
+ *
+ * The next batch is claimed while the current one is half sent, so that sending never waits for a
+ * claim's round trip. Whatever the way out, a recipient claimed and not sent is given back.
  */
 export async function workRun (ctx: RunWorkerContext): Promise<void> {
   const { plan, store, settings, stop } = ctx
@@ -56,44 +66,65 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
     await Promise.all(inFlight)
     await outcomes.flush()
   }
+  const claimSize = (): number => Math.min(1000, Math.max(1, Math.ceil(ctx.pacer.rate * claimSeconds)))
+  const claim = (size: number): Promise<ClaimedMessage[]> => {
+    const claiming = store.claim(plan, size, new Date(Date.now() + settings.leaseMs))
+    // Awaited later, or given back if the worker leaves first: never an unhandled rejection.
+    claiming.catch(() => {})
+    return claiming
+  }
+  /** Claimed and not yet sent: the batch being sent from `nextToSend` on, and the batch claimed ahead. */
+  let batch: ClaimedMessage[] = []
+  let nextToSend = 0
+  let claimedAhead: Promise<ClaimedMessage[]> | undefined
 
-  // Recipients claimed before a crash whose outcome was never recorded may have been sent: report them.
-  await store.failExpiredLeases(plan, new Date())
+  try {
+    // Recipients claimed before a crash whose outcome was never recorded may have been sent: report them.
+    await store.failExpiredLeases(plan, new Date())
 
-  while (!stop.aborted && interruption === null) {
-    const claimSize = Math.min(1000, Math.max(1, Math.ceil(ctx.pacer.rate * claimSeconds)))
-    const batch = await store.claim(plan, claimSize, new Date(Date.now() + settings.leaseMs))
-    if (batch.length === 0) {
-      await drain()
-      if (interruption !== null || stop.aborted) break
-      const state = await runState(ctx)
-      if (state === 'done') {
-        if (await store.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
-        return
+    while (!stop.aborted && interruption === null) {
+      await outcomes.backlogBelow(mostUnrecorded)
+      const size = claimSize()
+      batch = await (claimedAhead ?? claim(size))
+      nextToSend = 0
+      claimedAhead = undefined
+      if (batch.length === 0) {
+        await drain()
+        if (interruption !== null || stop.aborted) break
+        const state = await runState(ctx)
+        if (state === 'done') {
+          if (await store.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
+          return
+        }
+        if (state === 'stopped') return
+        continue
       }
-      if (state === 'stopped') return
-      continue
+      // A short batch means the due recipients ran out: claim again only after it.
+      const claimAheadAt = batch.length >= size ? Math.floor(batch.length / 2) : Infinity
+      for (const [index, message] of batch.entries()) {
+        if (interruption !== null || stop.aborted) break
+        if (index === claimAheadAt) claimedAhead = claim(size)
+        // A free connection first, then the slot: waiting after taking it would send late, in a burst.
+        while (inFlight.size >= settings.concurrency) await Promise.race(inFlight)
+        await ctx.pacer.take()
+        const stoppedHere = ctx.stoppedHere()
+        if (stoppedHere !== undefined && interruption === null) {
+          interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused', error: pausedBeforeSend }
+          break
+        }
+        nextToSend = index + 1
+        const sending: Promise<void> = send(message, ctx).then(outcome => settle(message, outcome))
+          .finally(() => inFlight.delete(sending))
+        inFlight.add(sending)
+      }
+      interruption ??= await tooManyFailures(ctx, failuresAtStart)
     }
-    for (const [index, message] of batch.entries()) {
-      if (interruption !== null) {
-        // Claimed here and not sent: a halt fails them for its reason, a pause puts them back.
-        for (const unsent of batch.slice(index)) outcomes.add(unsentOutcome(unsent, interruption))
-        break
-      }
-      // A free connection first, then the slot: waiting after taking it would send late, in a burst.
-      while (inFlight.size >= settings.concurrency) await Promise.race(inFlight)
-      await ctx.pacer.take()
-      const stoppedHere = ctx.stoppedHere()
-      if (stoppedHere !== undefined && interruption === null) {
-        interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused', error: pausedBeforeSend }
-        for (const unsent of batch.slice(index)) outcomes.add(unsentOutcome(unsent, interruption))
-        break
-      }
-      const sending: Promise<void> = send(message, ctx).then(outcome => settle(message, outcome))
-        .finally(() => inFlight.delete(sending))
-      inFlight.add(sending)
-    }
-    interruption ??= await tooManyFailures(ctx, failuresAtStart)
+  } finally {
+    // Not sent: a halt or a cancel fails them for its reason, anything else puts them back.
+    const notSent = [...batch.slice(nextToSend), ...(claimedAhead === undefined ? [] : await claimedAhead.catch(() => []))]
+    for (const message of notSent) outcomes.add(unsentOutcome(message, interruption))
+    // On an error the worker restarts: what it sent is still recorded, by the buffer's own timer.
+    if (notSent.length > 0) void outcomes.flush()
   }
 
   await drain()
@@ -151,10 +182,10 @@ async function send (message: ClaimedMessage, ctx: RunWorkerContext): Promise<Se
   }
 }
 
-/** A recipient claimed but not sent when the run stopped: failed when it stopped for good, else back to pending. */
-function unsentOutcome (message: ClaimedMessage, { kind, error }: Interruption): MessageOutcome {
-  const { code, title } = error
-  return kind === 'halt' || kind === 'cancelled'
+/** A recipient claimed but not sent when the worker stopped: failed when the run stopped for good, else back to pending. */
+function unsentOutcome (message: ClaimedMessage, interruption: Interruption | null): MessageOutcome {
+  const { code, title } = interruption?.error ?? stoppedBeforeSend
+  return interruption?.kind === 'halt' || interruption?.kind === 'cancelled'
     ? { id: message.id, status: 'failed', code, title }
     : { id: message.id, status: 'retry', code, title, notBefore: new Date() }
 }

@@ -33,6 +33,9 @@ export const unknownOutcome: MessageError = {
   title: 'The outcome of the send is unknown: it may have been delivered, so it is not sent again'
 }
 
+/** How many stale leases `failStaleLeases` fails at most per call when not told. */
+export const staleLeasesPerCall = 1000
+
 /** A message still pending when its run was finished as completed. */
 export const notSent: MessageError = {
   code: 'NOT_SENT',
@@ -43,6 +46,12 @@ export const notSent: MessageError = {
 export const cancelled: MessageError = {
   code: 'CANCELLED',
   title: 'The run was cancelled before this message was sent'
+}
+
+/** A message claimed when its worker stopped (shutdown, or an error it restarts after), put back before it was sent. */
+export const stoppedBeforeSend: MessageError = {
+  code: 'NOT_SENT_YET',
+  title: 'The sending process stopped before this message was sent; it is sent later'
 }
 
 /** A message claimed when its run was paused, put back before it was sent. */

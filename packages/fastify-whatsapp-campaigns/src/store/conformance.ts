@@ -11,6 +11,7 @@ import type { CampaignStore } from './types.js'
 import type { Features, Group, StoreHandle, TestFunction } from './conformance/context.js'
 import { createGetList, remove, update } from './conformance/campaigns.js'
 import { claims, finishing, outcomes, startRuns } from './conformance/runs.js'
+import { staleLeases } from './conformance/leases.js'
 import { reruns } from './conformance/reruns.js'
 import { schedules } from './conformance/schedules.js'
 import { cancels, pauses } from './conformance/lifecycle.js'
@@ -29,7 +30,7 @@ export interface SuiteOptions {
 }
 
 const groups = [
-  createGetList, update, remove, startRuns, claims, outcomes, finishing, reruns, schedules, pauses, cancels, liveFigures, pacing,
+  createGetList, update, remove, startRuns, claims, outcomes, finishing, staleLeases, reruns, schedules, pauses, cancels, liveFigures, pacing,
   tenantIsolation, unicode, largeLists
 ]
 

@@ -31,6 +31,7 @@ export function memoryStore (): CampaignStore {
     claim: async (run, limit, leaseUntil) => runs.claim(state, run, limit, leaseUntil),
     record: async (run, outcomes) => { runs.record(state, run, outcomes) },
     failExpiredLeases: async (run, now) => runs.failExpiredLeases(state, run, now),
+    failStaleLeases: async (now, limit) => runs.failStaleLeases(state, now, limit),
     progress: async (run, now) => runs.progress(state, run, now),
     finishRun: async (run, outcome) => runs.finishRun(state, run, outcome),
 

@@ -4,7 +4,7 @@ import { migrate } from './migrate.js'
 import { createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readSummary, updateCampaign } from './postgres/campaigns.js'
 import { startRun } from './postgres/start.js'
 import { cancel, pause, resume } from './postgres/lifecycle.js'
-import { activeRuns, claim, dueScheduled, failExpiredLeases, finishRun, progress } from './postgres/runs.js'
+import { activeRuns, claim, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
 
@@ -53,6 +53,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     claim: async (run, limit, leaseUntil) => claim(sql, run, limit, leaseUntil),
     record: async (run, outcomes) => record(sql, run, outcomes),
     failExpiredLeases: async (run, now) => failExpiredLeases(sql, run, now),
+    failStaleLeases: async (now, limit) => failStaleLeases(sql, now, limit),
     progress: async (run, now) => progress(sql, run, now),
     finishRun: async (run, outcome) => finishRun(sql, run, outcome),
 

@@ -168,6 +168,13 @@ export interface CampaignStore {
   record(run: RunRef, outcomes: MessageOutcome[]): Promise<void>
   /** Marks `sending` rows whose lease ended before `now` as failed with UNKNOWN_OUTCOME: they may have been sent, so they are never resent. Returns how many. */
   failExpiredLeases(run: RunRef, now: Date): Promise<number>
+  /**
+   * The reaper, across every tenant (like `activeRuns`): what `failExpiredLeases` does, for the runs that
+   * are not `running` (paused, cancelled, ended), whose workers may have died holding leases that nobody
+   * would otherwise settle. A running run's leases are left to its own workers. At most `limit` rows per
+   * call (default 1,000), so one call never holds many locks; returns how many were failed.
+   */
+  failStaleLeases(now: Date, limit?: number): Promise<number>
   progress(run: RunRef, now: Date): Promise<RunProgress>
   /**
    * Ends the run, only while it is `running` (a paused or cancelled run is left as it is; says false):

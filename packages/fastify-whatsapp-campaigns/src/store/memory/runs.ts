@@ -1,7 +1,7 @@
 /** The run side of the memory adapter: what the engine does. */
 import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, Guarded, MessageOutcome, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
-import { notSent, unknownOutcome } from '../codes.js'
+import { notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
 import { nextSamples } from '../figures.js'
 import { isActive, isUnsettled, type CampaignRecord, type MemoryState, type RunRecord } from './state.js'
 
@@ -129,9 +129,26 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
 
 export function failExpiredLeases (state: MemoryState, ref: RunRef, now: Date): number {
   const run = state.runOf(ref)
-  if (run === undefined) return 0
+  return run === undefined ? 0 : failLeases(state, run, now, Infinity)
+}
+
+/** The reaper: leases that ran out in runs no longer running, every tenant's, `limit` at most; a running run's are its workers'. */
+export function failStaleLeases (state: MemoryState, now: Date, limit = staleLeasesPerCall): number {
+  if (!(limit > 0)) return 0
+  let failed = 0
+  // In id order (the order they were added), like the PostgreSQL adapter.
+  for (const run of state.runs.values()) {
+    if (failed >= limit) break
+    if (run.status !== 'running') failed += failLeases(state, run, now, limit - failed)
+  }
+  return failed
+}
+
+/** The one rule for a lease that ran out: `sending` rows whose lease ended before `now` fail with UNKNOWN_OUTCOME, counted in the run. */
+function failLeases (state: MemoryState, run: RunRecord, now: Date, limit: number): number {
   let count = 0
   for (const message of state.unsettled(run)) {
+    if (count >= limit) break
     if (message.status === 'sending' && message.leaseUntil !== null && message.leaseUntil < now.getTime()) {
       state.fail(run, message, unknownOutcome)
       count++

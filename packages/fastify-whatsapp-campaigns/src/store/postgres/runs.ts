@@ -4,16 +4,17 @@
  *
  * Lock order, so that no two writers can deadlock: message rows first, in id order (`ORDER BY id
  * FOR UPDATE` before updating them), then the run, then the campaign. Claims skip locked rows and
- * never wait. Every writer keeps to it: record and failExpiredLeases (messages, run), finishRun and
- * cancel (messages, run, campaign), pause and resume (run, campaign), delete (messages, runs,
- * campaign). startRun locks its campaign first, but then only creates rows nobody else can hold, as
- * long as its `allowed` leaves out running and paused (the rules do): else its insert could wait on
- * the one-active-run index for a run another writer holds while that writer waits for the campaign.
+ * never wait. Every writer keeps to it: record, failExpiredLeases and failStaleLeases (messages, run;
+ * the reaper one run at a time), finishRun and cancel (messages, run, campaign), pause and resume (run,
+ * campaign), delete (messages, runs, campaign). startRun locks its campaign first, but then only
+ * creates rows nobody else can hold, as long as its `allowed` leaves out running and paused (the rules
+ * do): else its insert could wait on the one-active-run index for a run another writer holds while that
+ * writer waits for the campaign.
  */
 import type { RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
-import { encodeCode, notSent, unknownOutcome } from '../codes.js'
+import { encodeCode, notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
 import { runPlanColumns, toClaimed, toDate, toRunPlan, type ClaimedRow, type RunPlanRow } from './rows.js'
 
 export async function activeRuns (db: SqlClient): Promise<RunPlan[]> {
@@ -61,11 +62,50 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
 }
 
 export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date): Promise<number> {
+  return failLeases(db, run, now, { notIn: [], limit: null })
+}
+
+/**
+ * The reaper: leases that ran out in runs no longer running (their workers died, and nobody else works on
+ * them), every tenant's. Finds the runs holding some, then settles each with the same statement as
+ * failExpiredLeases, one run at a time (its messages, then the run: the lock order), `limit` rows at most
+ * in all. The scan is on the partial index of `sending` rows (migration 004): in-flight rows only.
+ */
+export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLeasesPerCall): Promise<number> {
+  if (!(limit > 0)) return 0
+  const { rows: runs } = await db.query<{ tenant: string, run_id: number }>(
+    `SELECT m.tenant, m.run_id FROM campaign_messages m
+       JOIN campaign_runs r ON r.tenant = m.tenant AND r.id = m.run_id
+      WHERE m.status = 'sending' AND m.lease_until < $1 AND r.status <> 'running'
+      GROUP BY m.tenant, m.run_id
+      ORDER BY m.run_id
+      LIMIT $2`,
+    [now.toISOString(), limit]
+  )
+  let failed = 0
+  for (const row of runs) {
+    if (failed >= limit) break
+    // The status is checked again in the statement: a run resumed meanwhile is its workers' again.
+    failed += await failLeases(db, { tenant: row.tenant, runId: Number(row.run_id) }, now, { notIn: ['running'], limit: limit - failed })
+  }
+  return failed
+}
+
+/**
+ * The one rule for a lease that ran out: the run's `sending` rows whose lease ended before `now` fail
+ * with UNKNOWN_OUTCOME (they may have been sent), counted in the run in the same statement. Only while
+ * the run's status is not in `notIn`; at most `limit` rows (null: all).
+ */
+async function failLeases (
+  db: SqlClient, run: Pick<RunRef, 'tenant' | 'runId'>, now: Date, only: { notIn: RunStatus[], limit: number | null }
+): Promise<number> {
   const { rows: [row] } = await db.query<{ count: number }>(
     `WITH locked AS (
        SELECT id FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'sending' AND lease_until < $3
+          AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status <> ALL ($6::text[]))
         ORDER BY id
+        LIMIT $7
         FOR UPDATE
      ), expired AS (
        UPDATE campaign_messages m
@@ -75,10 +115,10 @@ export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date):
        RETURNING 1
      ), counted AS (
        UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
-        WHERE tenant = $1 AND id = $2
+        WHERE tenant = $1 AND id = $2 AND EXISTS (SELECT 1 FROM expired)
      )
      SELECT count(*)::int AS count FROM expired`,
-    [run.tenant, run.runId, now.toISOString(), unknownOutcome.code, unknownOutcome.title]
+    [run.tenant, run.runId, now.toISOString(), unknownOutcome.code, unknownOutcome.title, only.notIn, only.limit]
   )
   return Number(row.count)
 }
