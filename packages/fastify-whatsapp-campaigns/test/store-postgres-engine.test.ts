@@ -37,7 +37,7 @@ if (postgresUrl === undefined) {
       reserveMany(instance(), 150, b),
       (async () => {
         while (a.length < 20) await sleep(1)
-        await throttler.throttle('15550001')
+        await throttler.throttle('15550001', 0.75)
         await reserveMany(throttler, 10, c)
       })()
     ])

@@ -130,7 +130,7 @@ export class Engine {
         numberKey,
         maxRate: settings.messagesPerSecond * (1 - settings.pacingHeadroom),
         chunkSeconds: 0.2,
-        lateToleranceMs: 10
+        lateToleranceMs: 5
       })
       this.#pacers.set(numberKey, pacer)
     }

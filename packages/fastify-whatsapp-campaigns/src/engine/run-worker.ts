@@ -53,10 +53,13 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   const { plan, store, settings, stop } = ctx
   const outcomes = new OutcomeBuffer(store, plan, settings.recordBatchSize, settings.recordIntervalMs, ctx.log)
   const inFlight = new Set<Promise<void>>()
+  /** Wakes the sending loop waiting for a free connection (Promise.race over every send would cost one reaction each). */
+  let connectionFreed: (() => void) | undefined
   let interruption: Interruption | null = null
   const failuresAtStart = (await store.get(plan.tenant, plan.campaignId))?.failedCount ?? 0
 
   const settle = (message: ClaimedMessage, outcome: SendOutcome): void => {
+    ctx.pacer.answered(outcome.kind === 'retry' && outcome.scope === 'number')
     if ((outcome.kind === 'halt' || outcome.kind === 'pause') && interruption === null) {
       interruption = { kind: outcome.kind, error: { code: outcome.code, title: outcome.title, message: outcome.message } }
     }
@@ -101,11 +104,17 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
       }
       // A short batch means the due recipients ran out: claim again only after it.
       const claimAheadAt = batch.length >= size ? Math.floor(batch.length / 2) : Infinity
+      // Looked at while sending, like the claim: a round trip between batches would cost slots.
+      let failureCheck: Promise<Interruption | null> | undefined
       for (const [index, message] of batch.entries()) {
         if (interruption !== null || stop.aborted) break
-        if (index === claimAheadAt) claimedAhead = claim(size)
+        if (index === claimAheadAt) {
+          claimedAhead = claim(size)
+          failureCheck = tooManyFailures(ctx, failuresAtStart)
+          failureCheck.catch(() => {})
+        }
         // A free connection first, then the slot: waiting after taking it would send late, in a burst.
-        while (inFlight.size >= settings.concurrency) await Promise.race(inFlight)
+        while (inFlight.size >= settings.concurrency) await new Promise<void>(resolve => { connectionFreed = resolve })
         await ctx.pacer.take()
         const stoppedHere = ctx.stoppedHere()
         if (stoppedHere !== undefined && interruption === null) {
@@ -114,10 +123,14 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         }
         nextToSend = index + 1
         const sending: Promise<void> = send(message, ctx).then(outcome => settle(message, outcome))
-          .finally(() => inFlight.delete(sending))
+          .finally(() => {
+            inFlight.delete(sending)
+            connectionFreed?.()
+            connectionFreed = undefined
+          })
         inFlight.add(sending)
       }
-      interruption ??= await tooManyFailures(ctx, failuresAtStart)
+      interruption ??= await (failureCheck ?? tooManyFailures(ctx, failuresAtStart))
     }
   } finally {
     // Not sent: a halt or a cancel fails them for its reason, anything else puts them back.

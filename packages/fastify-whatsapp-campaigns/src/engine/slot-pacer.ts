@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { mostSlots } from '../store/pacing.js'
 import type { CampaignStore } from '../store/types.js'
 
 export interface SlotPacerOptions {
@@ -15,21 +16,34 @@ export interface SlotPacerOptions {
 /**
  * Paces sends for one sending number on a timeline shared through the store by every process: slots
  * are reserved in chunks (`reserveSlots`), then taken one per send. The rate is the store's, so a
- * throttle by one process slows all of them down, and each reservation wins a little of it back.
+ * throttle by one process slows all of them down, and each reservation after a quiet second wins a
+ * little of it back.
  *
  * The next chunk is reserved while half of the current one is left, so that it follows on without
  * a gap: a reservation made only once the slots ran out would start a round trip late, every time.
  */
+/** A throttle slows by at least this factor (a stray refusal costs little)… */
+const gentlestThrottle = 0.98
+/** …and at most by this one at once (a share taken from few answers may overstate it). */
+const hardestThrottle = 0.5
+
+/** Reserved slots: `count` of them from `firstAt` (our clock, epoch ms), `intervalMs` apart; `taken` used or skipped. */
+interface Chunk {
+  firstAt: number
+  intervalMs: number
+  count: number
+  taken: number
+}
+
 export class SlotPacer {
   readonly #options: SlotPacerOptions
-  /** Reserved slots not yet taken, in our clock's epoch ms, in order. */
-  #slots: number[] = []
-  #next = 0
+  /** Reserved chunks, oldest first; slots are worked out, not listed: an unpaced sender reserves millions a second. */
+  #chunks: Chunk[] = []
   #reserving: Promise<void> | null = null
-  /** Bumped by a throttle: a reservation asked for before it is at the old rate, and is dropped. */
-  #generation = 0
   #intervalMs: number
   #lastThrottle = 0
+  /** Answers from the API and how many of them said too fast, over this second and the one before. */
+  #answers = { since: 0, answered: 0, refused: 0, before: { answered: 0, refused: 0 } }
   #reserveError: unknown
 
   constructor (options: SlotPacerOptions) {
@@ -44,37 +58,70 @@ export class SlotPacer {
 
   /** Resolves at the moment the caller may send one message. */
   async take (): Promise<void> {
+    const { lateToleranceMs } = this.#options
     for (;;) {
-      if (this.#slots.length - this.#next <= this.#chunkSize() / 2) this.#reserveAhead()
-      if (this.#next >= this.#slots.length) {
+      if (this.#slotsLeft() <= this.#chunkSize() / 2) this.#reserveAhead()
+      const chunk = this.#chunks[0]
+      if (chunk === undefined) {
         await this.#reserving
         this.#throwReserveError()
         continue
       }
-      const at = this.#slots[this.#next++]
+      // Slots missed by more than the tolerance are skipped at once.
+      const firstOnTime = Math.ceil((Date.now() - lateToleranceMs - chunk.firstAt) / chunk.intervalMs)
+      chunk.taken = Math.max(chunk.taken, firstOnTime)
+      if (chunk.taken >= chunk.count) {
+        this.#chunks.shift()
+        continue
+      }
+      const at = chunk.firstAt + chunk.taken++ * chunk.intervalMs
       const wait = at - Date.now()
-      if (wait < -this.#options.lateToleranceMs) continue
       if (wait >= 1) await sleep(wait)
       // A busy event loop can wake us well after the slot: then it is missed too.
-      if (Date.now() - at > this.#options.lateToleranceMs) continue
+      if (Date.now() - at > lateToleranceMs) continue
       return
     }
   }
 
-  /** Meta said too fast: slow every process down, once a second at most whatever the number of answers saying so. */
+  /** Counts an answer of the API for this number: `refused` when it said too fast. */
+  answered (refused: boolean): void {
+    const answers = this.#answers
+    const now = Date.now()
+    if (now - answers.since >= 1000) {
+      answers.before = now - answers.since >= 2000 ? { answered: 0, refused: 0 } : { answered: answers.answered, refused: answers.refused }
+      answers.since = now
+      answers.answered = 0
+      answers.refused = 0
+    }
+    answers.answered++
+    if (refused) answers.refused++
+  }
+
+  /**
+   * Meta said too fast: slow every process down, once a second at most whatever the number of answers
+   * saying so, by the share of answers that said so over the last second or two. A stray refusal (a
+   * busy moment bunched a few sends) costs 2% for a second; a rate far above the number's
+   * real limit, where most answers are refusals, comes down by half a second at a time. Slots already
+   * reserved are used: they are on the shared timeline, and dropping them would leave a gap.
+   */
   async throttle (): Promise<void> {
     const now = Date.now()
     if (now - this.#lastThrottle < 1000) return
     this.#lastThrottle = now
-    // Slots reserved at the old rate would keep us too fast until used up.
-    this.#generation++
-    this.#slots = []
-    this.#next = 0
-    await this.#options.store.throttle(this.#options.numberKey)
+    const { answered, refused, before } = this.#answers
+    const refusedShare = (refused + before.refused) / Math.max(1, answered + before.answered)
+    const factor = Math.min(gentlestThrottle, Math.max(hardestThrottle, 1 - refusedShare))
+    await this.#options.store.throttle(this.#options.numberKey, factor)
+  }
+
+  #slotsLeft (): number {
+    let left = 0
+    for (const chunk of this.#chunks) left += Math.max(0, chunk.count - chunk.taken)
+    return left
   }
 
   #chunkSize (): number {
-    return Math.max(1, Math.ceil(this.rate * this.#options.chunkSeconds))
+    return Math.min(mostSlots, Math.max(1, Math.ceil(this.rate * this.#options.chunkSeconds)))
   }
 
   #reserveAhead (): void {
@@ -91,18 +138,12 @@ export class SlotPacer {
 
   async #reserve (): Promise<void> {
     const { store, numberKey, maxRate } = this.#options
-    const generation = this.#generation
     const count = this.#chunkSize()
     const asked = Date.now()
     const { firstSlotAt, intervalMs, now } = await store.reserveSlots(numberKey, count, maxRate)
-    if (generation !== this.#generation) return
     // The store's clock mapped onto ours, halfway through the round trip.
     const offset = now - (asked + Date.now()) / 2
     this.#intervalMs = intervalMs
-    // Drop what was taken, keep what was not, add the new chunk after it.
-    const slots = this.#slots.slice(this.#next)
-    for (let i = 0; i < count; i++) slots.push(firstSlotAt + i * intervalMs - offset)
-    this.#slots = slots
-    this.#next = 0
+    this.#chunks.push({ firstAt: firstSlotAt - offset, intervalMs, count, taken: 0 })
   }
 }

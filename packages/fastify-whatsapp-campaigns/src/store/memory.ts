@@ -5,7 +5,7 @@
  * shared by the callers of this store, not across processes.
  */
 import type { CampaignStore } from './types.js'
-import { checkReservation, reserve, throttled } from './pacing.js'
+import { checkReservation, checkThrottle, reserve, throttled } from './pacing.js'
 import { MemoryState } from './memory/state.js'
 import * as campaigns from './memory/campaigns.js'
 import * as lifecycle from './memory/lifecycle.js'
@@ -41,9 +41,10 @@ export function memoryStore (): CampaignStore {
       state.timelines.set(numberKey, timeline)
       return reservation
     },
-    throttle: async numberKey => {
+    throttle: async (numberKey, factor) => {
+      checkThrottle(factor)
       const timeline = state.timelines.get(numberKey)
-      if (timeline !== undefined) state.timelines.set(numberKey, throttled(timeline, Date.now()))
+      if (timeline !== undefined) state.timelines.set(numberKey, throttled(timeline, factor, Date.now()))
     },
 
     close: async () => {}

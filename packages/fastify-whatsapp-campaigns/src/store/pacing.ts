@@ -4,20 +4,17 @@
  * in one SQL statement each, with these constants as parameters.
  */
 
-/** Each reservation wins back this much of a throttled rate: from half the rate to all of it in 15 reservations. */
-export const rateRecovery = 1.05
-
 /**
- * A throttle slows the number to this share of its rate. Three quarters, not TCP's half: Meta's limit is
- * a hard cap per second, so a quarter less gets under any limit near the current rate, and one
- * throttle a second (see throttleQuietMs) still brings a far too high rate down within seconds.
+ * Each reservation wins back this much of a throttled rate (from half the rate to all of it in 15
+ * reservations), but only once `throttleQuietMs` passed since the last throttle: a rate still being
+ * refused must go down, not halfway back up between throttles.
  */
-export const throttleFactor = 0.75
+export const rateRecovery = 1.05
 
 /** A throttle never takes a number below one message per second (nor raises one already lower). */
 export const slowestThrottledRate = 1
 
-/** Throttles closer together than this are one: a burst of 130429s, one per send in flight, from every instance. */
+/** Throttles closer together than this are one: a burst of 130429s, one per send in flight, from every instance. It is also how long a throttled rate is held before it recovers. */
 export const throttleQuietMs = 1000
 
 export interface Timeline {
@@ -35,13 +32,17 @@ export interface Reservation {
 }
 
 /** More slots than anyone sends in one reservation; it keeps counts within SQL's integer. */
-const mostSlots = 1_000_000
+export const mostSlots = 1_000_000
 
 export function checkReservation (count: number, maxRate: number): void {
   if (!Number.isInteger(count) || count < 1 || count > mostSlots) {
     throw new RangeError(`reserveSlots: count must be an integer from 1 to ${mostSlots}, got ${count}`)
   }
   if (!(maxRate > 0) || !Number.isFinite(maxRate)) throw new RangeError(`reserveSlots: maxRate must be a positive number, got ${maxRate}`)
+}
+
+export function checkThrottle (factor: number): void {
+  if (!(factor > 0 && factor < 1)) throw new RangeError(`throttle: factor must be between 0 and 1, got ${factor}`)
 }
 
 /** Reserves `count` slots on `timeline` (none yet: a fresh one at `maxRate`) at `now`; the timeline after it. */
@@ -52,15 +53,15 @@ export function reserve (timeline: Timeline | undefined, count: number, maxRate:
   return {
     timeline: {
       nextSlotAt: firstSlotAt + count * intervalMs,
-      rate: timeline === undefined ? maxRate : Math.min(maxRate, rate * rateRecovery),
+      rate: timeline === undefined ? maxRate : Math.min(maxRate, now - timeline.throttledAt >= throttleQuietMs ? rate * rateRecovery : rate),
       throttledAt: timeline?.throttledAt ?? -Infinity
     },
     reservation: { firstSlotAt, intervalMs, now }
   }
 }
 
-/** Slows the rate by `throttleFactor`, unless a throttle came less than `throttleQuietMs` ago. Reserved slots stay reserved. */
-export function throttled (timeline: Timeline, now: number): Timeline {
+/** Slows the rate to `factor` of it, unless a throttle came less than `throttleQuietMs` ago. Reserved slots stay reserved. */
+export function throttled (timeline: Timeline, factor: number, now: number): Timeline {
   if (now - timeline.throttledAt < throttleQuietMs) return timeline
-  return { ...timeline, rate: Math.min(timeline.rate, Math.max(slowestThrottledRate, timeline.rate * throttleFactor)), throttledAt: now }
+  return { ...timeline, rate: Math.min(timeline.rate, Math.max(slowestThrottledRate, timeline.rate * factor)), throttledAt: now }
 }

@@ -58,7 +58,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     finishRun: async (run, outcome) => finishRun(sql, run, outcome),
 
     reserveSlots: async (numberKey, count, maxRate) => reserveSlots(sql, numberKey, count, maxRate),
-    throttle: async numberKey => throttle(sql, numberKey),
+    throttle: async (numberKey, factor) => throttle(sql, numberKey, factor),
 
     // Twice is fine: a pool ended twice throws.
     close: async () => {

@@ -187,13 +187,16 @@ export interface CampaignStore {
   /**
    * Reserves `count` consecutive send slots for a sending number, `1000 / rate` ms apart, on one
    * timeline every instance shares: no two reservations overlap, so the number's rate holds across
-   * processes. The rate is the number's current one (see `throttle`), at most `maxRate`; each
-   * reservation wins back a little of it after a throttle. Times are the database's clock in epoch ms,
+   * processes. The rate is the number's current one (see `throttle`), at most `maxRate`; once a
+   * second has passed since the last throttle, each reservation wins back a little of it. Times are the database's clock in epoch ms,
    * with its `now` so the caller can map them to its own clock.
    */
   reserveSlots(numberKey: string, count: number, maxRate: number): Promise<{ firstSlotAt: number, intervalMs: number, now: number }>
-  /** Meta said too fast (130429…): slow the number's current rate by a quarter (at most once a second), for every instance. */
-  throttle(numberKey: string): Promise<void>
+  /**
+   * Meta said too fast (130429…): slow the number's current rate to `factor` of it (0 < factor < 1),
+   * for every instance; at most once a second, however many answers and instances say so.
+   */
+  throttle(numberKey: string, factor: number): Promise<void>
 
   /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */
   init?(): Promise<void>

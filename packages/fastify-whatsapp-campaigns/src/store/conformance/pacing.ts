@@ -41,30 +41,32 @@ export function pacing ({ test }: Group): void {
     t.ok(close(second.firstSlotAt, second.now), 'it starts at its now')
   })
 
-  test('pacing: a throttle slows the rate by a quarter once per burst; each reservation wins a little back, up to maxRate', async (t, store) => {
+  test('pacing: a throttle slows the rate by its factor once per burst; after a quiet second each reservation wins a little back, up to maxRate', async (t, store) => {
     const key = '15550001'
     await store.reserveSlots(key, 1, 80)
-    await store.throttle(key)
-    await store.throttle(key)
-    t.ok(close(await rateOf(store, key, 80), 60), 'a quarter less, once for the two throttles of one burst')
-    t.ok(close(await rateOf(store, key, 80), 63), '5% back')
+    await store.throttle(key, 0.75)
+    await store.throttle(key, 0.5)
+    t.ok(close(await rateOf(store, key, 80), 60), 'slowed by the factor, once for the two throttles of one burst')
+    t.ok(close(await rateOf(store, key, 80), 60), 'held while the throttle is recent: nothing won back yet')
+    await sleep(1050)
+    t.ok(close(await rateOf(store, key, 80), 60), 'the first reservation after the quiet second is still at the throttled rate')
+    t.ok(close(await rateOf(store, key, 80), 63), 'then 5% back')
     let rate = 0
     for (let i = 0; i < 20; i++) rate = await rateOf(store, key, 80)
     t.ok(close(rate, 80), `all of it back within 15 reservations, never more (${rate}/s)`)
-    await sleep(1050)
-    await store.throttle(key)
-    t.ok(close(await rateOf(store, key, 80), 60), 'a later burst slows it again')
+    await store.throttle(key, 0.9)
+    t.ok(close(await rateOf(store, key, 80), 72), 'a later burst slows it again, by its own factor')
   })
 
   test('pacing: a throttle keeps the slots already handed out, and never goes below 1/s', async (t, store) => {
     const key = '15550001'
     const big = await store.reserveSlots(key, 100, 1.2)
-    await store.throttle(key)
+    await store.throttle(key, 0.75)
     const next = await store.reserveSlots(key, 1, 1.2)
     t.ok(close(next.firstSlotAt, big.firstSlotAt + 100 * 1000 / 1.2), 'after every slot reserved before the throttle')
     t.ok(close(next.intervalMs, 1000), 'at the throttled rate: 1/s, not 0.9/s')
     const slow = await store.reserveSlots('15550002', 1, 0.5)
-    await store.throttle('15550002')
+    await store.throttle('15550002', 0.75)
     t.ok(close((await store.reserveSlots('15550002', 1, 0.5)).intervalMs, 2000), 'a rate below 1/s is not raised by a throttle')
     t.ok(slow.intervalMs === 2000)
   })
@@ -74,13 +76,14 @@ export function pacing ({ test }: Group): void {
     t.ok(close((await store.reserveSlots('15550001', 1, 10)).intervalMs, 100))
     t.ok(close((await store.reserveSlots('15550001', 1, 100)).intervalMs, 100), 'a higher one is not taken at once')
     t.ok(close((await store.reserveSlots('15550001', 1, 100)).intervalMs, 1000 / 10.5), 'but won back step by step')
-    await store.throttle('15550009')
+    await store.throttle('15550009', 0.75)
     t.ok(close((await store.reserveSlots('15550009', 1, 50)).intervalMs, 20), 'the first reservation after it is at maxRate')
     t.ok(await rejects(async () => await store.reserveSlots('15550001', 0, 10)), 'count 0')
     t.ok(await rejects(async () => await store.reserveSlots('15550001', 1.5, 10)), 'a fractional count')
     t.ok(await rejects(async () => await store.reserveSlots('15550001', 2 ** 31, 10)), 'more slots than anyone sends at once')
     t.ok(await rejects(async () => await store.reserveSlots('15550001', 1, 0)), 'maxRate 0')
     t.ok(await rejects(async () => await store.reserveSlots('15550001', 1, Number.POSITIVE_INFINITY)), 'an endless rate')
+    for (const factor of [0, 1, 1.5, -0.5, Number.NaN]) t.ok(await rejects(async () => await store.throttle('15550001', factor)), `a throttle factor of ${factor}`)
   })
 
   test('pacing: concurrent reservations never overlap', async (t, store) => {
