@@ -7,6 +7,7 @@
  * so the fake's log cannot tell them apart; the fake's TCP connections can (see ConnectionOwners,
  * which looks them up after the run so as not to slow the judge while it judges).
  */
+import { getPriority, setPriority } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
@@ -41,6 +42,19 @@ if (postgresUrl === undefined) {
     }
     // Started together: the migrations run once, under the store's advisory lock.
     const servers = await Promise.all(Array.from({ length: instances }, async () => await startServer(env)))
+    // This process is the judge: it timestamps arrivals as its event loop gets to them, and three
+    // senders and PostgreSQL on two cores would schedule it out for tens of ms, bunching them. Meta's
+    // side has no such stalls; where we may (root), the judge goes ahead (the servers, started
+    // already, keep their priority).
+    const priority = getPriority()
+    try {
+      setPriority(-10)
+    } catch {}
+    t.teardown(() => {
+      try {
+        setPriority(priority)
+      } catch {}
+    })
     const owners = new ConnectionOwners(fake.app.server)
 
     const [first] = servers
@@ -83,12 +97,14 @@ if (postgresUrl === undefined) {
     const worstReceived = worstWindow(received, 1000)
     const worstAccepted = worstWindow(accepted, 1000)
     const achieved = averageRate(accepted)
-    // Known gap (issue 3 stays open on it): three processes on two cores overshoot a second by up to
-    // ~2% and reach ~85-90% of the limit on average; the goal is 0% and 95%. Both figures are printed.
+    // The goal: no sliding second over the limit where the API receives the requests, and 95% of the
+    // limit used. Most runs here meet it (the figures are printed); the checks leave a margin for the
+    // judge's own stalls (printed too: 30-50 ms at worst on two busy cores, bunching ~2% of a second)
+    // and for the run's first and last second, which the average includes.
     t.ok(worstAccepted <= limit, `no second of accepted messages over the limit: worst ${worstAccepted} (limit ${limit})`)
-    t.ok(worstReceived <= limit * 1.03, `requests received in any second within 3% of the limit: worst ${worstReceived} (limit ${limit})`)
+    t.ok(worstReceived <= limit * 1.02, `requests received in any second within 2% of the limit: worst ${worstReceived} (limit ${limit})`)
     t.ok(throttled <= maxThrottled, `few or no 130429 answers: ${throttled} (at most ${maxThrottled})`)
-    t.ok(achieved >= 0.75 * limit, `the shared limit is used, not starved: ${achieved.toFixed(1)} msg/s accepted on average (at least ${0.75 * limit})`)
+    t.ok(achieved >= 0.9 * limit, `the shared limit is used, not starved: ${achieved.toFixed(1)} msg/s accepted on average (at least ${0.9 * limit})`)
 
     // Who sent: answers per process, from the connections each one opened to the fake.
     if (!owners.supported) {
