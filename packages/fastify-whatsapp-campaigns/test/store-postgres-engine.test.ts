@@ -149,6 +149,25 @@ if (postgresUrl === undefined) {
     }
   })
 
+  t.test('a big run refreshes the statistics, so its claims walk an index in order instead of sorting every pending row', async t => {
+    await truncateAll(pool)
+    await pool.query('ANALYZE campaign_messages')
+    const store = postgresStore(pool)
+    const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
+    const { rows: [{ reltuples }] } = await pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'campaign_messages'`)
+    t.ok(Number(reltuples) >= 9_000, `the planner knows of the new rows (reltuples ${reltuples})`)
+    // The claim's search, as runs.ts words it.
+    const { rows } = await pool.query(
+      `EXPLAIN SELECT id FROM campaign_messages
+        WHERE tenant = $1 AND run_id = $2 AND status = 'pending' AND next_attempt_at <= now()
+        ORDER BY position LIMIT 500`,
+      [tenantA, plan.runId]
+    )
+    const text = rows.map(row => row['QUERY PLAN']).join('\n')
+    t.match(text, /Index Scan using campaign_messages_/, 'an index scan in position order')
+    t.notMatch(text, /Sort/, 'no sort of every pending row')
+  })
+
   t.test('figures: the rate now looks back 5 to 10 seconds, from the run row alone', async t => {
     await truncateAll(pool)
     const store = postgresStore(pool)
