@@ -1,4 +1,5 @@
-import { migrationTable } from '../../src/store/migrate.js'
+import { readdirSync } from 'node:fs'
+import { migrationTable, sqlDirectory } from '../../src/store/migrate.js'
 import { sqlClient, type SqlClientInput } from '../../src/store/sql-client.js'
 
 /**
@@ -15,3 +16,6 @@ export async function truncateAll (db: SqlClientInput): Promise<void> {
   )
   if (rows.length > 0) await sql.query(`TRUNCATE ${rows.map(r => r.name).join(', ')} RESTART IDENTITY CASCADE`)
 }
+
+/** The newest schema version in sql/ (its files are numbered `NNN.do.name.sql`): what a migrated database is at. */
+export const newestVersion = Math.max(...readdirSync(sqlDirectory()).map(file => Number.parseInt(file, 10)).filter(Number.isInteger))
