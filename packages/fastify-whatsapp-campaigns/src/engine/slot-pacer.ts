@@ -45,6 +45,7 @@ export class SlotPacer {
   /** Answers from the API and how many of them said too fast, over this second and the one before. */
   #answers = { since: 0, answered: 0, refused: 0, before: { answered: 0, refused: 0 } }
   #reserveError: unknown
+  #offset: { offset: number, roundTrip: number, at: number } | undefined
 
   constructor (options: SlotPacerOptions) {
     this.#options = options
@@ -141,9 +142,23 @@ export class SlotPacer {
     const count = this.#chunkSize()
     const asked = Date.now()
     const { firstSlotAt, intervalMs, now } = await store.reserveSlots(numberKey, count, maxRate)
-    // The store's clock mapped onto ours, halfway through the round trip.
-    const offset = now - (asked + Date.now()) / 2
+    const answered = Date.now()
     this.#intervalMs = intervalMs
-    this.#chunks.push({ firstAt: firstSlotAt - offset, intervalMs, count, taken: 0 })
+    this.#chunks.push({ firstAt: firstSlotAt - this.#clockOffset(now, asked, answered), intervalMs, count, taken: 0 })
+  }
+
+  /**
+   * The store's clock minus ours. Each reservation tells it up to half its round trip; mapping every
+   * chunk with its own estimate would shift chunks that follow on by a ms or two either way, a gap
+   * (slots lost) or a crowd. So the estimate of the quickest round trip is kept, renewed every 10 s
+   * in case a clock drifts.
+   */
+  #clockOffset (storeNow: number, asked: number, answered: number): number {
+    const roundTrip = answered - asked
+    const best = this.#offset
+    if (best === undefined || roundTrip <= best.roundTrip || answered - best.at > 10_000) {
+      this.#offset = { offset: storeNow - (asked + answered) / 2, roundTrip, at: answered }
+    }
+    return (this.#offset as { offset: number }).offset
   }
 }
