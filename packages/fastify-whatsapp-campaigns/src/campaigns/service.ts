@@ -68,6 +68,14 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
     return summary
   }
 
+  /** Pause or cancel: the store first (every instance stops claiming), then this process's workers before their next send. */
+  async function stop (tenant: Tenant, id: number, how: 'pause' | 'cancel'): Promise<CampaignSummary> {
+    const result = how === 'pause' ? await store.pause(tenant, id, allowedFrom.pause) : await store.cancel(tenant, id, allowedFrom.cancel)
+    const summary = settled(id, how, result)
+    engine.stopped(id, how)
+    return summary
+  }
+
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
     engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients)))
     return await summaryOf(tenant, id)
@@ -120,9 +128,7 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
     },
 
     async pause (tenant, id) {
-      const summary = settled(id, 'pause', await store.pause(tenant, id, allowedFrom.pause))
-      engine.stopped(id, 'pause')
-      return summary
+      return await stop(tenant, id, 'pause')
     },
 
     async resume (tenant, id) {
@@ -131,9 +137,7 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
     },
 
     async cancel (tenant, id) {
-      const summary = settled(id, 'cancel', await store.cancel(tenant, id, allowedFrom.cancel))
-      engine.stopped(id, 'cancel')
-      return summary
+      return await stop(tenant, id, 'cancel')
     },
 
     async delete (tenant, id) {
