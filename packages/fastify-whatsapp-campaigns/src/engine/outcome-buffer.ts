@@ -6,17 +6,24 @@ import type { CampaignStore, MessageOutcome, RunRef } from '../store/types.js'
 const mostPerWrite = 2000
 
 /**
+ * Statements writing at once. Two: while one waits for the run's counters (every write moves them,
+ * so writes queue there), the other updates its rows. Their rows never overlap (each outcome is of
+ * a recipient claimed once), so they cannot deadlock: both lock messages, then the run.
+ */
+const writers = 2
+
+/**
  * Collects outcomes and writes them in batches: one statement per batch instead of one per message.
- * One write at a time; outcomes that come meanwhile go into the next, so batches grow with the load
- * (up to `mostPerWrite`). A failed write is kept and tried again, so no outcome is dropped while the
+ * Outcomes that come while writes are under way go into the next, so batches grow with the load (up
+ * to `mostPerWrite`). A failed write is kept and tried again, so no outcome is dropped while the
  * database is briefly away. `backlog` lets the sender wait instead of running ahead of the database:
  * a claimed recipient whose outcome stays unwritten past its lease would be reported in doubt.
  */
 export class OutcomeBuffer {
   #pending: MessageOutcome[] = []
-  #writing: Promise<void> | undefined
+  readonly #writing = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
-  /** The size of the batch being written. */
+  /** Outcomes in the writes under way. */
   #inWrite = 0
 
   constructor (
@@ -28,7 +35,7 @@ export class OutcomeBuffer {
     private readonly log: FastifyBaseLogger
   ) {}
 
-  /** Outcomes added and not yet written (including the write under way). */
+  /** Outcomes added and not yet written (including the writes under way). */
   get backlog (): number {
     return this.#pending.length + this.#inWrite
   }
@@ -41,9 +48,9 @@ export class OutcomeBuffer {
 
   /** Resolves once everything added so far is stored. */
   async flush (): Promise<void> {
-    while (this.#pending.length > 0 || this.#writing !== undefined) {
+    while (this.#pending.length > 0 || this.#writing.size > 0) {
       this.#write()
-      await this.#writing
+      await Promise.all(this.#writing)
     }
   }
 
@@ -51,26 +58,25 @@ export class OutcomeBuffer {
   async backlogBelow (most: number): Promise<void> {
     while (this.backlog >= most) {
       this.#write()
-      await this.#writing
+      await Promise.race(this.#writing)
     }
   }
 
+  /** Starts writes of what is pending, as many as `writers` allows. */
   #write (): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    this.#writing ??= this.#writeAll().finally(() => {
-      this.#writing = undefined
-      // Added between the last batch and now: written by the next timer.
-      if (this.#pending.length > 0) this.#timer ??= setTimeout(() => { this.#write() }, this.flushIntervalMs)
-    })
-  }
-
-  async #writeAll (): Promise<void> {
-    while (this.#pending.length > 0) {
+    while (this.#writing.size < writers && this.#pending.length > 0) {
       const batch = this.#pending.splice(0, mostPerWrite)
-      this.#inWrite = batch.length
-      await this.#writeBatch(batch)
-      this.#inWrite = 0
+      this.#inWrite += batch.length
+      const writing: Promise<void> = this.#writeBatch(batch).finally(() => {
+        this.#inWrite -= batch.length
+        this.#writing.delete(writing)
+        // What came meanwhile: at once if it makes a batch, else within the interval.
+        if (this.#pending.length >= this.batchSize) this.#write()
+        else if (this.#pending.length > 0) this.#timer ??= setTimeout(() => { this.#write() }, this.flushIntervalMs)
+      })
+      this.#writing.add(writing)
     }
   }
 
