@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { OutcomeBuffer } from '../src/engine/outcome-buffer.js'
 import type { CampaignStore, MessageOutcome, RunRef } from '../src/store/types.js'
 
-const run: RunRef = { tenant: 'tenant-a', runId: 1 }
+const run: RunRef = { tenant: 'tenant-a', campaignId: 1, runId: 1 }
 const silent = { error: () => {} } as unknown as FastifyBaseLogger
 const sent = (id: number): MessageOutcome => ({ id, status: 'sent', messageId: `wamid.${id}` })
 
