@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MessageError, RunError } from '../schemas/campaign.js'
-import { cancelled, pausedBeforeSend, stoppedBeforeSend } from '../store/codes.js'
+import { cancelled } from '../store/codes.js'
 import type { CampaignStore, ClaimedMessage, MessageOutcome, RunPlan } from '../store/types.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { allowedFrom } from '../campaigns/transitions.js'
@@ -28,7 +28,7 @@ export interface RunWorkerContext {
  * Why a worker stops sending before the run is done: Meta stopped the run or asked us to pause it
  * (the worker tells the store), or a person paused or cancelled it (the store knows already).
  */
-type Interruption = { kind: 'halt' | 'pause', error: RunError } | { kind: 'paused' | 'cancelled', error: MessageError }
+type Interruption = { kind: 'halt' | 'pause', error: RunError } | { kind: 'paused' } | { kind: 'cancelled', error: MessageError }
 
 /** A claim covers about this much sending, so a pause or a cancel from any instance takes effect within a second. */
 const claimSeconds = 0.5
@@ -118,7 +118,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         await ctx.pacer.take()
         const stoppedHere = ctx.stoppedHere()
         if (stoppedHere !== undefined && interruption === null) {
-          interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused', error: pausedBeforeSend }
+          interruption = stoppedHere === 'cancel' ? { kind: 'cancelled', error: cancelled } : { kind: 'paused' }
           break
         }
         nextToSend = index + 1
@@ -195,12 +195,13 @@ async function send (message: ClaimedMessage, ctx: RunWorkerContext): Promise<Se
   }
 }
 
-/** A recipient claimed but not sent when the worker stopped: failed when the run stopped for good, else back to pending. */
+/** A recipient claimed but not sent when the worker stopped: failed when the run stopped for good, else given back. */
 function unsentOutcome (message: ClaimedMessage, interruption: Interruption | null): MessageOutcome {
-  const { code, title } = interruption?.error ?? stoppedBeforeSend
-  return interruption?.kind === 'halt' || interruption?.kind === 'cancelled'
-    ? { id: message.id, status: 'failed', code, title }
-    : { id: message.id, status: 'retry', code, title, notBefore: new Date() }
+  if (interruption?.kind === 'halt' || interruption?.kind === 'cancelled') {
+    const { code, title } = interruption.error
+    return { id: message.id, status: 'failed', code, title }
+  }
+  return { id: message.id, status: 'unsent' }
 }
 
 /** The one place an answer becomes what is stored: retry budgets and backoff are decided here. */

@@ -48,14 +48,3 @@ export const cancelled: MessageError = {
   title: 'The run was cancelled before this message was sent'
 }
 
-/** A message claimed when its worker stopped (shutdown, or an error it restarts after), put back before it was sent. */
-export const stoppedBeforeSend: MessageError = {
-  code: 'NOT_SENT_YET',
-  title: 'The sending process stopped before this message was sent; it is sent later'
-}
-
-/** A message claimed when its run was paused, put back before it was sent. */
-export const pausedBeforeSend: MessageError = {
-  code: 'PAUSED',
-  title: 'The run was paused before this message was sent'
-}

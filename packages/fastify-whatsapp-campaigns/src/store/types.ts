@@ -102,6 +102,8 @@ export type MessageOutcome =
   | { id: number, status: 'failed', code: ErrorCode, title: string }
   /** Back to pending, to be claimed again at `notBefore`; the attempt counts (and `pairRate` ones count apart too). */
   | { id: number, status: 'retry', code: ErrorCode, title: string, notBefore: Date, pairRate?: boolean }
+  /** Claimed and not sent (a pause, a shutdown): back to pending at once, the claim's attempt given back, the last error kept. */
+  | { id: number, status: 'unsent' }
 
 export interface RunProgress {
   /** The run's status now: a worker stops claiming when it is no longer `running`. */

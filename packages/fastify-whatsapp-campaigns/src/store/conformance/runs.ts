@@ -188,6 +188,20 @@ export function outcomes ({ test }: Group): void {
     t.strictSame(message.error, { code: 131056, title: 'Pair rate limit hit' }, 'the last error shows')
   })
 
+  test('runs: an unsent message goes back to pending at once, its attempt given back and its last error kept', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(2) }))
+    const [a, b] = await store.claim(plan, 2, leaseFor())
+    await store.record(plan, [{ id: a.id, status: 'retry', code: 131000, title: 'Something went wrong', notBefore: new Date(Date.now() - 1000) }, { id: b.id, status: 'unsent' }])
+    const again = await store.claim(plan, 2, leaseFor())
+    t.strictSame(again.map(m => [m.id, m.attempts]), [[a.id, 2], [b.id, 1]], 'the retry counts an attempt, the unsent one does not')
+    await store.record(plan, again.map(m => ({ id: m.id, status: 'unsent' as const })))
+    const messages = (await store.messages(tenantA, plan.campaignId, { limit: 2 }))!
+    t.strictSame(messages.map(m => [m.status, m.attempts, m.error?.code]), [['pending', 1, 131000], ['pending', 0, undefined]], 'still pending, the earlier error kept')
+    const summary = (await store.get(tenantA, plan.campaignId))!
+    t.strictSame([summary.successCount, summary.failedCount], [0, 0], 'nothing counted')
+    t.strictSame((await store.claim(plan, 2, leaseFor())).map(m => m.id), [a.id, b.id], 'due at once')
+  })
+
   test('runs: a retried message is claimed again once notBefore has passed', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
     const [message] = await store.claim(plan, 1, leaseFor())

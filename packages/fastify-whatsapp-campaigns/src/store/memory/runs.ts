@@ -117,6 +117,9 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
       run.successCount++
     } else if (outcome.status === 'failed') {
       state.fail(run, message, { code: outcome.code, title: outcome.title })
+    } else if (outcome.status === 'unsent') {
+      message.status = 'pending'
+      message.attempts--
     } else {
       message.status = 'pending'
       message.error = { code: outcome.code, title: outcome.title }

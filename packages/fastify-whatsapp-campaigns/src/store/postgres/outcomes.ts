@@ -12,8 +12,8 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
   // was paused or cancelled are recorded all the same. Lock order: messages, then the run (runs.ts).
   await db.query(
     `WITH outcome AS (
-       SELECT * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::boolean[])
-         AS o(id, status, wamid, error_code, error_title, not_before, pair_rate)
+       SELECT * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::boolean[], $11::boolean[])
+         AS o(id, status, wamid, error_code, error_title, not_before, pair_rate, unsent)
      ), locked AS (
        SELECT id FROM campaign_messages
         WHERE id = ANY($3::bigint[]) AND tenant = $1 AND run_id = $2 AND status = 'sending'
@@ -21,8 +21,11 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
         FOR UPDATE
      ), moved AS (
        UPDATE campaign_messages m
-          SET status = o.status, wamid = o.wamid, error_code = o.error_code, error_title = o.error_title,
+          SET status = o.status, wamid = o.wamid,
+              error_code = CASE WHEN o.unsent THEN m.error_code ELSE o.error_code END,
+              error_title = CASE WHEN o.unsent THEN m.error_title ELSE o.error_title END,
               next_attempt_at = COALESCE(o.not_before, m.next_attempt_at), lease_until = NULL, updated_at = now(),
+              attempts = m.attempts - o.unsent::int,
               pair_rate_retries = m.pair_rate_retries + o.pair_rate::int
          FROM locked, outcome o
         WHERE m.id = locked.id AND o.id = m.id AND m.status = 'sending'
@@ -45,11 +48,11 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
                                       ELSE r.rate_newer_settled END
        FROM counted d, (SELECT now() - $10::float8 * interval '1 millisecond' AS cutoff) w
       WHERE r.tenant = $1 AND r.id = $2`,
-    [run.tenant, run.runId, columns.ids, columns.statuses, columns.wamids, columns.codes, columns.titles, columns.notBefore, columns.pairRate, rateWindowMs]
+    [run.tenant, run.runId, columns.ids, columns.statuses, columns.wamids, columns.codes, columns.titles, columns.notBefore, columns.pairRate, rateWindowMs, columns.unsent]
   )
 }
 
-/** Outcomes as parallel arrays for unnest; a retry is a row going back to `pending`. */
+/** Outcomes as parallel arrays for unnest; a retry or an unsent message is a row going back to `pending`. */
 function outcomeColumns (outcomes: MessageOutcome[]) {
   const n = outcomes.length
   const columns = {
@@ -59,13 +62,20 @@ function outcomeColumns (outcomes: MessageOutcome[]) {
     codes: new Array<string | null>(n).fill(null),
     titles: new Array<string | null>(n).fill(null),
     notBefore: new Array<string | null>(n).fill(null),
-    pairRate: new Array<boolean>(n).fill(false)
+    pairRate: new Array<boolean>(n).fill(false),
+    unsent: new Array<boolean>(n).fill(false)
   }
   outcomes.forEach((outcome, i) => {
     columns.ids[i] = outcome.id
     if (outcome.status === 'sent') {
       columns.statuses[i] = 'sent'
       columns.wamids[i] = outcome.messageId
+      return
+    }
+    if (outcome.status === 'unsent') {
+      // Due at once: the row's next_attempt_at passed already, or it would not have been claimed.
+      columns.statuses[i] = 'pending'
+      columns.unsent[i] = true
       return
     }
     columns.statuses[i] = outcome.status === 'retry' ? 'pending' : 'failed'
