@@ -42,8 +42,7 @@ export class OutcomeBuffer {
 
   add (outcome: MessageOutcome): void {
     this.#pending.push(outcome)
-    if (this.#pending.length >= this.batchSize) this.#write()
-    else this.#timer ??= setTimeout(() => { this.#write() }, this.flushIntervalMs)
+    this.#writeWhenDue()
   }
 
   /** Resolves once everything added so far is stored. */
@@ -72,12 +71,17 @@ export class OutcomeBuffer {
       const writing: Promise<void> = this.#writeBatch(batch).finally(() => {
         this.#inWrite -= batch.length
         this.#writing.delete(writing)
-        // What came meanwhile: at once if it makes a batch, else within the interval.
-        if (this.#pending.length >= this.batchSize) this.#write()
-        else if (this.#pending.length > 0) this.#timer ??= setTimeout(() => { this.#write() }, this.flushIntervalMs)
+        // What came meanwhile.
+        if (this.#pending.length > 0) this.#writeWhenDue()
       })
       this.#writing.add(writing)
     }
+  }
+
+  /** At once when a batch is full, else within the interval. */
+  #writeWhenDue (): void {
+    if (this.#pending.length >= this.batchSize) this.#write()
+    else this.#timer ??= setTimeout(() => { this.#write() }, this.flushIntervalMs)
   }
 
   async #writeBatch (batch: MessageOutcome[]): Promise<void> {

@@ -17,5 +17,8 @@ export async function truncateAll (db: SqlClientInput): Promise<void> {
   if (rows.length > 0) await sql.query(`TRUNCATE ${rows.map(r => r.name).join(', ')} RESTART IDENTITY CASCADE`)
 }
 
-/** The newest schema version in sql/ (its files are numbered `NNN.do.name.sql`): what a migrated database is at. */
-export const newestVersion = Math.max(...readdirSync(sqlDirectory()).map(file => Number.parseInt(file, 10)).filter(Number.isInteger))
+/** The migration files in sql/ (`NNN.do.name.sql`), in the order they apply. */
+export const migrationFiles = readdirSync(sqlDirectory()).filter(file => /^\d+\.do\./.test(file)).sort()
+
+/** The newest schema version in sql/: what a migrated database is at. */
+export const newestVersion = Math.max(...migrationFiles.map(file => Number.parseInt(file, 10)))
