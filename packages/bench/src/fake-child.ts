@@ -3,20 +3,15 @@
  * serializer): argv[2] holds its options as JSON; it answers the parent's calls and exits when the
  * parent's channel closes, whether the parent closed it or died.
  */
-import { setPriority } from 'node:os'
-import { startCloudApiFake } from 'whatsapp-cloud-fake'
+import { judgeAhead, startCloudApiFake } from 'whatsapp-cloud-fake'
 import type { FakeMessage, FakeProcessOptions, FakeRequest, LogColumns } from './fake-process.js'
 
 const send = process.send?.bind(process)
 if (send === undefined) throw new Error('fake-child.js is started by fake-process.ts, with an IPC channel')
 process.once('disconnect', () => { process.exit(0) })
 
-// The judge of the per-second limit timestamps arrivals as its event loop gets to them: on a machine
-// as busy as this one (sender, PostgreSQL, judge on two cores), being scheduled out would bunch them.
-// Meta's side has no such stalls; where we may (root), the judge goes ahead of the processes it judges.
-try {
-  setPriority(-10)
-} catch {}
+// The judge of a per-second limit must not be scheduled out by the processes it judges.
+const { priority } = judgeAhead()
 
 const fake = await startCloudApiFake(JSON.parse(process.argv[2] ?? '{}') as FakeProcessOptions)
 
@@ -42,4 +37,4 @@ process.on('message', (message: FakeRequest) => {
     (error: unknown) => { reply({ id: message.id, error: error instanceof Error ? error.message : String(error) }) }
   )
 })
-send({ ready: fake.apiUrl } satisfies FakeMessage)
+send({ ready: fake.apiUrl, priority } satisfies FakeMessage)

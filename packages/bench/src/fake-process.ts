@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
-import type { LogEntry, StartOptions } from 'whatsapp-cloud-fake'
+import type { JudgePriority, LogEntry, StartOptions } from 'whatsapp-cloud-fake'
 
 /** What crosses to the child: its argv holds them as JSON, so no functions (no `failure`, no custom logger). */
 export type FakeProcessOptions = Omit<StartOptions, 'failure' | 'logger'>
@@ -11,6 +11,8 @@ export type FakeLogEntry = Pick<LogEntry, 'time' | 'accepted' | 'code'>
 /** The fake in a child process: what the benchmarks use of CloudApiFake, over IPC. */
 export interface FakeProcess {
   readonly apiUrl: string
+  /** How far ahead of the other processes the judge runs (judgeAhead): the figures depend on it. */
+  readonly priority: JudgePriority
   /** Requests received, in arrival order (empty unless `keepLog`); times are the child's Date.now(), the same clock as ours. */
   log: () => Promise<FakeLogEntry[]>
   /** Arrival of the first request logged since the start or the last reset; undefined before it. */
@@ -31,7 +33,7 @@ export interface LogColumns {
 
 export type FakeCall = 'log' | 'firstTime' | 'accepted' | 'reset' | 'close'
 export interface FakeRequest { id: number, call: FakeCall }
-export type FakeMessage = { ready: string } | { id: number, result?: unknown, error?: string }
+export type FakeMessage = { ready: string, priority: JudgePriority } | { id: number, result?: unknown, error?: string }
 
 /**
  * Starts the fake (fake-child.ts) in its own process: a judge that timestamps arrivals must not share an
@@ -56,8 +58,8 @@ export async function startFakeProcess (options: FakeProcessOptions = {}): Promi
   })
 
   // Its first message says where it listens; a failed start exits (the stack is on our stderr).
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: FakeMessage) => { if ('ready' in message) resolve(message.ready) })
+  const { ready: apiUrl, priority } = await new Promise<{ ready: string, priority: JudgePriority }>((resolve, reject) => {
+    child.once('message', (message: FakeMessage) => { if ('ready' in message) resolve(message) })
     void exit.then(() => { reject(exited) })
   })
   child.on('message', (message: FakeMessage) => {
@@ -80,6 +82,7 @@ export async function startFakeProcess (options: FakeProcessOptions = {}): Promi
 
   return {
     apiUrl,
+    priority,
     log: async () => {
       const { times, accepted, codes } = await request<LogColumns>('log')
       return Array.from(times, (time, i) => ({ time, accepted: accepted[i] === 1, code: codes[i] === 0 ? undefined : codes[i] }))

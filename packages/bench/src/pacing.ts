@@ -65,6 +65,7 @@ export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, s
         `${figures.rate.toFixed(1)} msg/s (${percent(figures)}), worst second ${figures.worstReceived} received / ${figures.worstAccepted} accepted, ${figures.throttled} × 130429`
       report(`Pacing at a configured ${limit.toLocaleString('en')} msg/s, 100-300 ms API latency, the fake enforcing the same limit`, [
         ['configured limit (baseline)', `${limit.toLocaleString('en')} msg/s; no second may hold more`],
+        ['the judge (the fake, in its own process)', `${fake.priority} priority`],
         [`bare timer pacer, undici, ${baseline.seconds} s (baseline)`, row(baseline)],
         [`engine, ${engine.seconds} s`, row(engine)],
         ['ratio engine / limit', (engine.rate / limit).toFixed(3)],

@@ -15,3 +15,4 @@ export type {
   TemplateDefinition,
   TemplateStatus
 } from './options.js'
+export { judgeAhead, type JudgePriority } from './judge-priority.js'
