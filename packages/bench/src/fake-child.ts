@@ -1,7 +1,7 @@
 /**
  * The fake Cloud API alone in a process, for fake-process.ts (which forks it with IPC and the advanced
- * serializer): argv[2] holds its options as JSON; it answers the parent's calls and exits when the
- * parent's channel closes, whether the parent closed it or died.
+ * serializer): argv[2] holds its options as JSON, argv[3] is `true` when it judges a rate. It answers
+ * the parent's calls and exits when the parent's channel closes, whether the parent closed it or died.
  */
 import { judgeAhead, startCloudApiFake } from 'whatsapp-cloud-fake'
 import type { FakeMessage, FakeProcessOptions, FakeRequest, LogColumns } from './fake-process.js'
@@ -11,7 +11,7 @@ if (send === undefined) throw new Error('fake-child.js is started by fake-proces
 process.once('disconnect', () => { process.exit(0) })
 
 // The judge of a per-second limit must not be scheduled out by the processes it judges.
-const { priority } = judgeAhead()
+const { priority } = process.argv[3] === 'true' ? judgeAhead() : { priority: 'unchanged' as const }
 
 const fake = await startCloudApiFake(JSON.parse(process.argv[2] ?? '{}') as FakeProcessOptions)
 
