@@ -176,6 +176,38 @@ if (postgresUrl === undefined) {
     t.match(await claimPlan(), /Index Scan using campaign_messages_pending/, 'still the pending rows only')
   })
 
+  t.test('recording 2,000 outcomes at once with the statistics of a run\'s start touches each row a few times, not once per outcome', async t => {
+    await truncateAll(pool)
+    // A pool that runs the record statement under EXPLAIN ANALYZE (it still records) and keeps the plan.
+    const explaining = newPool({ max: 1 })
+    const query = explaining.query.bind(explaining) as (text: string, values?: unknown[]) => Promise<{ rows: any[] }>
+    let recordPlan: Record<string, any> | undefined
+    Object.assign(explaining, {
+      query: async (text: string, values?: unknown[]) => {
+        if (!(text.includes('UPDATE campaign_runs r') && text.includes('success_count'))) return await query(text, values)
+        const result = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
+        recordPlan = result.rows[0]['QUERY PLAN'][0].Plan
+        return result
+      }
+    })
+    const store = postgresStore(explaining)
+    // 10,000 rows: the start's ANALYZE sees them all pending, so the planner believes none is in flight.
+    const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
+    const inFlight = await store.claim(plan, 2_000, leaseFor())
+    await store.record(plan, inFlight.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    t.ok(recordPlan !== undefined, 'the record statement was explained')
+    t.match(await store.get(tenantA, plan.campaignId), { successCount: 2_000 }, 'and it recorded')
+    // Rows each node produced or threw away, over all its loops: a plan that matches outcomes to
+    // rows by looping over one for each of the other handles about 2,000 × 2,000 of them.
+    let work = 0
+    const visit = (node: Record<string, any>): void => {
+      work += ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Join Filter'] ?? 0)) * (node['Actual Loops'] ?? 1)
+      for (const child of node.Plans ?? []) visit(child)
+    }
+    visit(recordPlan ?? {})
+    t.ok(work <= 20 * inFlight.length, `rows handled in all: ${work} for ${inFlight.length} outcomes (at most ${20 * inFlight.length})`)
+  })
+
   t.test('figures: the rate now looks back 5 to 10 seconds, from the run row alone', async t => {
     await truncateAll(pool)
     const store = postgresStore(pool)
