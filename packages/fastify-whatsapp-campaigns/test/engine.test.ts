@@ -138,6 +138,9 @@ t.test('a spam-rate answer (131048) pauses the run with the reason; recipients w
   const failed = await store.messages(tenant, plan.campaignId, { limit: 50, status: 'failed' })
   t.strictSame(failed, [], 'nobody failed for it')
   t.equal(summary!.successCount + (await store.progress(plan, new Date())).pending, 50, 'the rest is pending')
+  const pending = (await store.messages(tenant, plan.campaignId, { limit: 50, status: 'pending' }))!
+  const refused = pending.find(message => message.phone.endsWith(phoneFor(5)))
+  t.match(refused, { attempts: 0, error: { code: 131048 } }, 'the refused recipient shows why, its attempt given back')
 })
 
 t.test('a run whose failures pass the threshold pauses itself', async t => {

@@ -224,8 +224,9 @@ function toOutcome (message: ClaimedMessage, outcome: SendOutcome, ctx: RunWorke
       return { id, status: 'retry', code, title, notBefore: new Date(Date.now() + retryDelay(attempts, outcome.scope, settings)) }
     }
     case 'pause':
-      // Nothing is wrong with this recipient: it waits for the resume like the rest.
-      return { id, status: 'retry', code: outcome.code, title: outcome.title, notBefore: new Date() }
+      // Nothing is wrong with this recipient: it waits for the resume like the rest, its attempts
+      // untouched (else a few pauses would use up its budget without it ever being tried).
+      return { id, status: 'unsent', error: { code: outcome.code, title: outcome.title } }
     case 'failed':
     case 'unknown':
     case 'halt':

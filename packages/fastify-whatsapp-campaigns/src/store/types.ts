@@ -102,8 +102,11 @@ export type MessageOutcome =
   | { id: number, status: 'failed', code: ErrorCode, title: string }
   /** Back to pending, to be claimed again at `notBefore`; the attempt counts (and `pairRate` ones count apart too). */
   | { id: number, status: 'retry', code: ErrorCode, title: string, notBefore: Date, pairRate?: boolean }
-  /** Claimed and not sent (a pause, a shutdown): back to pending at once, the claim's attempt given back, the last error kept. */
-  | { id: number, status: 'unsent' }
+  /**
+   * Not sent (a pause, a shutdown), or refused for no fault of the message's (Meta paused the run): back
+   * to pending at once and the claim's attempt given back; the error is `error` when given, else the last one kept.
+   */
+  | { id: number, status: 'unsent', error?: { code: ErrorCode, title: string } }
 
 export interface RunProgress {
   /** The run's status now: a worker stops claiming when it is no longer `running`. */

@@ -202,6 +202,17 @@ export function outcomes ({ test }: Group): void {
     t.strictSame((await store.claim(plan, 2, leaseFor())).map(m => m.id), [a.id, b.id], 'due at once')
   })
 
+  test('runs: an unsent message refused for a reason (Meta paused the run) shows it, its attempt given back', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
+    const [message] = await store.claim(plan, 1, leaseFor())
+    await store.record(plan, [{ id: message.id, status: 'retry', code: 131000, title: 'Something went wrong', notBefore: new Date(Date.now() - 1000) }])
+    const [again] = await store.claim(plan, 1, leaseFor())
+    await store.record(plan, [{ id: again.id, status: 'unsent', error: { code: 131048, title: 'Spam rate limit hit' } }])
+    const [shown] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
+    t.strictSame([shown.status, shown.attempts, shown.error], ['pending', 1, { code: 131048, title: 'Spam rate limit hit' }], 'pending, one attempt, the reason shown')
+    t.strictSame((await store.claim(plan, 1, leaseFor())).map(m => m.id), [message.id], 'due at once')
+  })
+
   test('runs: a retried message is claimed again once notBefore has passed', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
     const [message] = await store.claim(plan, 1, leaseFor())

@@ -120,6 +120,7 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
     } else if (outcome.status === 'unsent') {
       message.status = 'pending'
       message.attempts--
+      if (outcome.error !== undefined) message.error = { ...outcome.error }
     } else {
       message.status = 'pending'
       message.error = { code: outcome.code, title: outcome.title }

@@ -22,8 +22,8 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
      ), moved AS (
        UPDATE campaign_messages m
           SET status = l.o ->> 0, wamid = l.o ->> 1,
-              error_code = CASE WHEN (l.o ->> 6)::boolean THEN m.error_code ELSE l.o ->> 2 END,
-              error_title = CASE WHEN (l.o ->> 6)::boolean THEN m.error_title ELSE l.o ->> 3 END,
+              error_code = CASE WHEN (l.o ->> 6)::boolean AND l.o ->> 2 IS NULL THEN m.error_code ELSE l.o ->> 2 END,
+              error_title = CASE WHEN (l.o ->> 6)::boolean AND l.o ->> 2 IS NULL THEN m.error_title ELSE l.o ->> 3 END,
               next_attempt_at = COALESCE((l.o ->> 4)::timestamptz, m.next_attempt_at), lease_until = NULL, updated_at = now(),
               attempts = m.attempts - (l.o ->> 6)::boolean::int,
               pair_rate_retries = m.pair_rate_retries + (l.o ->> 5)::boolean::int
@@ -70,7 +70,7 @@ function outcomeRow (outcome: MessageOutcome): OutcomeRow {
       return ['sent', outcome.messageId, null, null, null, false, false]
     case 'unsent':
       // Due at once: the row's next_attempt_at passed already, or it would not have been claimed.
-      return ['pending', null, null, null, null, false, true]
+      return ['pending', null, outcome.error === undefined ? null : encodeCode(outcome.error.code), outcome.error?.title ?? null, null, false, true]
     case 'retry':
       return ['pending', null, encodeCode(outcome.code), outcome.title, outcome.notBefore.toISOString(), outcome.pairRate === true, false]
     case 'failed':
