@@ -3,7 +3,8 @@ import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
 import { Pool } from 'undici'
 import type { BenchDatabase } from './database.js'
-import { startFakeProcess } from './fake-process.js'
+import { startFakeProcess, type FakeProcess } from './fake-process.js'
+import { ownCpuMs, postgresCpuMs } from './cpu.js'
 import { phoneFor, report, timed } from './measure.js'
 
 const connections = 32
@@ -14,7 +15,8 @@ const inFlight = 64
  * fake, beside a bare undici blast of the same requests at the same fake: the machine's ceiling. The
  * fake runs in its own process, as Meta is elsewhere, so that it takes no CPU from the sender's event loop.
  */
-export async function benchEngineThroughput ({ db }: BenchDatabase, count = 20_000, rounds = 3): Promise<void> {
+export async function benchEngineThroughput (database: BenchDatabase, count = 20_000, rounds = 3): Promise<void> {
+  const { db } = database
   const fake = await startFakeProcess({ accessToken: 'bench-token', keepLog: false })
   const app = Fastify({ logger: { level: 'warn' } })
   try {
@@ -29,11 +31,17 @@ export async function benchEngineThroughput ({ db }: BenchDatabase, count = 20_0
     // least disturbed by whatever else runs.
     let baseline = Infinity
     let engine = Infinity
+    // CPU used over all rounds, by process: where a message's cost goes.
+    const blastCpu = new CpuTally(database, fake)
+    const engineCpu = new CpuTally(database, fake)
     for (let round = 0; round < rounds; round++) {
       await fake.reset()
+      await blastCpu.start()
       baseline = Math.min(baseline, await blast(fake.apiUrl, count))
+      await blastCpu.stop()
       await fake.reset()
       const campaign = await app.whatsappCampaigns.create('bench', { name: `bench ${round}`, templateName: 'hello', contacts })
+      await engineCpu.start()
       engine = Math.min(engine, await timed(async () => {
         await app.whatsappCampaigns.run('bench', campaign.id)
         for (;;) {
@@ -45,6 +53,7 @@ export async function benchEngineThroughput ({ db }: BenchDatabase, count = 20_0
           await sleep(20)
         }
       }))
+      await engineCpu.stop()
       const accepted = await fake.accepted()
       if (accepted !== count) throw new Error(`the fake accepted ${accepted} of ${count}`)
     }
@@ -53,7 +62,9 @@ export async function benchEngineThroughput ({ db }: BenchDatabase, count = 20_0
     report(`Unpaced run of ${count.toLocaleString('en')} recipients against the local fake (best of ${rounds}, taken in turns)`, [
       [`bare undici blast, ${inFlight} in flight (baseline)`, rate(baseline)],
       ['engine: claim, send, record in batches', rate(engine)],
-      ['ratio engine / baseline', (baseline / engine).toFixed(2)]
+      ['ratio engine / baseline', (baseline / engine).toFixed(2)],
+      ['CPU per message, blast', blastCpu.perMessage(count * rounds, 'the client')],
+      ['CPU per message, engine', engineCpu.perMessage(count * rounds, 'the engine\'s process')]
     ])
   } finally {
     await app.close()
@@ -82,5 +93,52 @@ async function blast (apiUrl: string, count: number): Promise<number> {
     return await timed(async () => await Promise.all(Array.from({ length: inFlight }, worker)))
   } finally {
     await pool.close()
+  }
+}
+
+/** CPU time in ms; `postgres` is undefined when its backends cannot be read (PGlite, a remote server). */
+interface CpuReading { own: number, fake: number, postgres: number | undefined }
+
+/** CPU time of the sender's process, the fake and PostgreSQL's backends, added up over measured spans. */
+class CpuTally {
+  readonly #database: BenchDatabase
+  readonly #fake: FakeProcess
+  #at: CpuReading | undefined
+  #used: CpuReading = { own: 0, fake: 0, postgres: 0 }
+
+  constructor (database: BenchDatabase, fake: FakeProcess) {
+    this.#database = database
+    this.#fake = fake
+  }
+
+  async start (): Promise<void> {
+    this.#at = await this.#read()
+  }
+
+  async stop (): Promise<void> {
+    const now = await this.#read()
+    const at = this.#at as CpuReading
+    this.#used.own += now.own - at.own
+    this.#used.fake += now.fake - at.fake
+    this.#used.postgres = now.postgres === undefined || at.postgres === undefined || this.#used.postgres === undefined
+      ? undefined
+      : this.#used.postgres + now.postgres - at.postgres
+  }
+
+  perMessage (messages: number, own: string): string {
+    const us = (ms: number): string => `${Math.round(ms * 1000 / messages)} µs`
+    const { postgres } = this.#used
+    const parts = [`${own} ${us(this.#used.own)}`, `the fake ${us(this.#used.fake)}`]
+    if (postgres === undefined) {
+      if (this.#database.url === undefined) parts[0] += ' (PGlite included)'
+    } else if (postgres > 0) {
+      parts.push(`PostgreSQL ${us(postgres)}`)
+    }
+    return parts.join(' + ')
+  }
+
+  async #read (): Promise<CpuReading> {
+    const [fake, postgres] = await Promise.all([this.#fake.cpuMs(), postgresCpuMs(this.#database)])
+    return { own: ownCpuMs(), fake, postgres }
   }
 }

@@ -26,6 +26,10 @@ const calls = {
   },
   firstTime: (): number | undefined => fake.log[0]?.time,
   accepted: (): number => fake.accepted(),
+  cpuMs: (): number => {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1000
+  },
   reset: (): void => { fake.reset() },
   close: async (): Promise<void> => { await fake.close() }
 } satisfies Record<FakeRequest['call'], () => unknown>

@@ -18,6 +18,8 @@ export interface FakeProcess {
   /** Arrival of the first request logged since the start or the last reset; undefined before it. */
   firstTime: () => Promise<number | undefined>
   accepted: () => Promise<number>
+  /** CPU time (user + system) the fake's process has used, in ms. */
+  cpuMs: () => Promise<number>
   reset: () => Promise<void>
   /** Closes the fake; the child exits. */
   close: () => Promise<void>
@@ -31,7 +33,7 @@ export interface LogColumns {
   codes: Int32Array
 }
 
-export type FakeCall = 'log' | 'firstTime' | 'accepted' | 'reset' | 'close'
+export type FakeCall = 'log' | 'firstTime' | 'accepted' | 'cpuMs' | 'reset' | 'close'
 export interface FakeRequest { id: number, call: FakeCall }
 export type FakeMessage = { ready: string, priority: JudgePriority } | { id: number, result?: unknown, error?: string }
 
@@ -91,6 +93,7 @@ export async function startFakeProcess (options: FakeProcessOptions = {}, { judg
     },
     firstTime: async () => await request<number | undefined>('firstTime'),
     accepted: async () => await request<number>('accepted'),
+    cpuMs: async () => await request<number>('cpuMs'),
     reset: async () => { await request('reset') },
     close: async () => {
       if (exited !== undefined) return

@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises'
+import type { BenchDatabase } from './database.js'
+
+/** Linux counts process CPU time in ticks of 1/100 s (USER_HZ) on every architecture it runs Node on. */
+const msPerTick = 10
+
+/** CPU time (user + system) of this process, in ms. */
+export function ownCpuMs (): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
+/**
+ * CPU time, in ms, of the PostgreSQL backends serving the scratch database, read from /proc: undefined
+ * when they are not processes of this machine (PGlite runs inside ours; a remote server, or no /proc).
+ * Backends that end between two readings take their time with them: the pools here keep theirs.
+ */
+export async function postgresCpuMs (database: BenchDatabase): Promise<number | undefined> {
+  if (database.url === undefined) return undefined
+  const { rows } = await database.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()') as { rows: Array<{ pid: number }> }
+  let total = 0
+  for (const { pid } of rows) {
+    const ticks = await processTicks(pid)
+    if (ticks === undefined) return undefined
+    total += ticks
+  }
+  return total * msPerTick
+}
+
+async function processTicks (pid: number): Promise<number | undefined> {
+  try {
+    const [stat, command] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/cmdline`, 'utf8')])
+    // Another machine's pid may name any process of ours.
+    if (!command.startsWith('postgres')) return undefined
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return undefined
+  }
+}
