@@ -131,7 +131,8 @@ class CpuTally {
     const parts = [`${own} ${us(this.#used.own)}`, `the fake ${us(this.#used.fake)}`]
     if (postgres === undefined) {
       if (this.#database.url === undefined) parts[0] += ' (PGlite included)'
-    } else if (postgres > 0) {
+    } else if (Math.round(postgres * 1000 / messages) > 0) {
+      // The blast has no part in PostgreSQL's time: only the pool's idle connections.
       parts.push(`PostgreSQL ${us(postgres)}`)
     }
     return parts.join(' + ')
