@@ -63,8 +63,8 @@ export async function benchEngineThroughput (database: BenchDatabase, count = 20
       [`bare undici blast, ${inFlight} in flight (baseline)`, rate(baseline)],
       ['engine: claim, send, record in batches', rate(engine)],
       ['ratio engine / baseline', (baseline / engine).toFixed(2)],
-      ['CPU per message, blast', blastCpu.perMessage(count * rounds, 'the client')],
-      ['CPU per message, engine', engineCpu.perMessage(count * rounds, 'the engine\'s process')]
+      ['CPU per message, blast', blastCpu.perMessage(count * rounds, 'the client', false)],
+      ['CPU per message, engine', engineCpu.perMessage(count * rounds, 'the engine\'s process', true)]
     ])
   } finally {
     await app.close()
@@ -125,16 +125,14 @@ class CpuTally {
       : this.#used.postgres + now.postgres - at.postgres
   }
 
-  perMessage (messages: number, own: string): string {
+  /** `usesDatabase`: whether the work measured was the database's too (PGlite's time is then in our own). */
+  perMessage (messages: number, own: string, usesDatabase: boolean): string {
     const us = (ms: number): string => `${Math.round(ms * 1000 / messages)} µs`
     const { postgres } = this.#used
     const parts = [`${own} ${us(this.#used.own)}`, `the fake ${us(this.#used.fake)}`]
-    if (postgres === undefined) {
-      if (this.#database.url === undefined) parts[0] += ' (PGlite included)'
-    } else if (Math.round(postgres * 1000 / messages) > 0) {
-      // The blast has no part in PostgreSQL's time: only the pool's idle connections.
-      parts.push(`PostgreSQL ${us(postgres)}`)
-    }
+    if (!usesDatabase) return parts.join(' + ')
+    if (postgres !== undefined) parts.push(`PostgreSQL ${us(postgres)}`)
+    else if (this.#database.url === undefined) parts[0] += ' (PGlite included)'
     return parts.join(' + ')
   }
 
