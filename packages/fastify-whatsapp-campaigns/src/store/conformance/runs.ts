@@ -122,6 +122,19 @@ export function outcomes ({ test }: Group): void {
     t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 0, nextDueAt: null })
   })
 
+  test('runs: a message given two outcomes in one batch takes the first, counted once', async (t, store) => {
+    const plan = await started(store, tenantA)
+    const [message] = await store.claim(plan, 1, leaseFor())
+    await store.record(plan, [
+      { id: message.id, status: 'sent', messageId: `wamid.${message.id}` },
+      { id: message.id, status: 'failed', code: 131026, title: 'Undeliverable' }
+    ])
+    const summary = (await store.get(tenantA, plan.campaignId))!
+    t.strictSame([summary.successCount, summary.failedCount], [1, 0], 'counted once')
+    const [shown] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
+    t.strictSame([shown.status, shown.messageId, shown.error ?? null], ['sent', `wamid.${message.id}`, null], 'as first recorded')
+  })
+
   test('runs: recording the same outcomes twice changes nothing', async (t, store) => {
     const plan = await started(store, tenantA)
     const batch = await store.claim(plan, 3, leaseFor())

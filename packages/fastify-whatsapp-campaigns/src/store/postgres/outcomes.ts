@@ -58,7 +58,8 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
  */
 function outcomesById (outcomes: MessageOutcome[]): Record<number, OutcomeRow> {
   const byId: Record<number, OutcomeRow> = {}
-  for (const outcome of outcomes) byId[outcome.id] = outcomeRow(outcome)
+  // The first outcome of a message counts, as if recorded one after the other.
+  for (const outcome of outcomes) byId[outcome.id] ??= outcomeRow(outcome)
   return byId
 }
 
