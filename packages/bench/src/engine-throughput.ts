@@ -32,8 +32,8 @@ export async function benchEngineThroughput (database: BenchDatabase, count = 20
     let baseline = Infinity
     let engine = Infinity
     // CPU used over all rounds, by process: where a message's cost goes.
-    const blastCpu = new CpuTally(database, fake)
-    const engineCpu = new CpuTally(database, fake)
+    const blastCpu = new CpuTally(fake)
+    const engineCpu = new CpuTally(fake, database)
     for (let round = 0; round < rounds; round++) {
       await fake.reset()
       await blastCpu.start()
@@ -63,8 +63,8 @@ export async function benchEngineThroughput (database: BenchDatabase, count = 20
       [`bare undici blast, ${inFlight} in flight (baseline)`, rate(baseline)],
       ['engine: claim, send, record in batches', rate(engine)],
       ['ratio engine / baseline', (baseline / engine).toFixed(2)],
-      ['CPU per message, blast', blastCpu.perMessage(count * rounds, 'the client', false)],
-      ['CPU per message, engine', engineCpu.perMessage(count * rounds, 'the engine\'s process', true)]
+      ['CPU per message, blast', blastCpu.perMessage(count * rounds, 'the client')],
+      ['CPU per message, engine', engineCpu.perMessage(count * rounds, 'the engine\'s process')]
     ])
   } finally {
     await app.close()
@@ -96,19 +96,23 @@ async function blast (apiUrl: string, count: number): Promise<number> {
   }
 }
 
-/** CPU time in ms; `postgres` is undefined when its backends cannot be read (PGlite, a remote server). */
+/** CPU time in ms; `postgres` is undefined when its backends are not counted or cannot be read. */
 interface CpuReading { own: number, fake: number, postgres: number | undefined }
 
-/** CPU time of the sender's process, the fake and PostgreSQL's backends, added up over measured spans. */
+/**
+ * CPU time of the sender's process, the fake and, given the `database` the work uses, PostgreSQL's
+ * backends, added up over measured spans.
+ */
 class CpuTally {
-  readonly #database: BenchDatabase
   readonly #fake: FakeProcess
+  readonly #database: BenchDatabase | undefined
   #at: CpuReading | undefined
-  #used: CpuReading = { own: 0, fake: 0, postgres: 0 }
+  #used: CpuReading
 
-  constructor (database: BenchDatabase, fake: FakeProcess) {
-    this.#database = database
+  constructor (fake: FakeProcess, database?: BenchDatabase) {
     this.#fake = fake
+    this.#database = database
+    this.#used = { own: 0, fake: 0, postgres: database === undefined ? undefined : 0 }
   }
 
   async start (): Promise<void> {
@@ -118,26 +122,29 @@ class CpuTally {
   async stop (): Promise<void> {
     const now = await this.#read()
     const at = this.#at as CpuReading
-    this.#used.own += now.own - at.own
-    this.#used.fake += now.fake - at.fake
-    this.#used.postgres = now.postgres === undefined || at.postgres === undefined || this.#used.postgres === undefined
+    const used = this.#used
+    used.own += now.own - at.own
+    used.fake += now.fake - at.fake
+    used.postgres = used.postgres === undefined || now.postgres === undefined || at.postgres === undefined
       ? undefined
-      : this.#used.postgres + now.postgres - at.postgres
+      : used.postgres + now.postgres - at.postgres
   }
 
-  /** `usesDatabase`: whether the work measured was the database's too (PGlite's time is then in our own). */
-  perMessage (messages: number, own: string, usesDatabase: boolean): string {
+  perMessage (messages: number, own: string): string {
     const us = (ms: number): string => `${Math.round(ms * 1000 / messages)} µs`
     const { postgres } = this.#used
     const parts = [`${own} ${us(this.#used.own)}`, `the fake ${us(this.#used.fake)}`]
-    if (!usesDatabase) return parts.join(' + ')
     if (postgres !== undefined) parts.push(`PostgreSQL ${us(postgres)}`)
-    else if (this.#database.url === undefined) parts[0] += ' (PGlite included)'
+    // PGlite works inside our process.
+    else if (this.#database !== undefined && this.#database.url === undefined) parts[0] += ' (PGlite included)'
     return parts.join(' + ')
   }
 
   async #read (): Promise<CpuReading> {
-    const [fake, postgres] = await Promise.all([this.#fake.cpuMs(), postgresCpuMs(this.#database)])
+    const [fake, postgres] = await Promise.all([
+      this.#fake.cpuMs(),
+      this.#database === undefined ? undefined : postgresCpuMs(this.#database)
+    ])
     return { own: ownCpuMs(), fake, postgres }
   }
 }

@@ -5,7 +5,8 @@ import { getPriority, setPriority } from 'node:os'
 export type JudgePriority = 'real-time' | 'nice' | 'unchanged'
 
 /**
- * Puts this process ahead of the others on the machine, for as long as it judges a per-second limit.
+ * Puts a process (this one unless `pid` says otherwise) ahead of the others on the machine, for as long
+ * as it judges a per-second limit.
  *
  * The fake timestamps arrivals as its event loop gets to them. Meta's side never stalls for our sake,
  * but a fake sharing two cores with the senders and PostgreSQL is scheduled out for tens of ms at a
