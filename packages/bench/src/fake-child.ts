@@ -4,6 +4,7 @@
  * the parent's calls and exits when the parent's channel closes, whether the parent closed it or died.
  */
 import { judgeAhead, startCloudApiFake } from 'whatsapp-cloud-fake'
+import { ownCpuMs } from './cpu.js'
 import type { FakeMessage, FakeProcessOptions, FakeRequest, LogColumns } from './fake-process.js'
 
 const send = process.send?.bind(process)
@@ -26,10 +27,7 @@ const calls = {
   },
   firstTime: (): number | undefined => fake.log[0]?.time,
   accepted: (): number => fake.accepted(),
-  cpuMs: (): number => {
-    const { user, system } = process.cpuUsage()
-    return (user + system) / 1000
-  },
+  cpuMs: ownCpuMs,
   reset: (): void => { fake.reset() },
   close: async (): Promise<void> => { await fake.close() }
 } satisfies Record<FakeRequest['call'], () => unknown>

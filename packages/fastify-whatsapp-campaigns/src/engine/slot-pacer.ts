@@ -13,15 +13,6 @@ export interface SlotPacerOptions {
   lateToleranceMs: number
 }
 
-/**
- * Paces sends for one sending number on a timeline shared through the store by every process: slots
- * are reserved in chunks (`reserveSlots`), then taken one per send. The rate is the store's, so a
- * throttle by one process slows all of them down, and each reservation after a quiet second wins a
- * little of it back.
- *
- * The next chunk is reserved while half of the current one is left, so that it follows on without
- * a gap: a reservation made only once the slots ran out would start a round trip late, every time.
- */
 /** A throttle slows by at least this factor (a stray refusal costs little)… */
 const gentlestThrottle = 0.98
 /** …and at most by this one at once (a share taken from few answers may overstate it). */
@@ -35,6 +26,15 @@ interface Chunk {
   taken: number
 }
 
+/**
+ * Paces sends for one sending number on a timeline shared through the store by every process: slots
+ * are reserved in chunks (`reserveSlots`), then taken one per send. The rate is the store's, so a
+ * throttle by one process slows all of them down, and each reservation after a quiet second wins a
+ * little of it back.
+ *
+ * The next chunk is reserved while half of the current one is left, so that it follows on without
+ * a gap: a reservation made only once the slots ran out would start a round trip late, every time.
+ */
 export class SlotPacer {
   readonly #options: SlotPacerOptions
   /** Reserved chunks, oldest first; slots are worked out, not listed: an unpaced sender reserves millions a second. */

@@ -14,7 +14,10 @@ export const rateRecovery = 1.05
 /** A throttle never takes a number below one message per second (nor raises one already lower). */
 export const slowestThrottledRate = 1
 
-/** Throttles closer together than this are one: a burst of 130429s, one per send in flight, from every instance. It is also how long a throttled rate is held before it recovers. */
+/**
+ * Throttles closer together than this are one: a burst of 130429s, one per send in flight, from every
+ * instance. It is also how long a throttled rate is held before it recovers.
+ */
 export const throttleQuietMs = 1000
 
 export interface Timeline {

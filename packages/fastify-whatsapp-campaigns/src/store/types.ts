@@ -193,8 +193,8 @@ export interface CampaignStore {
    * Reserves `count` consecutive send slots for a sending number, `1000 / rate` ms apart, on one
    * timeline every instance shares: no two reservations overlap, so the number's rate holds across
    * processes. The rate is the number's current one (see `throttle`), at most `maxRate`; once a
-   * second has passed since the last throttle, each reservation wins back a little of it. Times are the database's clock in epoch ms,
-   * with its `now` so the caller can map them to its own clock.
+   * second has passed since the last throttle, each reservation wins back a little of it. Times are
+   * the database's clock in epoch ms, with its `now` so the caller can map them to its own clock.
    */
   reserveSlots(numberKey: string, count: number, maxRate: number): Promise<{ firstSlotAt: number, intervalMs: number, now: number }>
   /**
