@@ -14,6 +14,9 @@ import { lockDataDir } from './data-dir-lock.js'
 export async function openStorage (app: FastifyInstance, config: ServerConfig): Promise<CampaignStore> {
   if (config.databaseUrl !== undefined) {
     await app.register(fastifyPostgres, { connectionString: config.databaseUrl })
+    // pg emits 'error' on the pool when PostgreSQL ends an idle connection (a restart, a failover,
+    // pg_terminate_backend). Unheard, that event would kill the server; the pool opens a new one.
+    app.pg.pool.on('error', error => { app.log.warn({ err: error }, 'storage: PostgreSQL closed an idle connection') })
     app.log.info('storage: PostgreSQL from DATABASE_URL')
     return postgresStore(app.pg)
   }

@@ -11,7 +11,7 @@ if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
 } else {
   t.test('DATABASE_URL: the server keeps its campaigns in PostgreSQL, across restarts', async t => {
-    const { url } = await freshDatabase(t, { migrate: false })
+    const { url, pool } = await freshDatabase(t, { migrate: false })
     const config = configFromEnv({ DATABASE_URL: url, LOG_LEVEL: 'silent', WHATSAPP_MESSAGES_PER_SECOND: '1000' })
     let app = await buildServer(config)
     const created = await app.inject({
@@ -33,5 +33,12 @@ if (postgresUrl === undefined) {
     app = await buildServer(config)
     t.teardown(async () => { await app.close() })
     t.match((await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json(), { name: 'On PostgreSQL', status: 'completed', successCount: 200 })
+
+    // PostgreSQL restarts, fails over or an administrator ends its sessions: the server lives on.
+    const { rowCount } = await pool.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+    t.ok(rowCount !== null && rowCount > 0, `the server's idle connections were ended (${rowCount ?? 0})`)
+    await sleep(100)
+    t.equal((await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).statusCode, 200, 'and it answers on new ones')
   })
 }

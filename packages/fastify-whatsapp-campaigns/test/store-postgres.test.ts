@@ -58,6 +58,23 @@ if (postgresUrl === undefined) {
     t.throws(() => sqlClient(null as never), TypeError)
   })
 
+  t.test('sqlClient: a connection PostgreSQL ends inside a transaction fails that transaction, not the process', async t => {
+    // A bare pg Pool, as a host would make it: the helper's pools hear every client's errors.
+    const bare = new pg.Pool({ connectionString: url, max: 2 })
+    bare.on('error', () => {})
+    t.teardown(async () => { await bare.end() })
+    const client = sqlClient(bare)
+    const ended = client.transaction(async tx => {
+      const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows
+      await pool.query('SELECT pg_terminate_backend($1)', [pid])
+      await sleep(100) // the connection's end arrives while we hold it between statements
+      await tx.query('SELECT 1')
+    })
+    await t.rejects(ended, 'the transaction rejects')
+    t.strictSame((await client.transaction(async tx => (await tx.query('SELECT 1 AS one')).rows)), [{ one: 1 }],
+      'the pool goes on with a new connection')
+  })
+
   t.test('close: ends the pool only when the store owns it', async t => {
     const hosts = newPool()
     await postgresStore(hosts).close()

@@ -7,6 +7,9 @@ import { workRun } from './run-worker.js'
 import type { EngineSettings } from './settings.js'
 import { SlotPacer } from './slot-pacer.js'
 
+/** The longest pause before an interrupted run's worker starts again. */
+const mostRestartPauseMs = 30_000
+
 /** The sender for a tenant, and the key of the phone number it sends from (the pacing is per number). */
 export interface SenderLease {
   sender: WhatsAppSender
@@ -101,6 +104,7 @@ export class Engine {
   async #keepWorking (plan: RunPlan): Promise<void> {
     const { log } = this.#options
     for (let attempt = 1; !this.#stop.signal.aborted; attempt++) {
+      const began = Date.now()
       try {
         const { sender, numberKey } = await this.#options.senderFor(plan.tenant)
         await workRun({
@@ -115,8 +119,11 @@ export class Engine {
         })
         return
       } catch (error) {
+        // The pause grows with failures in a row: one after a stretch of work (a database restart
+        // hours into a long run) starts again from the shortest.
+        if (Date.now() - began > mostRestartPauseMs) attempt = 1
         log.error({ err: error, campaignId: plan.campaignId, runId: plan.runId, attempt }, 'campaign run interrupted; starting again')
-        await sleep(Math.min(30_000, 500 * 2 ** attempt), undefined, { signal: this.#stop.signal }).catch(() => {})
+        await sleep(Math.min(mostRestartPauseMs, 500 * 2 ** attempt), undefined, { signal: this.#stop.signal }).catch(() => {})
       }
     }
   }

@@ -35,6 +35,8 @@ export interface PgPoolLike {
 
 export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
+  on(event: 'error', listener: (error: Error) => void): unknown
+  removeListener(event: 'error', listener: (error: Error) => void): unknown
   /** An error destroys the connection instead of returning it to the pool. */
   release(err?: Error | boolean): void
 }
@@ -104,6 +106,10 @@ function fromPgPool (pool: PgPoolLike): SqlClient {
     transaction: async fn => {
       const client = await pool.connect()
       let broken: Error | undefined
+      // A connection PostgreSQL ends while we hold it (a restart, a failover) also emits 'error',
+      // which unheard would kill the host's process. The query in flight fails with it anyway.
+      const onError = (error: Error): void => { broken = error }
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const result = await fn({
@@ -117,6 +123,7 @@ function fromPgPool (pool: PgPoolLike): SqlClient {
         await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError })
         throw err
       } finally {
+        client.removeListener('error', onError)
         client.release(broken)
       }
     },
