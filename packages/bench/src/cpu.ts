@@ -4,6 +4,22 @@ import type { BenchDatabase } from './database.js'
 /** Linux counts process CPU time in ticks of 1/100 s (USER_HZ) on every architecture it runs Node on. */
 const msPerTick = 10
 
+/**
+ * CPU time of the whole machine from /proc/stat, in ms: `busy` (all but idle and I/O wait) and `all`,
+ * summed over its cores; undefined without /proc.
+ */
+export async function machineCpuMs (): Promise<{ busy: number, all: number } | undefined> {
+  try {
+    const [cpu] = (await readFile('/proc/stat', 'utf8')).split('\n')
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"
+    const ticks = cpu.trim().split(/\s+/).slice(1, 9).map(Number)
+    const all = ticks.reduce((sum, n) => sum + n, 0)
+    return { busy: (all - ticks[3] - ticks[4]) * msPerTick, all: all * msPerTick }
+  } catch {
+    return undefined
+  }
+}
+
 /** CPU time (user + system) of this process, in ms. */
 export function ownCpuMs (): number {
   const { user, system } = process.cpuUsage()

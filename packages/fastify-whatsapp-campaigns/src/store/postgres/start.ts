@@ -76,8 +76,9 @@ export async function startRun (
     // The claims' plan needs to know the new rows are there. Right after a bulk insert the statistics
     // do not (autovacuum comes a minute later, if it is on at all), and the planner, counting on a
     // handful of pending rows, sorts every one of them for each claim: 0.5 s a claim at a million.
-    // A role that does not own the table gets a warning, not an error.
-    await db.query('ANALYZE campaign_messages')
+    // Only the columns the claims filter and order on: a third of the time, with the wide phone,
+    // name and parameters left out. A role that does not own the table gets a warning, not an error.
+    await db.query('ANALYZE campaign_messages (tenant, run_id, status, position, next_attempt_at)')
   }
   return started
 }
