@@ -208,6 +208,67 @@ if (postgresUrl === undefined) {
     t.ok(work <= 20 * inFlight.length, `rows handled in all: ${work} for ${inFlight.length} outcomes (at most ${20 * inFlight.length})`)
   })
 
+  t.test('near the end of a big run, its progress, its finish and a page of its messages by status each read an index, not the run', async t => {
+    await truncateAll(pool)
+    // Plans as the statements come: reads explained with ANALYZE (then run again), writes only planned.
+    const planned = newPool({ max: 1 })
+    const plans: Array<{ text: string, plan: Record<string, any> }> = []
+    const watched = (text: string): boolean => /\bcampaign_messages\b/.test(text)
+    const explain = async (run: (text: string, values?: unknown[]) => Promise<any>, text: string, values?: unknown[]) => {
+      if (watched(text)) {
+        const analyze = /^\s*\(?SELECT/.test(text) ? 'ANALYZE, ' : ''
+        const { rows } = await run(`EXPLAIN (${analyze}FORMAT JSON) ${text}`, values)
+        plans.push({ text, plan: rows[0]['QUERY PLAN'][0].Plan })
+      }
+      return await run(text, values)
+    }
+    const query = planned.query.bind(planned) as (text: string, values?: unknown[]) => Promise<any>
+    const connect = planned.connect.bind(planned) as (callback?: unknown) => any
+    Object.assign(planned, {
+      query: async (text: string, values?: unknown[]) => await explain(query, text, values),
+      // pg's own query() connects with a callback: that way stays as it was.
+      connect: (callback?: unknown) => callback !== undefined ? connect(callback) : (async () => {
+        const client = await connect()
+        const clientQuery = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<any>
+        return { query: async (text: string, values?: unknown[]) => await explain(clientQuery, text, values), release: client.release.bind(client), on: client.on.bind(client), removeListener: client.removeListener.bind(client) }
+      })()
+    })
+    const store = postgresStore(pool)
+    const plan = await started(store, tenantA, draft({ contacts: contacts(100_000) }))
+    // 99,000 settled (every 100th failed), 500 in flight, 500 pending.
+    const claimed = await store.claim(plan, 99_500, leaseFor())
+    await store.record(plan, claimed.slice(0, 99_000).map((m, i) => i % 100 === 0
+      ? { id: m.id, status: 'failed' as const, code: 131026, title: 'Message undeliverable' }
+      : { id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` }))
+    const observed = postgresStore(planned)
+    const readPages = async (): Promise<void> => {
+      const pages = {
+        failed: await observed.messages(tenantA, plan.campaignId, { status: 'failed', limit: 50 }),
+        sent: await observed.messages(tenantA, plan.campaignId, { status: 'sent', limit: 50 }),
+        pending: await observed.messages(tenantA, plan.campaignId, { status: 'pending', limit: 50 }),
+        all: await observed.messages(tenantA, plan.campaignId, { limit: 50, after: 50_000 })
+      }
+      t.strictSame(Object.values(pages).map(page => page?.length), [50, 50, 50, 50], 'every page is full')
+      t.ok(pages.failed?.every(m => m.status === 'failed') && pages.pending?.every(m => m.status === 'pending'), 'and of its status')
+    }
+    // With the statistics of the run's start (all pending), then as autovacuum would leave them.
+    await readPages()
+    await pool.query('ANALYZE campaign_messages')
+    await readPages()
+    t.match(await observed.progress(plan, new Date()), { pending: 500, sending: 500 })
+    t.equal(await observed.finishRun(plan, { status: 'completed' }), true)
+
+    const nodes = (node: Record<string, any>): Array<Record<string, any>> => [node, ...(node.Plans ?? []).flatMap(nodes)]
+    const scans = plans.flatMap(({ plan }) => nodes(plan)).filter(node => node['Relation Name'] === 'campaign_messages')
+    t.ok(scans.length >= 10, `${plans.length} statements planned`)
+    t.strictSame(scans.filter(node => node['Node Type'] === 'Seq Scan'), [], 'no statement reads the whole table')
+    // Rows each read produced or threw away: a page of 50 must not walk the run's 100,000.
+    for (const { text, plan: read } of plans.filter(p => p.plan['Actual Rows'] !== undefined && /LIMIT/.test(p.text))) {
+      const handled = nodes(read).reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0)
+      t.ok(handled <= 2_000, `a page handled ${handled} rows`, { text })
+    }
+  })
+
   t.test('figures: the rate now looks back 5 to 10 seconds, from the run row alone', async t => {
     await truncateAll(pool)
     const store = postgresStore(pool)

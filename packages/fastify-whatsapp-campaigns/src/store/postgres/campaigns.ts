@@ -75,15 +75,22 @@ export async function listContacts (db: SqlClient, tenant: Tenant, id: number): 
 }
 
 export async function listMessages (db: SqlClient, tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null> {
+  const statuses = query.status === undefined ? [] : storedStatuses(query.status)
+  // One walk in position order per stored status, each on its own index (pending rows, in-flight
+  // rows, settled rows by status), then merged. Statuses OR-ed in one walk would go along the whole
+  // run: the planner expects them spread evenly, and the pending ones are all at its end. The run is
+  // looked up first, as a value, so that no join sorts the run either.
+  const walk = (status: string | undefined): string =>
+    `(SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
+        FROM campaign_messages m
+       WHERE m.tenant = $1 AND m.run_id = (SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)
+         AND m.position > $3::bigint${status === undefined ? '' : ` AND m.status = ${status}`}
+       ORDER BY m.position
+       LIMIT $4)`
+  const walks = statuses.length === 0 ? [walk(undefined)] : statuses.map((_, i) => walk(`$${5 + i}`))
   const { rows } = await db.query<MessageRow>(
-    `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
-       FROM campaigns c
-       JOIN campaign_messages m ON m.run_id = c.latest_run_id AND m.tenant = c.tenant
-      WHERE c.tenant = $1 AND c.id = $2 AND m.position > $3::bigint
-        AND ($4::text[] IS NULL OR m.status = ANY($4::text[]))
-      ORDER BY m.position
-      LIMIT $5`,
-    [tenant, id, query.after ?? 0, query.status === undefined ? null : storedStatuses(query.status), query.limit]
+    walks.length === 1 ? walks[0] : `SELECT * FROM (${walks.join(' UNION ALL ')}) page ORDER BY position LIMIT $4`,
+    [tenant, id, query.after ?? 0, query.limit, ...statuses]
   )
   if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
   return rows.map(toMessage)

@@ -124,7 +124,8 @@ async function failLeases (
 }
 
 export async function progress (db: SqlClient, run: RunRef, now: Date): Promise<RunProgress> {
-  // The counts come from the claim index alone (messages share the run's tenant by foreign key).
+  // Pending and in-flight rows each have their own partial index: written as an OR, the planner can
+  // read the two (a BitmapOr) instead of the run. Messages share the run's tenant by foreign key.
   const { rows: [row] } = await db.query<{ status: RunStatus, pending: number, due: number, sending: number, next_due_at: Date | string | null }>(
     `SELECT r.status, n.*
        FROM campaign_runs r CROSS JOIN LATERAL (
@@ -133,7 +134,7 @@ export async function progress (db: SqlClient, run: RunRef, now: Date): Promise<
                 count(*) FILTER (WHERE status = 'sending')::int AS sending,
                 min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > $3) AS next_due_at
            FROM campaign_messages
-          WHERE run_id = r.id AND status IN ('pending', 'sending')
+          WHERE run_id = r.id AND (status = 'pending' OR status = 'sending')
        ) n
       WHERE r.tenant = $1 AND r.id = $2`,
     [run.tenant, run.runId, now.toISOString()]
@@ -153,7 +154,7 @@ export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 
     const { rows: [done] } = await tx.query<{ finished: number, ended: number }>(
       `WITH locked AS (
          SELECT id FROM campaign_messages
-          WHERE tenant = $1 AND run_id = $2 AND status IN ('pending', 'sending')
+          WHERE tenant = $1 AND run_id = $2 AND (status = 'pending' OR status = 'sending') -- see progress()
             AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
           ORDER BY id
           FOR UPDATE
