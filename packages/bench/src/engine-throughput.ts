@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
@@ -94,8 +95,8 @@ async function blast (apiUrl: string, count: number): Promise<void> {
 /** CPU time in ms; `postgres` is undefined when its backends are not counted or cannot be read. */
 interface CpuReading { own: number, fake: number, postgres: number | undefined, machine: { busy: number, all: number } | undefined }
 
-/** One measured round: how long it took and the CPU each process used meanwhile. */
-interface Round { ms: number, used: CpuReading }
+/** One measured round: how long it took, the CPU each process used meanwhile, and the share of the time our event loop was busy. */
+interface Round { ms: number, used: CpuReading, eventLoopBusy: number }
 
 /**
  * Times `work` and reads, around it, the CPU of the sender's process, the fake, PostgreSQL's backends
@@ -111,11 +112,14 @@ async function measured (fake: FakeProcess, database: BenchDatabase | undefined,
     return { own: ownCpuMs(), fake: fakeMs, postgres, machine }
   }
   const before = await read()
+  const loopBefore = performance.eventLoopUtilization()
   const ms = await timed(work)
+  const { utilization } = performance.eventLoopUtilization(loopBefore)
   const after = await read()
   const since = (a: number | undefined, b: number | undefined): number | undefined => a === undefined || b === undefined ? undefined : a - b
   return {
     ms,
+    eventLoopBusy: utilization,
     used: {
       own: after.own - before.own,
       fake: after.fake - before.fake,
@@ -132,13 +136,14 @@ function fastest (rounds: readonly Round[]): Round {
   return rounds.reduce((best, round) => round.ms < best.ms ? round : best)
 }
 
-/** Where a message's CPU went in `round`, by process, and how busy the whole machine was meanwhile. */
-function cpuPerMessage ({ used }: Round, messages: number, own: string, database?: BenchDatabase): string {
+/** Where a message's CPU went in `round`, by process, and how busy the whole machine and our event loop were meanwhile. */
+function cpuPerMessage ({ used, eventLoopBusy }: Round, messages: number, own: string, database?: BenchDatabase): string {
   const us = (ms: number): string => `${Math.round(ms * 1000 / messages)} µs`
   const parts = [`${own} ${us(used.own)}`, `the fake ${us(used.fake)}`]
   if (used.postgres !== undefined) parts.push(`PostgreSQL ${us(used.postgres)}`)
   // PGlite works inside our process.
   else if (database !== undefined && database.url === undefined) parts[0] += ' (PGlite included)'
-  const machine = used.machine === undefined ? '' : `; the machine ${us(used.machine.busy)}, ${Math.round(100 * used.machine.busy / used.machine.all)}% busy`
-  return parts.join(' + ') + machine
+  const percent = (share: number): string => `${Math.round(100 * share)}%`
+  const machine = used.machine === undefined ? '' : `; the machine ${us(used.machine.busy)}, ${percent(used.machine.busy / used.machine.all)} busy`
+  return `${parts.join(' + ')}${machine}; the event loop of ${own} ${percent(eventLoopBusy)} busy`
 }
