@@ -12,6 +12,7 @@ import { postgresStore } from '../src/store/postgres.js'
 import { allowed, contacts, draft, leaseFor, sleep, started, tenantA } from '../src/store/conformance/context.js'
 import type { CampaignStore, RunPlan } from '../src/store/types.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
+import { planNodes, planning, rowsHandled, type PlanNode } from './helpers/plans.js'
 import { migrationFiles } from './helpers/tables.js'
 
 type Store = CampaignStore
@@ -157,82 +158,49 @@ if (postgresUrl === undefined) {
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
     const { rows: [{ reltuples }] } = await pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'campaign_messages'`)
     t.ok(Number(reltuples) >= 9_000, `the planner knows of the new rows (reltuples ${reltuples})`)
-    // The claim's search, as runs.ts words it.
-    const claimPlan = async (): Promise<string> => {
-      const { rows } = await pool.query(
-        `EXPLAIN SELECT id FROM campaign_messages
-          WHERE tenant = $1 AND run_id = $2 AND status = 'pending' AND next_attempt_at <= now()
-          ORDER BY position LIMIT 500`,
-        [tenantA, plan.runId]
-      )
-      return rows.map(row => row['QUERY PLAN']).join('\n')
+    // The claim as the store words it, planned on a pool of its own (a claim of 500 each time).
+    const claimer = newPool({ max: 1 })
+    const plans = planning(claimer, text => text.includes('FOR UPDATE SKIP LOCKED'))
+    const claimPlan = async (): Promise<PlanNode[]> => {
+      await postgresStore(claimer).claim(plan, 500, leaseFor())
+      return planNodes(plans[plans.length - 1].plan)
     }
+    const messageScans = (nodes: PlanNode[]): string[] => nodes.filter(n => n['Relation Name'] === 'campaign_messages').map(n => `${n['Node Type']} ${n['Index Name'] ?? ''}`)
     const atStart = await claimPlan()
-    t.match(atStart, /Index Scan using campaign_messages_/, 'an index scan in position order')
-    t.notMatch(atStart, /Sort/, 'no sort of every pending row')
+    t.match(messageScans(atStart)[1], /^Index Scan campaign_messages_/, 'an index scan in position order')
+    t.notOk(atStart.some(n => n['Node Type'] === 'Sort'), 'no sort of every pending row')
+    t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by id, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
     // Near the end of the run, with statistics from its start that say most rows are pending: a
     // walk in position order over all rows would read every row sent so far for each claim.
-    await store.record(plan, (await store.claim(plan, 9_500, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
-    t.match(await claimPlan(), /Index Scan using campaign_messages_pending/, 'still the pending rows only')
+    await store.record(plan, (await store.claim(plan, 9_000, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    const nearTheEnd = messageScans(await claimPlan())
+    t.equal(nearTheEnd[1], 'Index Scan campaign_messages_pending', 'still the pending rows only')
+    t.notOk(nearTheEnd.some(scan => scan.startsWith('Seq Scan')), 'and still by id')
   })
 
   t.test('recording 2,000 outcomes at once with the statistics of a run\'s start touches each row a few times, not once per outcome', async t => {
     await truncateAll(pool)
-    // A pool that runs the record statement under EXPLAIN ANALYZE (it still records) and keeps the plan.
+    // The record statement runs under EXPLAIN ANALYZE (it still records), and its plan is kept.
     const explaining = newPool({ max: 1 })
-    const query = explaining.query.bind(explaining) as (text: string, values?: unknown[]) => Promise<{ rows: any[] }>
-    let recordPlan: Record<string, any> | undefined
-    Object.assign(explaining, {
-      query: async (text: string, values?: unknown[]) => {
-        if (!(text.includes('UPDATE campaign_runs r') && text.includes('success_count'))) return await query(text, values)
-        const result = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
-        recordPlan = result.rows[0]['QUERY PLAN'][0].Plan
-        return result
-      }
-    })
+    const isRecord = (text: string): boolean => text.includes('UPDATE campaign_runs r') && text.includes('success_count')
+    const plans = planning(explaining, isRecord, isRecord)
     const store = postgresStore(explaining)
     // 10,000 rows: the start's ANALYZE sees them all pending, so the planner believes none is in flight.
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
     const inFlight = await store.claim(plan, 2_000, leaseFor())
     await store.record(plan, inFlight.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
-    t.ok(recordPlan !== undefined, 'the record statement was explained')
+    t.equal(plans.length, 1, 'the record statement was explained')
     t.match(await store.get(tenantA, plan.campaignId), { successCount: 2_000 }, 'and it recorded')
-    // Rows each node produced or threw away, over all its loops: a plan that matches outcomes to
-    // rows by looping over one for each of the other handles about 2,000 × 2,000 of them.
-    let work = 0
-    const visit = (node: Record<string, any>): void => {
-      work += ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Join Filter'] ?? 0)) * (node['Actual Loops'] ?? 1)
-      for (const child of node.Plans ?? []) visit(child)
-    }
-    visit(recordPlan ?? {})
+    // A plan that matches outcomes to rows by looping over one for each of the other handles about
+    // 2,000 × 2,000 rows.
+    const work = rowsHandled(plans[0].plan)
     t.ok(work <= 20 * inFlight.length, `rows handled in all: ${work} for ${inFlight.length} outcomes (at most ${20 * inFlight.length})`)
   })
 
   t.test('near the end of a big run, its progress, its finish and a page of its messages by status each read an index, not the run', async t => {
     await truncateAll(pool)
-    // Plans as the statements come: reads explained with ANALYZE (then run again), writes only planned.
     const planned = newPool({ max: 1 })
-    const plans: Array<{ text: string, plan: Record<string, any> }> = []
-    const watched = (text: string): boolean => /\bcampaign_messages\b/.test(text)
-    const explain = async (run: (text: string, values?: unknown[]) => Promise<any>, text: string, values?: unknown[]) => {
-      if (watched(text)) {
-        const analyze = /^\s*\(?SELECT/.test(text) ? 'ANALYZE, ' : ''
-        const { rows } = await run(`EXPLAIN (${analyze}FORMAT JSON) ${text}`, values)
-        plans.push({ text, plan: rows[0]['QUERY PLAN'][0].Plan })
-      }
-      return await run(text, values)
-    }
-    const query = planned.query.bind(planned) as (text: string, values?: unknown[]) => Promise<any>
-    const connect = planned.connect.bind(planned) as (callback?: unknown) => any
-    Object.assign(planned, {
-      query: async (text: string, values?: unknown[]) => await explain(query, text, values),
-      // pg's own query() connects with a callback: that way stays as it was.
-      connect: (callback?: unknown) => callback !== undefined ? connect(callback) : (async () => {
-        const client = await connect()
-        const clientQuery = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<any>
-        return { query: async (text: string, values?: unknown[]) => await explain(clientQuery, text, values), release: client.release.bind(client), on: client.on.bind(client), removeListener: client.removeListener.bind(client) }
-      })()
-    })
+    const plans = planning(planned, text => /\bcampaign_messages\b/.test(text))
     const store = postgresStore(pool)
     const plan = await started(store, tenantA, draft({ contacts: contacts(100_000) }))
     // 99,000 settled (every 100th failed), 500 in flight, 500 pending.
@@ -256,16 +224,18 @@ if (postgresUrl === undefined) {
     await pool.query('ANALYZE campaign_messages')
     await readPages()
     t.match(await observed.progress(plan, new Date()), { pending: 500, sending: 500 })
+    // A claim and a record of a few: each finds its rows by id, whatever the size of the table.
+    const few = await observed.claim(plan, 100, leaseFor())
+    await observed.record(plan, few.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    t.equal(few.length, 100)
     t.equal(await observed.finishRun(plan, { status: 'completed' }), true)
 
-    const nodes = (node: Record<string, any>): Array<Record<string, any>> => [node, ...(node.Plans ?? []).flatMap(nodes)]
-    const scans = plans.flatMap(({ plan }) => nodes(plan)).filter(node => node['Relation Name'] === 'campaign_messages')
+    const scans = plans.flatMap(({ plan }) => planNodes(plan)).filter(node => node['Relation Name'] === 'campaign_messages')
     t.ok(scans.length >= 10, `${plans.length} statements planned`)
     t.strictSame(scans.filter(node => node['Node Type'] === 'Seq Scan'), [], 'no statement reads the whole table')
-    // Rows each read produced or threw away: a page of 50 must not walk the run's 100,000.
+    // A page of 50 must not walk the run's 100,000.
     for (const { text, plan: read } of plans.filter(p => p.plan['Actual Rows'] !== undefined && /LIMIT/.test(p.text))) {
-      const handled = nodes(read).reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0)
-      t.ok(handled <= 2_000, `a page handled ${handled} rows`, { text })
+      t.ok(rowsHandled(read) <= 2_000, `a page handled ${rowsHandled(read)} rows`, { text })
     }
   })
 

@@ -84,8 +84,7 @@ export async function cancel (db: SqlClient, tenant: Tenant, id: number, allowed
        ), dropped AS (
          UPDATE campaign_messages m
             SET status = 'failed', error_code = $4, error_title = $5, updated_at = now()
-           FROM locked
-          WHERE m.id = locked.id AND m.status = 'pending'
+          WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status = 'pending' -- by id, as in claim() (runs.ts)
          RETURNING 1
        ), stopped AS (
          UPDATE campaign_runs r

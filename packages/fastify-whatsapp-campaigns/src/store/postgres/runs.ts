@@ -41,6 +41,12 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
   // Due-ness is judged on the application's clock, like notBefore, leaseUntil and progress(now). A
   // run paused or cancelled gives nothing more; a claim that began before the pause committed is a
   // send in flight, recorded like the others.
+  //
+  // The rows picked are then updated by id (`= ANY (ARRAY(…))`), like those locked by the lease,
+  // finish and cancel statements. Joined with the picked rows instead, the update was planned as a
+  // hash join over a scan of the whole table, history included, at every claim: 19 ms instead of 9
+  // for 1,000 rows in a table of 60,000, and more as the table grows. (record() is handed its ids,
+  // which the planner counts.)
   const { rows } = await db.query<ClaimedRow>(
     `WITH picked AS (
        SELECT id FROM campaign_messages
@@ -52,8 +58,7 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
      )
      UPDATE campaign_messages m
         SET status = 'sending', lease_until = $5, attempts = m.attempts + 1, updated_at = now()
-       FROM picked
-      WHERE m.id = picked.id
+      WHERE m.id = ANY (ARRAY(SELECT id FROM picked))
      RETURNING m.id, m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries`,
     [run.tenant, run.runId, limit, new Date().toISOString(), leaseUntil.toISOString()]
   )
@@ -110,8 +115,7 @@ async function failLeases (
      ), expired AS (
        UPDATE campaign_messages m
           SET status = 'failed', error_code = $4, error_title = $5, lease_until = NULL, updated_at = now()
-         FROM locked
-        WHERE m.id = locked.id AND m.status = 'sending'
+        WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status = 'sending' -- by id, as in claim()
        RETURNING 1
      ), counted AS (
        UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
@@ -164,8 +168,7 @@ export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 
                 error_code = CASE WHEN m.status = 'sending' THEN $4 ELSE $6 END,
                 error_title = CASE WHEN m.status = 'sending' THEN $5 ELSE $7 END,
                 lease_until = NULL, updated_at = now()
-           FROM locked
-          WHERE m.id = locked.id AND m.status IN ('pending', 'sending')
+          WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status IN ('pending', 'sending') -- by id, as in claim()
          RETURNING 1
        ), finished AS (
          UPDATE campaign_runs
