@@ -15,7 +15,11 @@ export interface EngineSettings extends BackoffPolicy {
   pauseAfterFailures: number
   /** How long a claimed recipient is held; past it, an unrecorded send is in doubt. */
   leaseMs: number
-  /** Outcomes written per statement, and the longest an outcome waits to be written. */
+  /**
+   * A write of outcomes starts once this many wait, or once the first has waited `recordIntervalMs`.
+   * At Meta's rates (1,000 msg/s a number at most) the interval comes first; unpaced, fewer and
+   * larger statements cost PostgreSQL less per outcome (a sixth less at 1,000 than at 200).
+   */
   recordBatchSize: number
   recordIntervalMs: number
   /** How often an idle run looks again for due recipients, and the engine for scheduled campaigns and runs to share. */
@@ -30,7 +34,7 @@ export const defaultEngineSettings: EngineSettings = {
   maxPairRateRetries: 5,
   pauseAfterFailures: 1000,
   leaseMs: 30_000,
-  recordBatchSize: 200,
+  recordBatchSize: 1000,
   recordIntervalMs: 100,
   idlePollMs: 1_000,
   retryDelayMs: 1_000,
