@@ -9,8 +9,7 @@ import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { createCloudApiClient, defaultEngineSettings, postgresStore } from '../src/index.js'
 import { Engine } from '../src/engine/engine.js'
-import { allowedFrom } from '../src/campaigns/transitions.js'
-import { contactsFor } from './helpers/app.js'
+import { contacts, draft, started } from '../src/store/conformance/context.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './helpers/postgres.js'
 
 const tenant = 'acme'
@@ -41,10 +40,8 @@ if (postgresUrl === undefined) {
     })
 
     const count = 3000
-    const created = await store.create(tenant, { name: 'cut', templateName: 'hello', language: 'en', parameters: [], contacts: contactsFor(count).map(c => ({ ...c, parameters: null })) })
-    const started = await store.startRun(tenant, created.id, allowedFrom.run)
-    if (!started.ok) throw new Error('could not start')
-    engine.start(started.value)
+    const plan = await started(store, tenant, draft({ templateName: 'hello', parameters: [], contacts: contacts(count) }))
+    engine.start(plan)
 
     let ended = 0
     for (let cut = 0; cut < 3; cut++) {
@@ -56,10 +53,10 @@ if (postgresUrl === undefined) {
     t.ok(ended >= 3, `${ended} connections ended in 3 cuts`)
 
     const observer = postgresStore(admin)
-    let summary = await observer.get(tenant, created.id)
+    let summary = await observer.get(tenant, plan.campaignId)
     for (let i = 0; i < 600 && summary?.status === 'running'; i++) {
       await sleep(50)
-      summary = await observer.get(tenant, created.id)
+      summary = await observer.get(tenant, plan.campaignId)
     }
     t.equal(summary?.status, 'completed', 'the run completed')
     t.equal((summary?.successCount ?? 0) + (summary?.failedCount ?? 0), count, 'every recipient has an outcome')

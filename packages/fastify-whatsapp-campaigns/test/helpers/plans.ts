@@ -2,8 +2,9 @@
  * The plans PostgreSQL chose for a store's statements, as the store words them: what a test of the
  * work a statement does at scale judges by.
  *
- *   const plans = planning(newPool({ max: 1 }), text => text.includes('campaign_messages'))
- *   const store = postgresStore(pool)          // the wrapped pool
+ *   const planned = newPool({ max: 1 })
+ *   const plans = planning(planned, text => text.includes('campaign_messages'))
+ *   const store = postgresStore(planned)
  *   …
  *   t.ok(plans.every(({ plan }) => rowsHandled(plan) < 2_000))
  */
