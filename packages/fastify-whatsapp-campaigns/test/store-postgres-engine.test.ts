@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, sqlDirectory } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
-import { allowed, contacts, draft, leaseFor, sleep, started, tenantA } from '../src/store/conformance/context.js'
+import { allowed, contacts, draft, leaseFor, sentOutcome, sleep, started, tenantA } from '../src/store/conformance/context.js'
 import type { CampaignStore, RunPlan } from '../src/store/types.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { planNodes, planning, rowsHandled, type PlanNode } from './helpers/plans.js'
@@ -169,13 +169,13 @@ if (postgresUrl === undefined) {
     const atStart = await claimPlan()
     t.match(messageScans(atStart)[1], /^Index Scan campaign_messages_/, 'an index scan in position order')
     t.notOk(atStart.some(n => n['Node Type'] === 'Sort'), 'no sort of every pending row')
-    t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by id, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
+    t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by key, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
     // Near the end of the run, with statistics from its start that say most rows are pending: a
     // walk in position order over all rows would read every row sent so far for each claim.
-    await store.record(plan, (await store.claim(plan, 9_000, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, (await store.claim(plan, 9_000, leaseFor())).map(m => sentOutcome(m.id)))
     const nearTheEnd = messageScans(await claimPlan())
     t.equal(nearTheEnd[1], 'Index Scan campaign_messages_pending', 'still the pending rows only')
-    t.notOk(nearTheEnd.some(scan => scan.startsWith('Seq Scan')), 'and still by id')
+    t.notOk(nearTheEnd.some(scan => scan.startsWith('Seq Scan')), 'and still by key')
   })
 
   t.test('recording 2,000 outcomes at once with the statistics of a run\'s start touches each row a few times, not once per outcome', async t => {
@@ -188,7 +188,7 @@ if (postgresUrl === undefined) {
     // 10,000 rows: the start's ANALYZE sees them all pending, so the planner believes none is in flight.
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
     const inFlight = await store.claim(plan, 2_000, leaseFor())
-    await store.record(plan, inFlight.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, inFlight.map(m => sentOutcome(m.id)))
     t.equal(plans.length, 1, 'the record statement was explained')
     t.match(await store.get(tenantA, plan.campaignId), { successCount: 2_000 }, 'and it recorded')
     // A plan that matches outcomes to rows by looping over one for each of the other handles about
@@ -207,7 +207,7 @@ if (postgresUrl === undefined) {
     const claimed = await store.claim(plan, 99_500, leaseFor())
     await store.record(plan, claimed.slice(0, 99_000).map((m, i) => i % 100 === 0
       ? { id: m.id, status: 'failed' as const, code: 131026, title: 'Message undeliverable' }
-      : { id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` }))
+      : sentOutcome(m.id)))
     const observed = postgresStore(planned)
     const readPages = async (): Promise<void> => {
       const pages = {
@@ -224,9 +224,9 @@ if (postgresUrl === undefined) {
     await pool.query('ANALYZE campaign_messages')
     await readPages()
     t.match(await observed.progress(plan, new Date()), { pending: 500, sending: 500 })
-    // A claim and a record of a few: each finds its rows by id, whatever the size of the table.
+    // A claim and a record of a few: each finds its rows by key (run, position), whatever the size of the table.
     const few = await observed.claim(plan, 100, leaseFor())
-    await observed.record(plan, few.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await observed.record(plan, few.map(m => sentOutcome(m.id)))
     t.equal(few.length, 100)
     t.equal(await observed.finishRun(plan, { status: 'completed' }), true)
 
@@ -249,7 +249,7 @@ if (postgresUrl === undefined) {
               rate_newer_at = now() - interval '6 s' WHERE id = $1`,
       [plan.runId]
     )
-    await store.record(plan, (await store.claim(plan, 12, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, (await store.claim(plan, 12, leaseFor())).map(m => sentOutcome(m.id)))
     const { rows: [samples] } = await pool.query(
       `SELECT rate_older_settled AS older, rate_newer_settled AS newer,
               round(extract(epoch FROM now() - rate_older_at))::int AS older_age, now() - rate_newer_at < interval '1 s' AS newer_now
@@ -261,7 +261,7 @@ if (postgresUrl === undefined) {
     t.ok(Math.abs(progress.ratePerSecond - 2) < 0.05, `12 in the last 6 s: ${progress.ratePerSecond}/s`)
     t.ok(Math.abs(progress.averageRatePerSecond - 0.6) < 0.05, `12 in 20 s on average: ${progress.averageRatePerSecond}/s`)
     t.equal(progress.etaSeconds, Math.ceil(88 / progress.ratePerSecond))
-    await store.record(plan, (await store.claim(plan, 3, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, (await store.claim(plan, 3, leaseFor())).map(m => sentOutcome(m.id)))
     const { rows: [kept] } = await pool.query('SELECT rate_older_settled AS older, rate_newer_settled AS newer FROM campaign_runs WHERE id = $1', [plan.runId])
     t.strictSame(kept, { older: 0, newer: 12 }, 'a young newer sample stays')
     // Nothing settles for a while: once the newer sample is a window old, it is the base, and the rate falls to 0.
@@ -308,7 +308,7 @@ async function work (store: Store, plan: RunPlan): Promise<void> {
   for (;;) {
     const batch = await store.claim(plan, 20, leaseFor())
     if (batch.length > 0) {
-      await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+      await store.record(plan, batch.map(m => sentOutcome(m.id)))
       continue
     }
     const { status, pending, sending } = await store.progress(plan, new Date())

@@ -4,7 +4,7 @@ import { migrate, migrationTable } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
 import { sqlClient } from '../src/store/sql-client.js'
 import { suite } from '../src/store/conformance.js'
-import { allowed, contacts, draft, leaseFor, sendAll, sleep, started, tenantA } from '../src/store/conformance/context.js'
+import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA } from '../src/store/conformance/context.js'
 import type { RunPlan } from '../src/store/types.js'
 import { countingPool, freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { newestVersion } from './helpers/tables.js'
@@ -103,7 +103,7 @@ if (postgresUrl === undefined) {
       const taken: number[] = []
       for (let batch = await store.claim(plan, 7, leaseFor()); batch.length > 0; batch = await store.claim(plan, 7, leaseFor())) {
         taken.push(...batch.map(m => m.id))
-        await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+        await store.record(plan, batch.map(m => sentOutcome(m.id)))
       }
       return taken
     }
@@ -119,7 +119,7 @@ if (postgresUrl === undefined) {
     const admin = postgresStore(newPool({ max: 2 }))
     const worker = async (store: ReturnType<typeof postgresStore>, plan: RunPlan) => {
       for (let batch = await store.claim(plan, 20, leaseFor()); batch.length > 0; batch = await store.claim(plan, 20, leaseFor())) {
-        await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+        await store.record(plan, batch.map(m => sentOutcome(m.id)))
       }
     }
     const underway = async (plan: RunPlan) => {
@@ -167,7 +167,7 @@ if (postgresUrl === undefined) {
     const plan = allowed(await timed('start the run (100,000 message rows)', async () => await store.startRun(tenantA, id, ['draft'])))
     t.equal(counted.statements('INSERT INTO campaign_messages'), 1, 'the message rows in one statement')
     const batch = await timed('claim 1,000', async () => await store.claim(plan, 1000, leaseFor()))
-    await timed('record 1,000 outcomes', async () => await store.record(plan, batch.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` }))))
+    await timed('record 1,000 outcomes', async () => await store.record(plan, batch.map(m => sentOutcome(m.id))))
     t.equal(counted.statements('UPDATE campaign_messages m'), 2, 'the claim and the outcomes: one statement each')
     await timed('a page of messages deep in the run', async () => await store.messages(tenantA, id, { limit: 100, after: 90_000 }))
     await timed('finish the run (99,000 left)', async () => await store.finishRun(plan, { status: 'failed', error: { code: 190, title: 'x', message: 'x' } }))
@@ -191,7 +191,7 @@ if (postgresUrl === undefined) {
     await truncateAll(pool)
     const store = postgresStore(pool)
     const first = await started(store, tenantA)
-    await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${id}` })
+    await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : sentOutcome(id))
     await store.finishRun(first, { status: 'completed' })
     const second = allowed(await store.startRun(tenantA, first.campaignId, ['completed']))
     const { rows } = await pool.query('SELECT run_id, count(*)::int AS n FROM campaign_messages GROUP BY run_id ORDER BY run_id')

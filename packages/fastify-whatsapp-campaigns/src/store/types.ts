@@ -86,6 +86,7 @@ export interface RunPlan extends RunRef {
 
 /** A recipient the engine has claimed: its row is `sending` under a lease until its outcome is recorded. */
 export interface ClaimedMessage {
+  /** The store's key for the message within its run, which its outcome names (PostgreSQL: its position). */
   id: number
   phone: string
   name: string | null

@@ -1,4 +1,5 @@
 /** What the groups of the conformance suite share: the runner's shape, the store under test, fixtures. */
+import { randomUUID } from 'node:crypto'
 import { campaignStatuses, type CampaignStatus } from '../../schemas/campaign.js'
 import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredContact, StoredMessage, Tenant } from '../types.js'
 
@@ -69,9 +70,17 @@ export async function started (store: CampaignStore, tenant: Tenant, campaign: N
   return allowed(await store.startRun(tenant, id, ['draft']))
 }
 
+/**
+ * Sent, with a wamid of its own. Meta's ids are unique and a store may keep them so; a message's key is
+ * only unique within its run (PostgreSQL's is its position), so a wamid made of it would not be.
+ */
+export function sentOutcome (id: number): MessageOutcome {
+  return { id, status: 'sent', messageId: `wamid.${randomUUID()}` }
+}
+
 /** Claims every due message of the run and records what `outcome` says for each (default: sent). */
 export async function sendAll (
-  store: CampaignStore, plan: RunPlan, outcome: (id: number, index: number) => MessageOutcome = id => ({ id, status: 'sent', messageId: `wamid.${id}` })
+  store: CampaignStore, plan: RunPlan, outcome: (id: number, index: number) => MessageOutcome = sentOutcome
 ): Promise<number> {
   let index = 0
   for (;;) {

@@ -1,5 +1,5 @@
 /** Conformance: the live figures of a run under way, in the campaign summary. */
-import { allowed, contacts, draft, leaseFor, sendAll, started, tenantA, type Group } from './context.js'
+import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
 
 export function liveFigures ({ test }: Group): void {
   test('figures: a run under way shows what is sent, failed and pending, its rates and an ETA', async (t, store) => {
@@ -12,7 +12,7 @@ export function liveFigures ({ test }: Group): void {
     const batch = await store.claim(plan, 4, leaseFor())
     await store.record(plan, batch.map((m, i) => i === 0
       ? { id: m.id, status: 'failed' as const, code: 131026, title: 'Undeliverable' }
-      : { id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` }))
+      : sentOutcome(m.id)))
     const moving = (await store.get(tenantA, plan.campaignId))!.progress!
     t.strictSame([moving.sent, moving.failed, moving.pending], [3, 1, 6])
     t.ok(moving.ratePerSecond > 0 && moving.ratePerSecond <= 4, `the rate now: ${moving.ratePerSecond}/s (rates span a second at least)`)
@@ -25,7 +25,7 @@ export function liveFigures ({ test }: Group): void {
 
   test('figures: a paused run keeps its figures but moves nothing; an ended run has none', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
-    await store.record(plan, (await store.claim(plan, 2, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, (await store.claim(plan, 2, leaseFor())).map(m => sentOutcome(m.id)))
     const paused = allowed(await store.pause(tenantA, plan.campaignId, ['running'])).progress!
     t.strictSame([paused.sent, paused.pending, paused.ratePerSecond, paused.etaSeconds], [2, 2, 0, null])
     t.ok(paused.averageRatePerSecond > 0, 'the average is history')

@@ -4,7 +4,7 @@
  * tenant's at once, fails them as `failExpiredLeases` would, and leaves a running run's to its workers.
  */
 import type { CampaignStore, RunPlan, Tenant } from '../types.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, started, tenantA, tenantB, type Group } from './context.js'
+import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, tenantB, type Group } from './context.js'
 
 /** Long after every lease the tests take (at most an hour). */
 const later = (): Date => new Date(Date.now() + 7_200_000)
@@ -29,7 +29,7 @@ async function codes (store: CampaignStore, tenant: Tenant, id: number): Promise
 export function staleLeases ({ test }: Group): void {
   test('leases: failStaleLeases fails the expired leases of a cancelled run as UNKNOWN_OUTCOME; success + failed = total', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(5) }))
-    await store.record(plan, (await store.claim(plan, 1, leaseFor())).map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, (await store.claim(plan, 1, leaseFor())).map(m => sentOutcome(m.id)))
     const inFlight = await store.claim(plan, 2, leaseFor(60_000))
     allowed(await store.cancel(tenantA, plan.campaignId, ['running']))
     t.strictSame(await counters(store, tenantA, plan.campaignId), { status: 'cancelled', success: 1, failed: 2, settled: false }, 'the two claimed are in nobody\'s hands')
@@ -41,7 +41,7 @@ export function staleLeases ({ test }: Group): void {
     ])
     t.equal((await store.progress(plan, new Date())).sending, 0, 'nothing left sending')
     t.equal(await store.failStaleLeases(later()), 0, 'each once')
-    await store.record(plan, inFlight.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, inFlight.map(m => sentOutcome(m.id)))
     t.strictSame(await counters(store, tenantA, plan.campaignId), { status: 'cancelled', success: 1, failed: 4, settled: true }, 'a late outcome changes nothing')
   })
 

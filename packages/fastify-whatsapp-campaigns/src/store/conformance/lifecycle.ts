@@ -1,10 +1,10 @@
 /** Conformance: pausing, resuming and cancelling a run, and what the engine sees of it meanwhile. */
 import type { RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, MessageOutcome } from '../types.js'
-import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, started, tenantA, type Group } from './context.js'
+import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
 
 const tooManyErrors: RunError = { code: 'ERROR_THRESHOLD', title: 'Too many errors', message: '12 of the last 20 sends failed' }
-const sent = (m: ClaimedMessage): MessageOutcome => ({ id: m.id, status: 'sent', messageId: `wamid.${m.id}` })
+const sent = (m: ClaimedMessage): MessageOutcome => sentOutcome(m.id)
 
 export function pauses ({ test }: Group): void {
   test('lifecycle: a paused run is not claimed, not active, not finished; what was in flight is recorded', async (t, store) => {

@@ -1,11 +1,11 @@
 /** Conformance: what a run sends to — every contact, or only the recipients that failed last time. */
 import type { MessageOutcome } from '../types.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, started, tenantA, type Group } from './context.js'
+import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
 
 /** Fails the recipients at `failing` indexes (their order of claim), sends the others. */
 const failingAt = (...failing: number[]) => (id: number, i: number): MessageOutcome => failing.includes(i)
   ? { id, status: 'failed', code: 131026, title: 'Undeliverable' }
-  : { id, status: 'sent', messageId: `wamid.${id}` }
+  : sentOutcome(id)
 
 export function reruns ({ test }: Group): void {
   test("reruns: 'failed' sends again to the latest run's failed recipients only, in their order, numbered anew", async (t, store) => {

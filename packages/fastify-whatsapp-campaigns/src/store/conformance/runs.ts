@@ -1,6 +1,6 @@
 /** Conformance: runs as the engine drives them — start, claim, record, leases, finish, rerun. */
 import type { RunError } from '../../schemas/campaign.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sleep, started, tenantA, tenantB, type Group } from './context.js'
+import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, tenantB, type Group } from './context.js'
 
 const tokenExpired: RunError = { code: 190, title: 'Access token expired', message: 'Error validating access token' }
 
@@ -126,13 +126,13 @@ export function outcomes ({ test }: Group): void {
     const plan = await started(store, tenantA)
     const [message] = await store.claim(plan, 1, leaseFor())
     await store.record(plan, [
-      { id: message.id, status: 'sent', messageId: `wamid.${message.id}` },
+      { id: message.id, status: 'sent', messageId: 'wamid.first-recorded' },
       { id: message.id, status: 'failed', code: 131026, title: 'Undeliverable' }
     ])
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.successCount, summary.failedCount], [1, 0], 'counted once')
     const [shown] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
-    t.strictSame([shown.status, shown.messageId, shown.error ?? null], ['sent', `wamid.${message.id}`, null], 'as first recorded')
+    t.strictSame([shown.status, shown.messageId, shown.error ?? null], ['sent', 'wamid.first-recorded', null], 'as first recorded')
   })
 
   test('runs: recording the same outcomes twice changes nothing', async (t, store) => {
@@ -140,7 +140,7 @@ export function outcomes ({ test }: Group): void {
     const batch = await store.claim(plan, 3, leaseFor())
     const outcome = batch.map((m, i) => i === 0
       ? { id: m.id, status: 'failed' as const, code: 131026, title: 'Undeliverable' }
-      : { id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })
+      : sentOutcome(m.id))
     await store.record(plan, outcome)
     const once = await store.get(tenantA, plan.campaignId)
     const messages = await store.messages(tenantA, plan.campaignId, { limit: 10 })
@@ -244,7 +244,7 @@ export function outcomes ({ test }: Group): void {
     t.strictSame(messages.map(m => [m.status, m.error?.code]), [['failed', 'UNKNOWN_OUTCOME'], ['failed', 'UNKNOWN_OUTCOME'], ['pending', undefined]])
     t.equal((await store.get(tenantA, plan.campaignId))!.failedCount, 2)
     t.strictSame((await store.claim(plan, 10, leaseFor())).map(m => m.phone), [contacts(3)[2].phone], 'only the one never sent')
-    await store.record(plan, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, claimed.map(m => sentOutcome(m.id)))
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.successCount, summary.failedCount], [0, 2], 'a late outcome changes nothing: failed is final')
     t.equal(await store.failExpiredLeases(plan, new Date(Date.now() + 120_000)), 1, 'the third, claimed with a 60 s lease')
@@ -255,7 +255,7 @@ export function outcomes ({ test }: Group): void {
 export function finishing ({ test }: Group): void {
   test('runs: finishRun completed sets the run and the campaign completed', async (t, store) => {
     const plan = await started(store, tenantA)
-    await sendAll(store, plan, (id, i) => i === 1 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${id}` })
+    await sendAll(store, plan, (id, i) => i === 1 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : sentOutcome(id))
     await store.finishRun(plan, { status: 'completed' })
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.status, summary.totalCount, summary.successCount, summary.failedCount, summary.error], ['completed', 3, 2, 1, undefined])
@@ -291,7 +291,7 @@ export function finishing ({ test }: Group): void {
     await store.finishRun(plan, { status: 'completed' })
     const finished = await store.get(tenantA, plan.campaignId)
     await store.finishRun(plan, { status: 'failed', error: tokenExpired })
-    await store.record(plan, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(plan, claimed.map(m => sentOutcome(m.id)))
     t.equal(await store.failExpiredLeases(plan, new Date(Date.now() + 3_600_000)), 0)
     t.strictSame(await store.get(tenantA, plan.campaignId), finished)
     t.strictSame([finished!.status, finished!.failedCount], ['completed', 3])
@@ -299,7 +299,7 @@ export function finishing ({ test }: Group): void {
 
   test('runs: a rerun is a new run with fresh counters; messages shows the latest run only', async (t, store) => {
     const first = await started(store, tenantA)
-    await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${id}` })
+    await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : sentOutcome(id))
     await store.finishRun(first, { status: 'completed' })
     await store.update(tenantA, first.campaignId, { contacts: contacts(2, 500) }, ['completed'])
     const second = allowed(await store.startRun(tenantA, first.campaignId, ['completed', 'failed']))
@@ -329,7 +329,7 @@ export function finishing ({ test }: Group): void {
 
   test('runs: message pages follow the position cursor and the status filter', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(7) }))
-    await sendAll(store, plan, (id, i) => i % 3 === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${id}` })
+    await sendAll(store, plan, (id, i) => i % 3 === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : sentOutcome(id))
     const all = await allMessages(store, tenantA, plan.campaignId)
     t.strictSame(all.map(m => m.phone), contacts(7).map(c => c.phone))
     const firstPage = (await store.messages(tenantA, plan.campaignId, { limit: 3 }))!

@@ -1,5 +1,5 @@
 /** Conformance: one tenant can never see or change another's campaigns or runs. */
-import { allowed, anyStatus, draft, leaseFor, sendAll, started, tenantA, tenantB, type Group } from './context.js'
+import { allowed, anyStatus, draft, leaseFor, sendAll, sentOutcome, started, tenantA, tenantB, type Group } from './context.js'
 
 export function tenantIsolation ({ test }: Group): void {
   test('tenants: another tenant cannot read a campaign', async (t, store) => {
@@ -28,7 +28,7 @@ export function tenantIsolation ({ test }: Group): void {
     t.strictSame(await store.claim(stranger, 10, leaseFor()), [])
     t.strictSame(await store.progress(stranger, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }, 'as if it were gone')
     const claimed = await store.claim(plan, 3, leaseFor())
-    await store.record(stranger, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.${m.id}` })))
+    await store.record(stranger, claimed.map(m => sentOutcome(m.id)))
     t.equal(await store.failExpiredLeases(stranger, new Date(Date.now() + 3_600_000)), 0)
     await store.finishRun(stranger, { status: 'failed', error: { code: 'RUN_HALTED', title: 'x', message: 'x' } })
     const summary = (await store.get(tenantA, plan.campaignId))!

@@ -139,14 +139,14 @@ export async function deleteCampaign (db: SqlClient, tenant: Tenant, id: number,
   const status = await campaignStatus(db, tenant, id)
   if (status === null || !allowed.includes(status)) return refusal(db, tenant, id)
   return guarded(db, tenant, id, async tx => {
-    // Rows go in the order every other write locks them (messages by id, runs, then the campaign:
+    // Rows go in the order every other write locks them (messages by run and position, runs, then the campaign:
     // see runs.ts), not in the cascade's (campaign first): deleting a campaign while its run is
     // still recording outcomes must not deadlock with the engine.
     await tx.query(
-      `DELETE FROM campaign_messages WHERE id IN (
-         SELECT id FROM campaign_messages
+      `DELETE FROM campaign_messages WHERE (run_id, position) IN (
+         SELECT run_id, position FROM campaign_messages
           WHERE tenant = $1 AND run_id IN (SELECT id FROM campaign_runs WHERE tenant = $1 AND campaign_id = $2)
-          ORDER BY id
+          ORDER BY run_id, position
           FOR UPDATE)`,
       [tenant, id]
     )

@@ -77,14 +77,15 @@ export async function cancel (db: SqlClient, tenant: Tenant, id: number, allowed
     const { rows: [run] } = await tx.query<{ dropped: number, stopped: number }>(
       `WITH target AS (${activeRunOfAllowed}
        ), locked AS (
-         SELECT id FROM campaign_messages
+         SELECT position FROM campaign_messages
           WHERE tenant = $1 AND run_id = (SELECT id FROM target) AND status = 'pending'
-          ORDER BY id
+          ORDER BY position
           FOR UPDATE
        ), dropped AS (
          UPDATE campaign_messages m
             SET status = 'failed', error_code = $4, error_title = $5, updated_at = now()
-          WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status = 'pending' -- by id, as in claim() (runs.ts)
+          WHERE m.run_id = (SELECT id FROM target) AND m.position = ANY (ARRAY(SELECT position FROM locked))
+            AND m.status = 'pending' -- by key, as in claim() (runs.ts)
          RETURNING 1
        ), stopped AS (
          UPDATE campaign_runs r

@@ -66,7 +66,6 @@ export interface RunPlanRow {
 }
 
 export interface ClaimedRow {
-  id: number | string
   position: number
   phone: string
   name: string | null
@@ -156,7 +155,7 @@ export function toRunPlan (row: RunPlanRow): RunPlan {
 
 export function toClaimed (row: ClaimedRow): ClaimedMessage {
   return {
-    id: Number(row.id),
+    id: Number(row.position),
     phone: row.phone,
     name: row.name,
     parameters: row.parameters,

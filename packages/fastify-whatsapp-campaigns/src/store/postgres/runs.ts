@@ -2,8 +2,8 @@
  * The run side of the PostgreSQL store: what the engine does. Every write that moves messages also
  * moves the run's counters in the same statement, so counters never drift from the rows.
  *
- * Lock order, so that no two writers can deadlock: message rows first, in id order (`ORDER BY id
- * FOR UPDATE` before updating them), then the run, then the campaign. Claims skip locked rows and
+ * Lock order, so that no two writers can deadlock: message rows first, in (run, position) order
+ * (`ORDER BY position FOR UPDATE` before updating a run's rows), then the run, then the campaign. Claims skip locked rows and
  * never wait. Every writer keeps to it: record, failExpiredLeases and failStaleLeases (messages, run;
  * the reaper one run at a time), finishRun and cancel (messages, run, campaign), pause and resume (run,
  * campaign), delete (messages, runs, campaign). startRun locks its campaign first, but then only
@@ -42,14 +42,14 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
   // run paused or cancelled gives nothing more; a claim that began before the pause committed is a
   // send in flight, recorded like the others.
   //
-  // The rows picked are then updated by id (`= ANY (ARRAY(…))`), like those locked by the lease,
+  // The rows picked are then updated by key (`= ANY (ARRAY(…))`), like those locked by the lease,
   // finish and cancel statements. Joined with the picked rows instead, the update was planned as a
   // hash join over a scan of the whole table, history included, at every claim: 19 ms instead of 9
-  // for 1,000 rows in a table of 60,000, and more as the table grows. (record() is handed its ids,
+  // for 1,000 rows in a table of 60,000, and more as the table grows. (record() is handed its keys,
   // which the planner counts.)
   const { rows } = await db.query<ClaimedRow>(
     `WITH picked AS (
-       SELECT id FROM campaign_messages
+       SELECT position FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'pending' AND next_attempt_at <= $4
           AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
         ORDER BY position
@@ -58,8 +58,8 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
      )
      UPDATE campaign_messages m
         SET status = 'sending', lease_until = $5, attempts = m.attempts + 1, updated_at = now()
-      WHERE m.id = ANY (ARRAY(SELECT id FROM picked))
-     RETURNING m.id, m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries`,
+      WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM picked))
+     RETURNING m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries`,
     [run.tenant, run.runId, limit, new Date().toISOString(), leaseUntil.toISOString()]
   )
   // RETURNING follows no order.
@@ -106,16 +106,16 @@ async function failLeases (
 ): Promise<number> {
   const { rows: [row] } = await db.query<{ count: number }>(
     `WITH locked AS (
-       SELECT id FROM campaign_messages
+       SELECT position FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'sending' AND lease_until < $3
           AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status <> ALL ($6::text[]))
-        ORDER BY id
+        ORDER BY position
         LIMIT $7
         FOR UPDATE
      ), expired AS (
        UPDATE campaign_messages m
           SET status = 'failed', error_code = $4, error_title = $5, lease_until = NULL, updated_at = now()
-        WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status = 'sending' -- by id, as in claim()
+        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM locked)) AND m.status = 'sending' -- by key, as in claim()
        RETURNING 1
      ), counted AS (
        UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
@@ -157,10 +157,10 @@ export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 
   return db.transaction(async tx => {
     const { rows: [done] } = await tx.query<{ finished: number, ended: number }>(
       `WITH locked AS (
-         SELECT id FROM campaign_messages
+         SELECT position FROM campaign_messages
           WHERE tenant = $1 AND run_id = $2 AND (status = 'pending' OR status = 'sending') -- see progress()
             AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
-          ORDER BY id
+          ORDER BY position
           FOR UPDATE
        ), ended AS (
          UPDATE campaign_messages m
@@ -168,7 +168,7 @@ export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 
                 error_code = CASE WHEN m.status = 'sending' THEN $4 ELSE $6 END,
                 error_title = CASE WHEN m.status = 'sending' THEN $5 ELSE $7 END,
                 lease_until = NULL, updated_at = now()
-          WHERE m.id = ANY (ARRAY(SELECT id FROM locked)) AND m.status IN ('pending', 'sending') -- by id, as in claim()
+          WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM locked)) AND m.status IN ('pending', 'sending') -- by key, as in claim()
          RETURNING 1
        ), finished AS (
          UPDATE campaign_runs
