@@ -16,7 +16,7 @@ const inFlight = 64
  * fake, beside a bare undici blast of the same requests at the same fake: the machine's ceiling. The
  * fake runs in its own process, as Meta is elsewhere, so that it takes no CPU from the sender's event loop.
  */
-export async function benchEngineThroughput (database: BenchDatabase, count = 20_000, rounds = 3): Promise<void> {
+export async function benchEngineThroughput (database: BenchDatabase, count = 20_000, rounds = 5): Promise<void> {
   const { db } = database
   const fake = await startFakeProcess({ accessToken: 'bench-token', keepLog: false })
   const app = Fastify({ logger: { level: 'warn' } })

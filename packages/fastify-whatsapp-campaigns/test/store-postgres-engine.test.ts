@@ -167,7 +167,9 @@ if (postgresUrl === undefined) {
     }
     const messageScans = (nodes: PlanNode[]): string[] => nodes.filter(n => n['Relation Name'] === 'campaign_messages').map(n => `${n['Node Type']} ${n['Index Name'] ?? ''}`)
     const atStart = await claimPlan()
-    t.match(messageScans(atStart)[1], /^Index Scan campaign_messages_/, 'an index scan in position order')
+    // Fresh statistics say nearly every row is pending; the primary key with a filter would then look
+    // as cheap, and walk every row claimed before (migration 008).
+    t.equal(messageScans(atStart)[1], 'Index Scan campaign_messages_pending', 'the pending rows\' index, in position order')
     t.notOk(atStart.some(n => n['Node Type'] === 'Sort'), 'no sort of every pending row')
     t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by key, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
     // Near the end of the run, with statistics from its start that say most rows are pending: a
@@ -219,7 +221,10 @@ if (postgresUrl === undefined) {
       t.strictSame(Object.values(pages).map(page => page?.length), [50, 50, 50, 50], 'every page is full')
       t.ok(pages.failed?.every(m => m.status === 'failed') && pages.pending?.every(m => m.status === 'pending'), 'and of its status')
     }
-    // With the statistics of the run's start (all pending), then as autovacuum would leave them.
+    // Autovacuum would have cleaned the table after so many updates (it is off on our machines): the
+    // in-flight rows' index would otherwise still hold an entry for each row that left it. Then the
+    // pages are read with the statistics of the run's start (all pending), and with fresh ones.
+    await pool.query('VACUUM campaign_messages')
     await readPages()
     await pool.query('ANALYZE campaign_messages')
     await readPages()

@@ -2,7 +2,7 @@
 import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
 import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
-import { storedStatuses } from '../codes.js'
+import { storedStatuses, type StoredMessageStatus } from '../codes.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
 import { summarySelect, toContact, toMessage, toSummary, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
 
@@ -76,18 +76,22 @@ export async function listContacts (db: SqlClient, tenant: Tenant, id: number): 
 
 export async function listMessages (db: SqlClient, tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null> {
   const statuses = query.status === undefined ? [] : storedStatuses(query.status)
-  // One walk in position order per stored status, each on its own index (pending rows, in-flight
-  // rows, settled rows by status), then merged. Statuses OR-ed in one walk would go along the whole
-  // run: the planner expects them spread evenly, and the pending ones are all at its end. The run is
-  // looked up first, as a value, so that no join sorts the run either.
-  const walk = (status: string | undefined): string =>
-    `(SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
-        FROM campaign_messages m
-       WHERE m.tenant = $1 AND m.run_id = (SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)
-         AND m.position > $3::bigint${status === undefined ? '' : ` AND m.status = ${status}`}
-       ORDER BY m.position
-       LIMIT $4)`
-  const walks = statuses.length === 0 ? [walk(undefined)] : statuses.map((_, i) => walk(`$${5 + i}`))
+  // One walk in position order per stored status, then merged. Statuses OR-ed in one walk would go
+  // along the whole run: the planner expects them spread evenly, and the pending ones are all at its
+  // end. The run is looked up first, as a value, so that no join sorts the run either.
+  const rowsOf = (status: string | undefined): string =>
+    `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
+       FROM campaign_messages m
+      WHERE m.tenant = $1 AND m.run_id = (SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)
+        AND m.position > $3::bigint${status === undefined ? '' : ` AND m.status = ${status}`}`
+  // Pending and settled rows each have an index in position order. In-flight rows have theirs by lease
+  // (for the reaper), and they are few: they are read whole, then sorted. Offered a walk in position
+  // order, the planner would take the primary key and read every row sent before them, as nothing
+  // tells it how few they are (the status keeps no statistics: migration 008).
+  const walk = (status: StoredMessageStatus | undefined, param: string | undefined): string => status === 'sending'
+    ? `(WITH in_flight AS MATERIALIZED (${rowsOf(param)}) SELECT * FROM in_flight ORDER BY position LIMIT $4)`
+    : `(${rowsOf(param)} ORDER BY m.position LIMIT $4)`
+  const walks = statuses.length === 0 ? [walk(undefined, undefined)] : statuses.map((status, i) => walk(status, `$${5 + i}`))
   const { rows } = await db.query<MessageRow>(
     walks.length === 1 ? walks[0] : `SELECT * FROM (${walks.join(' UNION ALL ')}) page ORDER BY position LIMIT $4`,
     [tenant, id, query.after ?? 0, query.limit, ...statuses]
