@@ -143,9 +143,9 @@ export async function deleteCampaign (db: SqlClient, tenant: Tenant, id: number,
   const status = await campaignStatus(db, tenant, id)
   if (status === null || !allowed.includes(status)) return refusal(db, tenant, id)
   return guarded(db, tenant, id, async tx => {
-    // Rows go in the order every other write locks them (messages by run and position, runs, then the campaign:
-    // see runs.ts), not in the cascade's (campaign first): deleting a campaign while its run is
-    // still recording outcomes must not deadlock with the engine.
+    // Rows go in the order every other write locks them (messages by run and position, runs, then
+    // the campaign: see runs.ts), not in the cascade's (campaign first): deleting a campaign while its
+    // run is still recording outcomes must not deadlock with the engine.
     await tx.query(
       `DELETE FROM campaign_messages WHERE (run_id, position) IN (
          SELECT run_id, position FROM campaign_messages
