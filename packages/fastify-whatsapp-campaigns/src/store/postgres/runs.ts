@@ -79,7 +79,7 @@ export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date):
 export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLeasesPerCall): Promise<number> {
   if (!(limit > 0)) return 0
   // Each row that ever was in flight left an entry in that index, which stays until a vacuum (with
-  // autovacuum on, after some 100,000 writes of the table; never, with it off). An index scan marks
+  // autovacuum on, once a fifth of the table was written; never, with it off). An index scan marks
   // each such entry as dead the first time it meets it and steps over it after that; a bitmap scan
   // reads every one again at every call: 100-300 ms a second at the end of a million-recipient run.
   // The planner picks the bitmap whenever it believes few rows are in flight, so it is not offered one.
