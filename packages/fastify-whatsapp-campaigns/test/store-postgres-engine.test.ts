@@ -180,7 +180,7 @@ if (postgresUrl === undefined) {
     t.notOk(nearTheEnd.some(scan => scan.startsWith('Seq Scan')), 'and still by key')
   })
 
-  t.test('recording 2,000 outcomes at once with the statistics of a run\'s start touches each row a few times, not once per outcome', async t => {
+  t.test('recording 2,000 outcomes at once with the statistics of a run\'s start touches each row a few times, not once per outcome, and finds its rows by key', async t => {
     await truncateAll(pool)
     // The record statement runs under EXPLAIN ANALYZE (it still records), and its plan is kept.
     const explaining = newPool({ max: 1 })

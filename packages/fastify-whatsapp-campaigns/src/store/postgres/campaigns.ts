@@ -79,19 +79,19 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
   // One walk in position order per stored status, then merged. Statuses OR-ed in one walk would go
   // along the whole run: the planner expects them spread evenly, and the pending ones are all at its
   // end. The run is looked up first, as a value, so that no join sorts the run either.
-  const rowsOf = (status: string | undefined): string =>
+  const rowsOf = (statusParam: string | undefined): string =>
     `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
        FROM campaign_messages m
       WHERE m.tenant = $1 AND m.run_id = (SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)
-        AND m.position > $3::bigint${status === undefined ? '' : ` AND m.status = ${status}`}`
+        AND m.position > $3::bigint${statusParam === undefined ? '' : ` AND m.status = ${statusParam}`}`
   // Pending and settled rows each have an index in position order. In-flight rows have theirs by lease
   // (for the reaper), and they are few: they are read whole, then sorted. Offered a walk in position
   // order, the planner would take the primary key and read every row sent before them, as nothing
   // tells it how few they are (the status keeps no statistics: migration 008).
-  const walk = (status: StoredMessageStatus | undefined, param: string | undefined): string => status === 'sending'
-    ? `(WITH in_flight AS MATERIALIZED (${rowsOf(param)}) SELECT * FROM in_flight ORDER BY position LIMIT $4)`
-    : `(${rowsOf(param)} ORDER BY m.position LIMIT $4)`
-  const walks = statuses.length === 0 ? [walk(undefined, undefined)] : statuses.map((status, i) => walk(status, `$${5 + i}`))
+  const walk = (status?: StoredMessageStatus, statusParam?: string): string => status === 'sending'
+    ? `(WITH in_flight AS MATERIALIZED (${rowsOf(statusParam)}) SELECT * FROM in_flight ORDER BY position LIMIT $4)`
+    : `(${rowsOf(statusParam)} ORDER BY m.position LIMIT $4)`
+  const walks = statuses.length === 0 ? [walk()] : statuses.map((status, i) => walk(status, `$${5 + i}`))
   const { rows } = await db.query<MessageRow>(
     walks.length === 1 ? walks[0] : `SELECT * FROM (${walks.join(' UNION ALL ')}) page ORDER BY position LIMIT $4`,
     [tenant, id, query.after ?? 0, query.limit, ...statuses]
