@@ -41,11 +41,16 @@ export type FakeMessage = { ready: string, priority: JudgePriority } | { id: num
  * Starts the fake (fake-child.ts) in its own process: a judge that timestamps arrivals must not share an
  * event loop with the sender it judges, nor take its CPU. With `judge`, it also goes ahead of the other
  * processes (judgeAhead): for judging a per-second limit, not for measuring throughput, where preempting
- * the sender and PostgreSQL at every request would only add switches. The child exits when our IPC
- * channel closes, so it does not outlive us.
+ * the sender and PostgreSQL at every request would only add switches. A judge also collects its heap on
+ * its own thread alone (--single-threaded-gc): Meta's collections never take our cores, and V8's helpers
+ * would, beside the judge's main thread, take both of a 2-core machine for tens of ms. The child exits
+ * when our IPC channel closes, so it does not outlive us.
  */
 export async function startFakeProcess (options: FakeProcessOptions = {}, { judge = false } = {}): Promise<FakeProcess> {
-  const child = fork(join(import.meta.dirname, 'fake-child.js'), [JSON.stringify(options), String(judge)], { serialization: 'advanced' })
+  const child = fork(join(import.meta.dirname, 'fake-child.js'), [JSON.stringify(options), String(judge)], {
+    serialization: 'advanced',
+    execArgv: judge ? [...process.execArgv, '--single-threaded-gc'] : process.execArgv
+  })
   const pending = new Map<number, { resolve: (result: unknown) => void, reject: (error: Error) => void }>()
   let nextId = 0
   let exited: Error | undefined

@@ -33,7 +33,7 @@ interface PacingFigures {
  */
 export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, seconds = Number(process.env.BENCH_PACING_SECONDS ?? 60)): Promise<void> {
   if (!(seconds > 0)) throw new Error(`BENCH_PACING_SECONDS must be a positive number (got ${process.env.BENCH_PACING_SECONDS})`)
-  const fake = await startFakeProcess({ accessToken, messagesPerSecond: limit, latencyMs: { min: 100, max: 300 } }, { judge: true })
+  const fake = await startFakeProcess({ accessToken, messagesPerSecond: limit, latencyMs: { min: 100, max: 300 }, keepLog: 'outcomes' }, { judge: true })
   try {
     const baselineSeconds = Math.min(seconds, 15)
     const baseline = await measure(fake, baselineSeconds, async stop => { await barePacer(fake.apiUrl, limit, stop) })

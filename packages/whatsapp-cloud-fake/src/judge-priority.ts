@@ -15,12 +15,18 @@ export type JudgePriority = 'real-time' | 'nice' | 'unchanged'
  * a request arrives; a nice level only weighs its share. The fake sleeps between requests, so it starves
  * nobody, and Linux keeps 5% of every second for the rest in any case. Returns what was done and how to
  * undo it.
+ *
+ * Only the main thread, the one that reads the arrivals, goes ahead. V8's helper threads stay as they
+ * were: in the real-time class they would take both cores of a small machine for the length of a
+ * collection of the judge's heap (tens of ms), and the senders it judges would stall for it.
  */
 export function judgeAhead (pid = process.pid): { priority: JudgePriority, restore: () => void } {
   const chrt = (...args: string[]): boolean => spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore' }).status === 0
-  if (chrt('--fifo', '--all-tasks', '--pid', '10')) {
-    return { priority: 'real-time', restore: () => { chrt('--other', '--all-tasks', '--pid', '0') } }
+  // Without --all-tasks chrt sets the thread whose id is `pid`: the main thread.
+  if (chrt('--fifo', '--pid', '10')) {
+    return { priority: 'real-time', restore: () => { chrt('--other', '--pid', '0') } }
   }
+  // Linux gives a nice level to one thread too: the main thread's id is the process id.
   const nice = getPriority(pid)
   try {
     setPriority(pid, -10)

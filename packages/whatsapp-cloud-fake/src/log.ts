@@ -30,16 +30,16 @@ export interface LogEntry {
 /** The request log plus per-recipient acceptance counts, which are kept even when the log is not. */
 export class RequestLog {
   entries: LogEntry[] = []
-  keep: boolean
+  keep: boolean | 'outcomes'
   #acceptedBy = new Map<string, number>()
   #acceptedTotal = 0
 
-  constructor (keep: boolean) {
+  constructor (keep: boolean | 'outcomes') {
     this.keep = keep
   }
 
   record (entry: LogEntry): void {
-    if (this.keep) this.entries.push(entry)
+    if (this.keep !== false) this.entries.push(entry)
     if (entry.accepted && entry.to !== undefined) {
       this.#acceptedBy.set(entry.to, (this.#acceptedBy.get(entry.to) ?? 0) + 1)
       this.#acceptedTotal++

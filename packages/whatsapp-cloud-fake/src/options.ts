@@ -64,8 +64,12 @@ export interface CloudApiFakeOptions {
   failures?: Record<string, Failure | Failure[]>
   /** Consulted when `failures` has nothing for the attempt. */
   failure?: FailureFunction
-  /** Keep every request in `log` (default true). Benchmarks may turn it off; acceptance counts are kept anyway. */
-  keepLog?: boolean
+  /**
+   * Keep every request in `log` (default true). `'outcomes'` keeps each one's arrival, recipient and
+   * outcome but not its body: a judge of throughput over a long run keeps a small heap, so its
+   * collector never stalls the arrivals it times. `false` keeps acceptance counts only.
+   */
+  keepLog?: boolean | 'outcomes'
 }
 
 export interface StartOptions extends CloudApiFakeOptions {
@@ -87,7 +91,7 @@ export interface ResolvedOptions {
   httpStatusFor: Record<number, number>
   failures: Map<string, Failure | Failure[]>
   failure: FailureFunction | undefined
-  keepLog: boolean
+  keepLog: boolean | 'outcomes'
 }
 
 export function templateKey (name: string, language: string): string {
@@ -123,6 +127,12 @@ export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
     httpStatusFor: { ...options.httpStatusFor },
     failures: new Map(Object.entries(options.failures ?? {}).map(([phone, f]) => [digitsOf(phone), f])),
     failure: options.failure,
-    keepLog: options.keepLog ?? true
+    keepLog: keepLogOf(options.keepLog)
   }
+}
+
+function keepLogOf (keepLog: CloudApiFakeOptions['keepLog']): ResolvedOptions['keepLog'] {
+  if (keepLog === undefined) return true
+  if (keepLog === true || keepLog === false || keepLog === 'outcomes') return keepLog
+  throw new TypeError(`keepLog must be true, false or 'outcomes', got ${String(keepLog)}`)
 }

@@ -82,7 +82,7 @@ export class CloudApiFakeState {
     const latency = options.latency
     const delayMs = latency.min + Math.random() * (latency.max - latency.min)
     const body = parseJson(request.rawBody)
-    const entry: LogEntry = { time: Date.now(), phoneNumberId: request.phoneNumberId, ...peek(body), outcome: 'error', accepted: false }
+    const entry: LogEntry = { time: Date.now(), phoneNumberId: request.phoneNumberId, ...peek(body, options.keepLog === true), outcome: 'error', accepted: false }
     const refuse = (spec: GraphErrorSpec): Answer => {
       const answer = graphError(spec, options.httpStatusFor)
       entry.code = spec.code
@@ -154,17 +154,18 @@ function parseJson (raw: string | undefined): unknown {
 }
 
 /** What the log can tell of a request even when it was refused before its checks. */
-function peek (body: unknown): Pick<LogEntry, 'to' | 'input' | 'template' | 'language' | 'components' | 'body'> {
+/** What the log keeps of a body: its recipient and template, and unless `withBody` is false the body and its components. */
+function peek (body: unknown, withBody: boolean): Pick<LogEntry, 'to' | 'input' | 'template' | 'language' | 'components' | 'body'> {
   if (body === NOT_JSON) return {}
-  if (typeof body !== 'object' || body === null) return { body }
+  if (typeof body !== 'object' || body === null) return withBody ? { body } : {}
   const { to, template } = body as { to?: unknown, template?: { name?: unknown, language?: { code?: unknown }, components?: unknown } }
   return {
     input: typeof to === 'string' ? to : undefined,
     to: typeof to === 'string' ? digitsOf(to) : undefined,
     template: typeof template?.name === 'string' ? template.name : undefined,
     language: typeof template?.language?.code === 'string' ? template.language.code : undefined,
-    components: Array.isArray(template?.components) ? template.components : undefined,
-    body
+    components: withBody && Array.isArray(template?.components) ? template.components : undefined,
+    body: withBody ? body : undefined
   }
 }
 

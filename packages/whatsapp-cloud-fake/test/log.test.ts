@@ -54,6 +54,20 @@ t.test('keepLog: false keeps the counts only', async t => {
   t.equal(fake.acceptedFor('16505550001'), 1)
 })
 
+t.test("keepLog: 'outcomes' keeps arrivals and outcomes without the bodies", async t => {
+  const fake = await fakeFor(t, { keepLog: 'outcomes', failures: { 16505550002: { code: 131026 } } })
+  await sendTo(fake, '+16505550001')
+  await sendTo(fake, '16505550002')
+  await post(fake, { body: 'garbage' })
+  t.equal(fake.log.length, 3)
+  t.match(fake.log[0], { to: '16505550001', template: 'welcome', outcome: 'accepted', accepted: true, http: 200 })
+  t.match(fake.log[1], { to: '16505550002', outcome: 'error', code: 131026 })
+  t.match(fake.log[2], { outcome: 'error', code: 100 })
+  t.same(fake.log.map(entry => [entry.body, entry.components]), [[undefined, undefined], [undefined, undefined], [undefined, undefined]])
+  t.equal(fake.acceptedFor('16505550001'), 1)
+  t.throws(() => { fake.setOptions({ keepLog: 'bodies' as unknown as boolean }) }, /keepLog must be/)
+})
+
 t.test('latency: fixed, or uniform in a range; the log stays in arrival order', async t => {
   const fake = await fakeFor(t, { latencyMs: 150 })
   let started = Date.now()
