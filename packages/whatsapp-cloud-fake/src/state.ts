@@ -153,8 +153,10 @@ function parseJson (raw: string | undefined): unknown {
   }
 }
 
-/** What the log can tell of a request even when it was refused before its checks. */
-/** What the log keeps of a body: its recipient and template, and unless `withBody` is false the body and its components. */
+/**
+ * What the log can tell of a request even when it was refused before its checks: its recipient and
+ * template, and with `withBody` the body and its components.
+ */
 function peek (body: unknown, withBody: boolean): Pick<LogEntry, 'to' | 'input' | 'template' | 'language' | 'components' | 'body'> {
   if (body === NOT_JSON) return {}
   if (typeof body !== 'object' || body === null) return withBody ? { body } : {}
