@@ -11,7 +11,7 @@ export type FakeLogEntry = Pick<LogEntry, 'time' | 'accepted' | 'code'>
 /** The fake in a child process: what the benchmarks use of CloudApiFake, over IPC. */
 export interface FakeProcess {
   readonly apiUrl: string
-  /** How far ahead of the other processes the fake runs (judgeAhead, when started as a judge): the figures depend on it. */
+  /** How far ahead of the other processes the judge's arrival front runs (judgeAhead; 'unchanged' when not a judge): the figures depend on it. */
   readonly priority: JudgePriority
   /** Requests received, in arrival order (empty unless `keepLog`); times are the child's Date.now(), the same clock as ours. */
   log: () => Promise<FakeLogEntry[]>
@@ -39,12 +39,12 @@ export type FakeMessage = { ready: string, priority: JudgePriority } | { id: num
 
 /**
  * Starts the fake (fake-child.ts) in its own process: a judge that timestamps arrivals must not share an
- * event loop with the sender it judges, nor take its CPU. With `judge`, it also goes ahead of the other
- * processes (judgeAhead): for judging a per-second limit, not for measuring throughput, where preempting
- * the sender and PostgreSQL at every request would only add switches. A judge also collects its heap on
- * its own thread alone (--single-threaded-gc): Meta's collections never take our cores, and V8's helpers
- * would, beside the judge's main thread, take both of a 2-core machine for tens of ms. The child exits
- * when our IPC channel closes, so it does not outlive us.
+ * event loop with the sender it judges, nor take its CPU. With `judge`, arrivals are timed by a front in
+ * a thread of their own (arrival-front.ts) that goes ahead of the other processes: for judging a
+ * per-second limit, not for measuring throughput, where the relay would only add work. A judge also
+ * collects its heap on its main thread alone (--single-threaded-gc): Meta's collections never take our
+ * cores, and V8's helpers would take the second core of a 2-core machine from the sender. The child
+ * exits when our IPC channel closes, so it does not outlive us.
  */
 export async function startFakeProcess (options: FakeProcessOptions = {}, { judge = false } = {}): Promise<FakeProcess> {
   const child = fork(join(import.meta.dirname, 'fake-child.js'), [JSON.stringify(options), String(judge)], {

@@ -28,8 +28,9 @@ interface PacingFigures {
  * against the fake with 100-300 ms answers and the same limit enforced (going over shows as 130429),
  * over `seconds` (BENCH_PACING_SECONDS, default 60). Beside it, measured in the same run: the
  * configured limit, and a bare timer-driven undici sender at the same limit (the machine's own
- * jitter), over up to 15 s. The fake runs in its own process, as Meta is elsewhere: it timestamps the
- * arrivals it judges, which must not bunch when the sender's event loop stalls, and takes no CPU from it.
+ * jitter), over up to 15 s. The fake runs in its own process, as Meta is elsewhere, and a thread in
+ * front of it times each request as its first bytes come in (startFakeProcess with `judge`): arrivals
+ * must not bunch when the sender's event loop stalls, nor when the fake's does.
  */
 export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, seconds = Number(process.env.BENCH_PACING_SECONDS ?? 60)): Promise<void> {
   if (!(seconds > 0)) throw new Error(`BENCH_PACING_SECONDS must be a positive number (got ${process.env.BENCH_PACING_SECONDS})`)
@@ -65,7 +66,7 @@ export async function benchPacing ({ db, query }: BenchDatabase, limit = 1000, s
         `${figures.rate.toFixed(1)} msg/s (${percent(figures)}), worst second ${figures.worstReceived} received / ${figures.worstAccepted} accepted, ${figures.throttled} × 130429`
       report(`Pacing at a configured ${limit.toLocaleString('en')} msg/s, 100-300 ms API latency, the fake enforcing the same limit`, [
         ['configured limit (baseline)', `${limit.toLocaleString('en')} msg/s; no second may hold more`],
-        ['the judge (the fake, in its own process)', `${fake.priority} priority`],
+        ['the judge (a thread timing arrivals in front of the fake)', `${fake.priority} priority`],
         [`bare timer pacer, undici, ${baseline.seconds} s (baseline)`, row(baseline)],
         [`engine, ${engine.seconds} s`, row(engine)],
         ['ratio engine / limit', (engine.rate / limit).toFixed(3)],

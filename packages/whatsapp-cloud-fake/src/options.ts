@@ -70,6 +70,12 @@ export interface CloudApiFakeOptions {
    * collector, stalling the arrivals it times, goes through quicker. `false` keeps acceptance counts only.
    */
   keepLog?: boolean | 'outcomes'
+  /**
+   * A request header holding the request's arrival (ms since the epoch), written by a front that
+   * timestamps requests as their first bytes come in: the log and the throughput window go by it
+   * rather than by the moment the fake's event loop reaches the request. Absent: the fake's own clock.
+   */
+  arrivalHeader?: string
 }
 
 export interface StartOptions extends CloudApiFakeOptions {
@@ -92,6 +98,8 @@ export interface ResolvedOptions {
   failures: Map<string, Failure | Failure[]>
   failure: FailureFunction | undefined
   keepLog: boolean | 'outcomes'
+  /** Lower-cased, as Node gives header names. */
+  arrivalHeader: string | undefined
 }
 
 export function templateKey (name: string, language: string): string {
@@ -127,7 +135,8 @@ export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
     httpStatusFor: { ...options.httpStatusFor },
     failures: new Map(Object.entries(options.failures ?? {}).map(([phone, f]) => [digitsOf(phone), f])),
     failure: options.failure,
-    keepLog: keepLogOf(options.keepLog)
+    keepLog: keepLogOf(options.keepLog),
+    arrivalHeader: options.arrivalHeader?.toLowerCase()
   }
 }
 

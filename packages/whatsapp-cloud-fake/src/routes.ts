@@ -48,7 +48,8 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
         phoneNumberId: request.params.phoneNumberId,
         authorization: request.headers.authorization,
         accessTokenParam: request.query.access_token,
-        rawBody: request.body as string | undefined
+        rawBody: request.body as string | undefined,
+        headers: request.headers
       })
       if (answer.delayMs > 0) await sleep(answer.delayMs)
       if (answer.kind === 'send') return reply.code(answer.http).header('content-type', answer.contentType).send(answer.body)

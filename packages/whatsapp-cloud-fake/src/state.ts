@@ -16,6 +16,8 @@ export interface IncomingSend {
   /** Graph also takes the token as `?access_token=`. */
   accessTokenParam: string | undefined
   rawBody: string | undefined
+  /** The request's headers, for `arrivalHeader`. */
+  headers?: Record<string, string | string[] | undefined>
 }
 
 /** What the HTTP layer must do, after waiting `delayMs`. */
@@ -82,7 +84,8 @@ export class CloudApiFakeState {
     const latency = options.latency
     const delayMs = latency.min + Math.random() * (latency.max - latency.min)
     const body = parseJson(request.rawBody)
-    const entry: LogEntry = { time: Date.now(), phoneNumberId: request.phoneNumberId, ...peek(body, options.keepLog === true), outcome: 'error', accepted: false }
+    const arrival = arrivalOf(request, options.arrivalHeader)
+    const entry: LogEntry = { time: arrival ?? Date.now(), phoneNumberId: request.phoneNumberId, ...peek(body, options.keepLog === true), outcome: 'error', accepted: false }
     const refuse = (spec: GraphErrorSpec): Answer => {
       const answer = graphError(spec, options.httpStatusFor)
       entry.code = spec.code
@@ -97,7 +100,8 @@ export class CloudApiFakeState {
     if (options.phoneNumberIds !== undefined && !options.phoneNumberIds.has(request.phoneNumberId)) {
       return refuse(unsupportedPost(request.phoneNumberId))
     }
-    if (!this.#windows.admit(request.phoneNumberId, performance.now())) {
+    // One clock per window: a front's arrivals (and the wall clock when one lacks it), else our monotonic one.
+    if (!this.#windows.admit(request.phoneNumberId, options.arrivalHeader === undefined ? performance.now() : entry.time)) {
       return refuse({ code: 130429, details: 'Cloud API message throughput has been reached.' })
     }
     if (body === NOT_JSON) return refuse({ code: 100, details: 'The request body must be JSON (Content-Type: application/json)' })
@@ -151,6 +155,13 @@ function parseJson (raw: string | undefined): unknown {
   } catch {
     return NOT_JSON
   }
+}
+
+/** The arrival a front wrote in `header` (ms since the epoch), if there is a header to read and it holds one. */
+function arrivalOf (request: IncomingSend, header: string | undefined): number | undefined {
+  if (header === undefined) return undefined
+  const value = Number(request.headers?.[header])
+  return Number.isFinite(value) && value > 0 ? value : undefined
 }
 
 /**

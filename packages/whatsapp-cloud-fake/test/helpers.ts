@@ -44,11 +44,13 @@ interface PostOptions {
   contentType?: string
   dispatcher?: Dispatcher
   headersTimeout?: number
+  /** More request headers. */
+  headers?: Record<string, string>
 }
 
 /** POSTs to the fake's messages endpoint and reads the whole answer. */
 export async function post (fake: CloudApiFake, options: PostOptions = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' }
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers }
   const token = options.token === undefined ? TOKEN : options.token
   if (token !== null) headers.authorization = `Bearer ${token}`
   const body = options.body === undefined ? templateSend() : options.body

@@ -45,3 +45,18 @@ t.test('the HTTP status per code can be configured, and the limit changed at run
   fake.setOptions({ messagesPerSecond: 0 })
   for (let i = 0; i < 5; i++) t.equal((await post(fake)).status, 200, '0 means unlimited')
 })
+
+t.test('arrivalHeader: the window and the log go by the arrival a front wrote, else by the fake\'s clock', async t => {
+  const fake = await fakeFor(t, { messagesPerSecond: 2, arrivalHeader: 'X-Arrival' })
+  const at = Date.now() - 60_000
+  const arriving = async (ms: number | string): Promise<number> =>
+    (await post(fake, { headers: { 'x-arrival': String(ms) } })).status
+  // Sent at once, but arrived 1.5 s apart by the front's clock: every one has room.
+  t.same([await arriving(at), await arriving(at + 10), await arriving(at + 1500.5)], [200, 200, 200])
+  t.same(fake.log.map(entry => entry.time), [at, at + 10, at + 1500.5], 'logged at their arrival')
+  // Sent slowly, but arrived within a second: the third is over the limit.
+  t.same([await arriving(at + 3000), await arriving(at + 3001), await sleep(50).then(() => arriving(at + 3002))], [200, 200, 400])
+  const before = Date.now()
+  await arriving('not a time')
+  t.ok(fake.log[6].time >= before, 'a header without a time: the fake\'s own clock')
+})
