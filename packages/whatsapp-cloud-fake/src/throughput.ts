@@ -12,7 +12,7 @@ export class ThroughputWindows {
     this.#limit = limit
   }
 
-  /** Records the arrival at `now` (ms, monotonic) and says whether it is within the limit. */
+  /** Records the arrival at `now` (ms, on one clock for every call: monotonic, or a front's) and says whether it is within the limit. */
   admit (phoneNumberId: string, now: number): boolean {
     if (this.#limit === 0) return true
     let window = this.#windows.get(phoneNumberId)
