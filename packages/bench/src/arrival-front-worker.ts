@@ -23,10 +23,13 @@ const open = new Set<Socket>()
 function relay (client: Socket): void {
   const fake = connect(port, '127.0.0.1')
   open.add(client)
-  client.once('close', () => open.delete(client))
   client.setNoDelay(true)
   fake.setNoDelay(true)
-  const closeBoth = (): void => { client.destroy(); fake.destroy() }
+  const closeBoth = (): void => {
+    open.delete(client)
+    client.destroy()
+    fake.destroy()
+  }
   client.on('error', closeBoth).on('close', closeBoth)
   fake.on('error', closeBoth).on('close', closeBoth)
   fake.pipe(client)

@@ -17,7 +17,7 @@ const judge = process.argv[3] === 'true'
 const options = JSON.parse(process.argv[2] ?? '{}') as FakeProcessOptions
 // A judge of a per-second limit times arrivals in a thread of their own, which goes ahead of the
 // processes it judges and is never held up by the fake's work or its collections.
-const fake = await startCloudApiFake(judge ? { ...options, arrivalHeader: arrivalHeader } : options)
+const fake = await startCloudApiFake(judge ? { ...options, arrivalHeader } : options)
 const front = judge ? await startArrivalFront(Number(new URL(fake.url).port), arrivalHeader) : undefined
 const priority = front?.priority ?? 'unchanged'
 const apiUrl = front === undefined ? fake.apiUrl : `${front.url}/v23.0`
