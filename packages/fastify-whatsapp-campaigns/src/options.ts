@@ -1,11 +1,14 @@
 import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
 import type { CampaignStore, Tenant } from './store/types.js'
+import { missingStoreMethods } from './store/parts.js'
 import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
+import { isPositive } from './positive.js'
+import { defaultApiUrl } from './whatsapp/client.js'
 
 /** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
 export interface WhatsAppAccount {
-  /** Default `https://graph.facebook.com/v23.0`; point it at a local fake in tests or a sandbox. */
+  /** The Graph API's base with its version (`defaultApiUrl` unless given); point it at a local fake in tests or a sandbox. */
   apiUrl?: string
   phoneNumberId: string
   accessToken: string
@@ -41,7 +44,7 @@ export interface CampaignsPluginOptions {
 export interface ResolvedOptions {
   prefix: string
   store: CampaignStore
-  accountFor: (tenant: Tenant) => Promise<WhatsAppAccount>
+  accountFor: (tenant: Tenant) => Promise<ResolvedAccount>
   sending: EngineSettings
   tenant: (request: FastifyRequest) => Tenant | Promise<Tenant>
   hooks: { onRequest: onRequestHookHandler[], preHandler: preHandlerHookHandler[] }
@@ -50,8 +53,8 @@ export interface ResolvedOptions {
   bodyLimit: number
 }
 
-export const defaultApiUrl = 'https://graph.facebook.com/v23.0'
-const storeMethods = ['create', 'list', 'get', 'contacts', 'messages', 'update', 'delete', 'startRun', 'activeRuns', 'claim', 'record', 'failExpiredLeases', 'failStaleLeases', 'progress', 'finishRun'] as const
+/** An account checked at registration, its API's base URL filled in. */
+export type ResolvedAccount = WhatsAppAccount & { apiUrl: string }
 
 class OptionError extends Error {
   constructor (option: string, expected: string, got: unknown) {
@@ -74,20 +77,18 @@ function list<T> (value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? [...value] : [value]
 }
 
-function checkAccount (account: unknown, option: string): WhatsAppAccount {
+function checkAccount (account: unknown, option: string): ResolvedAccount {
   const a = account as Partial<WhatsAppAccount> | null
   if (a === null || typeof a !== 'object') throw new OptionError(option, 'an object with phoneNumberId and accessToken', '[not an object]')
   for (const key of ['phoneNumberId', 'accessToken'] as const) {
     if (typeof a[key] !== 'string' || a[key] === '') throw new OptionError(`${option}.${key}`, 'a non-empty string', key === 'accessToken' ? '[hidden]' : a[key])
   }
   if (a.apiUrl !== undefined && !/^https?:\/\/[^/]+/.test(a.apiUrl)) throw new OptionError(`${option}.apiUrl`, 'an http(s) URL', a.apiUrl)
-  return { ...a, apiUrl: (a.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') } as WhatsAppAccount
+  return { ...a, apiUrl: (a.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') } as ResolvedAccount
 }
 
 function positive (value: unknown, option: string, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new OptionError(option, integer ? 'a positive integer' : 'a positive number', value)
-  }
+  if (!isPositive(value, integer)) throw new OptionError(option, integer ? 'a positive integer' : 'a positive number', value)
   return value
 }
 
@@ -115,9 +116,11 @@ function resolveSending (given: Partial<EngineSettings> = {}): EngineSettings {
 
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
-  const store = options.store as Partial<CampaignStore> | undefined
-  const missing = storeMethods.filter(method => typeof store?.[method] !== 'function')
-  if (missing.length > 0) throw new OptionError('store', `a CampaignStore (missing ${missing.join(', ')})`, store === undefined ? undefined : '[object]')
+  const store: unknown = options.store
+  const missing = missingStoreMethods(store)
+  if (missing.length > 0) {
+    throw new OptionError('store', `a CampaignStore: postgresStore(db), memoryStore() or one with every method (missing ${missing.join(', ')})`, store === undefined ? undefined : '[object]')
+  }
 
   const whatsapp = options.whatsapp
   let accountFor: ResolvedOptions['accountFor']

@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { createCampaignService, type CampaignService } from './campaigns/service.js'
-import { Engine, type SenderLease } from './engine/engine.js'
-import { resolveOptions, type CampaignsPluginOptions, type WhatsAppAccount } from './options.js'
+import { createCampaignService, startScheduled, type CampaignService } from './campaigns/service.js'
+import { Engine } from './engine/engine.js'
+import { resolveOptions, type CampaignsPluginOptions } from './options.js'
 import { campaignsApi } from './routes/index.js'
-import type { Tenant } from './store/types.js'
 import { createCloudApiClient } from './whatsapp/client.js'
+import { SenderCache } from './whatsapp/sender-cache.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,26 +19,15 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   const { store } = resolved
   await store.init?.()
 
-  const senders = new Map<string, SenderLease>()
-  async function senderFor (tenant: Tenant): Promise<SenderLease> {
-    const account: WhatsAppAccount = await resolved.accountFor(tenant)
-    const numberKey = `${account.apiUrl}/${account.phoneNumberId}`
-    const key = `${numberKey}#${account.accessToken}`
-    let lease = senders.get(key)
-    if (lease === undefined) {
-      const sender = createCloudApiClient({
-        apiUrl: account.apiUrl as string,
-        phoneNumberId: account.phoneNumberId,
-        accessToken: account.accessToken,
-        connections: resolved.sending.concurrency
-      })
-      lease = { sender, numberKey }
-      senders.set(key, lease)
-    }
-    return lease
-  }
-
-  const engine = new Engine({ store, senderFor, settings: resolved.sending, log: app.log.child({ plugin: 'whatsapp-campaigns' }) })
+  const senders = new SenderCache(account => createCloudApiClient({ ...account, connections: resolved.sending.concurrency }))
+  const engine = new Engine({
+    queue: store,
+    timeline: store,
+    startScheduled: async (tenant, id) => await startScheduled(store, tenant, id),
+    senderFor: async tenant => senders.lend(await resolved.accountFor(tenant)),
+    settings: resolved.sending,
+    log: app.log.child({ plugin: 'whatsapp-campaigns' })
+  })
   const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry })
   app.decorate('whatsappCampaigns', service)
 
@@ -47,7 +36,7 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   // The store was the host's to give and stays the host's to close; the engine and the senders are ours.
   app.addHook('onClose', async () => {
     await engine.close()
-    await Promise.all([...senders.values()].map(async ({ sender }) => { await sender.close() }))
+    await senders.close()
   })
 
   await app.register(campaignsApi, {

@@ -9,7 +9,7 @@ import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { createCloudApiClient, defaultEngineSettings, postgresStore } from '../src/index.js'
 import { Engine } from '../src/engine/engine.js'
-import { contacts, draft, started } from '../src/store/conformance/context.js'
+import { contacts, draft, started, viewOf } from '../src/store/conformance/context.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './helpers/postgres.js'
 
 const tenant = 'acme'
@@ -22,11 +22,13 @@ if (postgresUrl === undefined) {
     // No listener on its clients, unlike the helper's pools: the store's own guards are under test.
     const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'engine under test' })
     pool.on('error', () => {})
-    const store = postgresStore(pool)
+    const store = viewOf(postgresStore(pool))
     const fake = await startCloudApiFake({ accessToken: 'tok', latencyMs: 20 })
     const sender = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '555', accessToken: 'tok' })
     const engine = new Engine({
-      store,
+      queue: store.stored,
+      timeline: store.stored,
+      startScheduled: async () => null,
       senderFor: async () => ({ sender, numberKey: 'fake/555' }),
       // Short leases: a claim whose commit went through but whose answer was lost settles quickly.
       settings: { ...defaultEngineSettings, messagesPerSecond: 1000, leaseMs: 2000, idlePollMs: 100 },
@@ -52,7 +54,7 @@ if (postgresUrl === undefined) {
     }
     t.ok(ended >= 3, `${ended} connections ended in 3 cuts`)
 
-    const observer = postgresStore(admin)
+    const observer = viewOf(postgresStore(admin))
     let summary = await observer.get(tenant, plan.campaignId)
     for (let i = 0; i < 600 && summary?.status === 'running'; i++) {
       await sleep(50)

@@ -2,9 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
-import { memoryStore, createCloudApiClient, defaultEngineSettings, type CampaignStore, type EngineSettings } from '../src/index.js'
+import { memoryStore, createCloudApiClient, defaultEngineSettings, type EngineSettings } from '../src/index.js'
 import { Engine } from '../src/engine/engine.js'
 import { allowedFrom } from '../src/campaigns/transitions.js'
+import { startScheduled } from '../src/campaigns/service.js'
+import { viewOf } from '../src/store/conformance/context.js'
 import { contactsFor, phoneFor } from './helpers/app.js'
 
 const tenant = 'acme'
@@ -13,11 +15,14 @@ const log = Fastify({ logger: { level: 'silent' } }).log
 async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>[0] = {}, settings: Partial<EngineSettings> = {}, engineLog = log) {
   const fake = await startCloudApiFake({ accessToken: 'tok', ...fakeOptions })
   const sender = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '555', accessToken: 'tok' })
-  const store: CampaignStore = memoryStore()
+  // Read as the API shows it; the engine works on the store itself.
+  const store = viewOf(memoryStore())
   const engines: Engine[] = []
   const newEngine = (): Engine => {
     const engine = new Engine({
-      store,
+      queue: store.stored,
+      timeline: store.stored,
+      startScheduled: async (tenant, id) => await startScheduled(store.stored, tenant, id),
       senderFor: async () => ({ sender, numberKey: 'fake/555' }),
       settings: { ...defaultEngineSettings, messagesPerSecond: 5000, retryDelayMs: 10, maxRetryDelayMs: 50, idlePollMs: 20, ...settings },
       log: engineLog

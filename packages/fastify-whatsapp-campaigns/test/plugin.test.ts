@@ -16,7 +16,7 @@ function deepFreeze<T> (value: T): T {
 t.test('options are checked at registration with an error that names the option', async t => {
   const cases: Array<[string, Partial<CampaignsPluginOptions>, RegExp]> = [
     ['no store', { whatsapp: account }, /option "store"/],
-    ['a store missing methods', { store: { create: () => {} } as any, whatsapp: account }, /option "store".*missing list/],
+    ['a store missing methods', { store: { create: () => {} } as any, whatsapp: account }, /option "store".*missing CampaignRepository.list,/],
     ['no account', { store: memoryStore() }, /option "whatsapp"/],
     ['no token', { store: memoryStore(), whatsapp: { phoneNumberId: '1' } as any }, /option "whatsapp.accessToken"/],
     ['a bad apiUrl', { store: memoryStore(), whatsapp: { ...account, apiUrl: 'graph' } }, /option "whatsapp.apiUrl"/],

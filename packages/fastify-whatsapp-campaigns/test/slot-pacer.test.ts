@@ -1,16 +1,16 @@
 import t from 'tap'
-import { memoryStore, type CampaignStore } from '../src/index.js'
+import { memoryStore, type SendTimeline } from '../src/index.js'
 import { SlotPacer } from '../src/engine/slot-pacer.js'
 import { mostSlots } from '../src/store/pacing.js'
 
 const numberKey = '15550001'
 
-function pacerOn (store: CampaignStore, maxRate: number, lateToleranceMs = 5): SlotPacer {
-  return new SlotPacer({ store, numberKey, maxRate, chunkSeconds: 0.2, lateToleranceMs })
+function pacerOn (store: SendTimeline, maxRate: number, lateToleranceMs = 5): SlotPacer {
+  return new SlotPacer({ timeline: store, numberKey, maxRate, chunkSeconds: 0.2, lateToleranceMs })
 }
 
 /** The rate the store hands out next for the number (a reservation of one slot, for a look). */
-async function storeRate (store: CampaignStore, maxRate: number): Promise<number> {
+async function storeRate (store: SendTimeline, maxRate: number): Promise<number> {
   return 1000 / (await store.reserveSlots(numberKey, 1, maxRate)).intervalMs
 }
 
@@ -33,7 +33,7 @@ t.test('takes slots at the rate, from chunks reserved ahead without a gap betwee
 t.test('an unpaced sender reserves millions of slots a second, in chunks the store accepts', async t => {
   const store = memoryStore()
   const counts: number[] = []
-  const counting: CampaignStore = {
+  const counting: SendTimeline = {
     ...store,
     reserveSlots: async (numberKey, count, maxRate) => {
       counts.push(count)
@@ -81,7 +81,7 @@ t.test('a throttle slows the shared rate by the share of answers refused, within
 t.test('a failed reservation fails the take waiting for it; the next take tries again', async t => {
   const store = memoryStore()
   let fail = true
-  const flaky: CampaignStore = {
+  const flaky: SendTimeline = {
     ...store,
     reserveSlots: async (...args) => {
       if (fail) throw new Error('database away')

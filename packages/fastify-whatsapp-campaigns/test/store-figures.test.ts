@@ -1,38 +1,47 @@
 /**
- * The live figures' arithmetic on a clock of our own: what the memory adapter's samples do over
- * seconds (the PostgreSQL adapter's are checked on the server in store-postgres-engine.test.ts).
+ * The live figures' arithmetic on a clock of our own: how the samples every adapter keeps move, and
+ * what the plugin shows of them (the PostgreSQL adapter's samples are checked on the server in
+ * store-postgres-engine.test.ts).
  */
 import t from 'tap'
-import { liveFigures, nextSamples, rateWindowMs, type RunCounters } from '../src/store/figures.js'
+import { liveFigures } from '../src/campaigns/present.js'
+import { nextSamples, rateWindowMs } from '../src/store/rate-samples.js'
+import type { RateSample, StoredRun } from '../src/store/types.js'
 
 const start = Date.parse('2026-11-24T10:00:00.000Z')
 const at = (seconds: number): number => start + seconds * 1000
+const sample = (seconds: number, settled: number): RateSample => ({ at: new Date(at(seconds)), settled })
 
-function run (changes: Partial<RunCounters> = {}): RunCounters {
+interface RunChanges extends Partial<Omit<StoredRun, 'rate'>> {
+  older?: RateSample
+  newer?: RateSample
+}
+
+function run ({ older = sample(0, 0), newer = sample(0, 0), ...changes }: RunChanges = {}): StoredRun {
   return {
     status: 'running',
     totalCount: 1000,
     successCount: 0,
     failedCount: 0,
-    startedAt: start,
-    older: { at: start, settled: 0 },
-    newer: { at: start, settled: 0 },
+    error: null,
+    startedAt: new Date(start),
+    rate: { older, newer },
     ...changes
   }
 }
 
 t.test('samples: the newer one moves to the older place once it is a window old, not before', async t => {
-  const begun = run()
-  t.equal(nextSamples(begun, 50, at(4.9)), begun, 'younger than the window: kept as they are')
-  const shifted = nextSamples(begun, 60, at(5))
-  t.strictSame(shifted, { older: { at: start, settled: 0 }, newer: { at: at(5), settled: 60 } })
-  t.strictSame(nextSamples(shifted, 130, at(11)), { older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } })
+  const begun = run().rate
+  t.equal(nextSamples(begun, 50, new Date(at(4.9))), begun, 'younger than the window: kept as they are')
+  const shifted = nextSamples(begun, 60, new Date(at(5)))
+  t.strictSame(shifted, { older: sample(0, 0), newer: sample(5, 60) })
+  t.strictSame(nextSamples(shifted, 130, new Date(at(11))), { older: sample(5, 60), newer: sample(11, 130) })
   t.equal(rateWindowMs, 5000)
 })
 
 t.test('figures: the rate now is what settled since the older sample over its age; the average since the start', async t => {
   // 60 settled in the first 5 s, then 70 more in the 6 s after.
-  const figures = liveFigures(run({ successCount: 120, failedCount: 10, older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } }), at(12))!
+  const figures = liveFigures(run({ successCount: 120, failedCount: 10, older: sample(5, 60), newer: sample(11, 130) }), at(12))!
   t.strictSame(figures, {
     sent: 120,
     failed: 10,
@@ -45,7 +54,7 @@ t.test('figures: the rate now is what settled since the older sample over its ag
 })
 
 t.test('figures: once the newer sample is a window old it is the base, so a run that stalled shows 0 and no ETA', async t => {
-  const stalled = run({ successCount: 130, older: { at: at(5), settled: 60 }, newer: { at: at(11), settled: 130 } })
+  const stalled = run({ successCount: 130, older: sample(5, 60), newer: sample(11, 130) })
   t.equal(liveFigures(stalled, at(15.9))!.ratePerSecond, 6.42, 'still the 70 since the older sample, over its 10.9 s')
   const figures = liveFigures(stalled, at(16))!
   t.strictSame([figures.ratePerSecond, figures.etaSeconds, figures.averageRatePerSecond], [0, null, 8.13])

@@ -9,20 +9,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, sqlDirectory } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
-import { allowed, contacts, draft, leaseFor, sentOutcome, sleep, started, tenantA } from '../src/store/conformance/context.js'
-import type { CampaignStore, RunPlan } from '../src/store/types.js'
+import { allowed, contacts, draft, leaseFor, sentOutcome, sleep, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
+import type { RunPlan } from '../src/store/types.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { planNodes, planning, rowsHandled, type PlanNode } from './helpers/plans.js'
 import { migrationFiles } from './helpers/tables.js'
 
-type Store = CampaignStore
+/** A store as the API shows it (see the conformance suite's view). */
+type Store = StoreView
 
 if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
 } else {
   const { pool, newPool } = await freshDatabase(t)
   /** A store on a pool of its own: another process, as far as the server can tell. */
-  const instance = (max = 1): Store => postgresStore(newPool({ max }))
+  const instance = (max = 1): Store => viewOf(postgresStore(newPool({ max })))
 
   t.test('pacing: three processes reserving at once share one timeline; the rate holds, also through a throttle', async t => {
     await truncateAll(pool)
@@ -154,7 +155,7 @@ if (postgresUrl === undefined) {
   t.test('a big run refreshes the statistics, so its claims walk an index in order instead of sorting every pending row', async t => {
     await truncateAll(pool)
     await pool.query('ANALYZE campaign_messages')
-    const store = postgresStore(pool)
+    const store = viewOf(postgresStore(pool))
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
     const { rows: [{ reltuples }] } = await pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'campaign_messages'`)
     t.ok(Number(reltuples) >= 9_000, `the planner knows of the new rows (reltuples ${reltuples})`)
@@ -186,7 +187,7 @@ if (postgresUrl === undefined) {
     const explaining = newPool({ max: 1 })
     const isRecord = (text: string): boolean => text.includes('UPDATE campaign_runs r') && text.includes('success_count')
     const plans = planning(explaining, isRecord, isRecord)
-    const store = postgresStore(explaining)
+    const store = viewOf(postgresStore(explaining))
     // 10,000 rows: the start's ANALYZE sees them all pending, so the planner believes none is in flight.
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
     const inFlight = await store.claim(plan, 2_000, leaseFor())
@@ -210,7 +211,7 @@ if (postgresUrl === undefined) {
 
   t.test('the reaper, every second on every instance, steps over the rows that left the in-flight index instead of reading each again', async t => {
     await truncateAll(pool)
-    const store = postgresStore(pool)
+    const store = viewOf(postgresStore(pool))
     // 10,000 rows passed through `sending` with leases long over: each left an entry in the in-flight
     // index that only a vacuum removes (autovacuum is off here; on, it comes after many such rows).
     const done = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
@@ -236,7 +237,7 @@ if (postgresUrl === undefined) {
     await truncateAll(pool)
     const planned = newPool({ max: 1 })
     const plans = planning(planned, text => /\bcampaign_messages\b/.test(text))
-    const store = postgresStore(pool)
+    const store = viewOf(postgresStore(pool))
     const plan = await started(store, tenantA, draft({ contacts: contacts(100_000) }))
     // 99,000 settled (every 100th failed), 500 in flight, 500 pending.
     const claimed = await store.claim(plan, 99_500, leaseFor())
@@ -279,7 +280,7 @@ if (postgresUrl === undefined) {
 
   t.test('figures: the rate now looks back 5 to 10 seconds, from the run row alone', async t => {
     await truncateAll(pool)
-    const store = postgresStore(pool)
+    const store = viewOf(postgresStore(pool))
     const plan = await started(store, tenantA, draft({ contacts: contacts(100) }))
     // As if the run had started 20 s ago and its newer sample (nothing settled) were taken 6 s ago.
     await pool.query(
@@ -330,7 +331,7 @@ if (postgresUrl === undefined) {
     )
     await fresh.pool.query('UPDATE campaigns SET latest_run_id = $2 WHERE id = $1', [old.campaign_id, old.run_id])
     t.strictSame((await migrate(fresh.pool)).applied, migrationFiles.filter(file => Number.parseInt(file, 10) > 2), '003 and every later file')
-    const store = postgresStore(fresh.pool)
+    const store = viewOf(postgresStore(fresh.pool))
     const [plan] = await store.activeRuns()
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.status, summary.scheduledAt, summary.progress?.sent, summary.progress?.pending], ['running', null, 1, 1])

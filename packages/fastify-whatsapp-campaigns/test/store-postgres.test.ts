@@ -4,10 +4,15 @@ import { migrate, migrationTable } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
 import { sqlClient } from '../src/store/sql-client.js'
 import { suite } from '../src/store/conformance.js'
-import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA } from '../src/store/conformance/context.js'
+import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
 import type { RunPlan } from '../src/store/types.js'
 import { countingPool, freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { newestVersion } from './helpers/tables.js'
+
+/** A PostgreSQL store, read as the API shows it. */
+function viewedStore (...args: Parameters<typeof postgresStore>): StoreView {
+  return viewOf(postgresStore(...args))
+}
 
 if (postgresUrl === undefined) {
   skipWithoutPostgres(t)
@@ -36,17 +41,17 @@ if (postgresUrl === undefined) {
 
   t.test('init: the store migrates its schema itself unless told not to', async t => {
     const fresh = await freshDatabase(t, { migrate: false })
-    await postgresStore(fresh.pool, { migrate: false }).init?.()
+    await viewedStore(fresh.pool, { migrate: false }).init?.()
     const before = await fresh.pool.query("SELECT to_regclass('campaigns') AS t")
     t.equal(before.rows[0].t, null, 'migrate: false leaves the schema alone')
-    const store = postgresStore(fresh.pool)
+    const store = viewedStore(fresh.pool)
     await Promise.all([store.init?.(), store.init?.()])
     t.ok((await store.create(tenantA, draft())).id > 0, 'ready to use')
   })
 
   t.test('sqlClient: fastify.pg works like a Pool; anything else is refused', async t => {
     const fastifyPg = { pool, query: pool.query.bind(pool), connect: pool.connect.bind(pool), transact: async () => {} }
-    const store = postgresStore(fastifyPg)
+    const store = viewedStore(fastifyPg)
     await truncateAll(pool)
     const { id } = await store.create(tenantA, draft())
     t.equal((await store.get(tenantA, id))?.totalCount, 3)
@@ -77,10 +82,10 @@ if (postgresUrl === undefined) {
 
   t.test('close: ends the pool only when the store owns it', async t => {
     const hosts = newPool()
-    await postgresStore(hosts).close()
+    await viewedStore(hosts).close()
     t.equal(hosts.ending, false, "the host's pool stays open")
     const owned = newPool()
-    const store = postgresStore(owned, { owned: true })
+    const store = viewedStore(owned, { owned: true })
     await store.close()
     await store.close()
     t.equal(owned.ending, true, 'an owned pool is ended, once')
@@ -88,8 +93,8 @@ if (postgresUrl === undefined) {
 
   t.test('startRun: ten callers on their own connections, exactly one run', async t => {
     await truncateAll(pool)
-    const { id } = await postgresStore(pool).create(tenantA, draft({ contacts: contacts(500) }))
-    const callers = Array.from({ length: 10 }, () => postgresStore(newPool({ max: 1 })))
+    const { id } = await viewedStore(pool).create(tenantA, draft({ contacts: contacts(500) }))
+    const callers = Array.from({ length: 10 }, () => viewedStore(newPool({ max: 1 })))
     const results = await Promise.all(callers.map(async store => await store.startRun(tenantA, id, ['draft', 'completed', 'failed'])))
     t.equal(results.filter(r => r.ok).length, 1, 'one winner')
     const { rows: [counts] } = await pool.query('SELECT (SELECT count(*)::int FROM campaign_runs) AS runs, (SELECT count(*)::int FROM campaign_messages) AS messages')
@@ -98,8 +103,8 @@ if (postgresUrl === undefined) {
 
   t.test('claim: two workers on their own pools never take the same message', async t => {
     await truncateAll(pool)
-    const plan = await started(postgresStore(pool), tenantA, draft({ contacts: contacts(2000) }))
-    const worker = async (store: ReturnType<typeof postgresStore>) => {
+    const plan = await started(viewedStore(pool), tenantA, draft({ contacts: contacts(2000) }))
+    const worker = async (store: StoreView) => {
       const taken: number[] = []
       for (let batch = await store.claim(plan, 7, leaseFor()); batch.length > 0; batch = await store.claim(plan, 7, leaseFor())) {
         taken.push(...batch.map(m => m.id))
@@ -107,17 +112,17 @@ if (postgresUrl === undefined) {
       }
       return taken
     }
-    const [a, b] = await Promise.all([worker(postgresStore(newPool({ max: 2 }))), worker(postgresStore(newPool({ max: 2 })))])
+    const [a, b] = await Promise.all([worker(viewedStore(newPool({ max: 2 }))), worker(viewedStore(newPool({ max: 2 })))])
     t.ok(a.length > 0 && b.length > 0, `both worked (${a.length} + ${b.length})`)
     t.equal(new Set([...a, ...b]).size, a.length + b.length, 'no overlap')
     t.equal(a.length + b.length, 2000, 'every message')
-    t.equal((await postgresStore(pool).get(tenantA, plan.campaignId))?.successCount, 2000, 'counted once each')
+    t.equal((await viewedStore(pool).get(tenantA, plan.campaignId))?.successCount, 2000, 'counted once each')
   })
 
   t.test('concurrency: reaping, finishing or deleting a run while a worker records keeps the counts, without deadlock', async t => {
     await truncateAll(pool)
-    const admin = postgresStore(newPool({ max: 2 }))
-    const worker = async (store: ReturnType<typeof postgresStore>, plan: RunPlan) => {
+    const admin = viewedStore(newPool({ max: 2 }))
+    const worker = async (store: StoreView, plan: RunPlan) => {
       for (let batch = await store.claim(plan, 20, leaseFor()); batch.length > 0; batch = await store.claim(plan, 20, leaseFor())) {
         await store.record(plan, batch.map(m => sentOutcome(m.id)))
       }
@@ -128,7 +133,7 @@ if (postgresUrl === undefined) {
     const finished = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
     const deleted = await started(admin, tenantA, draft({ contacts: contacts(3000, 5000) }))
     // A reaper that takes every lease for expired races the worker's records for the same rows.
-    const reaper = postgresStore(newPool({ max: 1 }))
+    const reaper = viewedStore(newPool({ max: 1 }))
     let reaped = 0
     const reap = async () => {
       while ((await admin.get(tenantA, finished.campaignId))!.status === 'running') {
@@ -137,8 +142,8 @@ if (postgresUrl === undefined) {
     }
     await Promise.all([
       reap(),
-      worker(postgresStore(newPool({ max: 1 })), finished),
-      worker(postgresStore(newPool({ max: 1 })), deleted),
+      worker(viewedStore(newPool({ max: 1 })), finished),
+      worker(viewedStore(newPool({ max: 1 })), deleted),
       underway(finished).then(async () => await admin.finishRun(finished, { status: 'failed', error: { code: 'RUN_HALTED', title: 'Halted', message: 'by a test' } })),
       underway(deleted).then(async () => t.strictSame(await admin.delete(tenantA, deleted.campaignId, ['running']), { ok: true, value: null }))
     ])
@@ -153,7 +158,7 @@ if (postgresUrl === undefined) {
   t.test('bulk: 100,000 contacts in one statement each for the list, the run, the outcomes, the rerun and the cancel', async t => {
     await truncateAll(pool)
     const counted = countingPool(pool)
-    const store = postgresStore(counted.pool)
+    const store = viewedStore(counted.pool)
     const list = contacts(100_000)
     const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
       const start = performance.now()
@@ -189,7 +194,7 @@ if (postgresUrl === undefined) {
 
   t.test('storage: a rerun keeps the old run and its rows; codes are text; new rows are due at once', async t => {
     await truncateAll(pool)
-    const store = postgresStore(pool)
+    const store = viewedStore(pool)
     const first = await started(store, tenantA)
     await sendAll(store, first, (id, i) => i === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : sentOutcome(id))
     await store.finishRun(first, { status: 'completed' })

@@ -1,8 +1,9 @@
 import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignChanges, CampaignStore, Guarded, RunPlan, RunRecipients, Tenant } from '../store/types.js'
+import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, Tenant } from '../store/types.js'
 import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
+import { presentCampaign, presentMessage } from './present.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 
 export interface RunStarter {
@@ -45,14 +46,24 @@ function scheduleTime (value: string | null | undefined): Date | null {
   return time
 }
 
-export function createCampaignService (store: CampaignStore, engine: RunStarter, rules: ContactRules): CampaignService {
-  async function full (tenant: Tenant, summary: CampaignSummary): Promise<Campaign> {
+/**
+ * Starts a scheduled campaign whose time has come, for the engine's scan: of every instance trying,
+ * exactly one gets the plan; the others, or a campaign no longer scheduled, get null.
+ */
+export async function startScheduled (store: CampaignRepository, tenant: Tenant, id: number): Promise<RunPlan | null> {
+  const started = await store.startRun(tenant, id, allowedFrom.startScheduled)
+  return started.ok ? started.value : null
+}
+
+export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules): CampaignService {
+  async function full (tenant: Tenant, stored: StoredCampaign): Promise<Campaign> {
+    const summary = presentCampaign(stored)
     const [contacts, messages] = await Promise.all([
       store.contacts(tenant, summary.id),
       store.messages(tenant, summary.id, { limit: Math.max(summary.totalCount, 1) })
     ])
     if (contacts === null || messages === null) throw new CampaignNotFoundError(summary.id)
-    return { ...summary, contacts, messages }
+    return { ...summary, contacts, messages: messages.map(presentMessage) }
   }
 
   function settled<T> (id: number, action: CampaignAction, result: Guarded<T>): T {
@@ -63,17 +74,17 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
   }
 
   async function summaryOf (tenant: Tenant, id: number): Promise<CampaignSummary> {
-    const summary = await store.get(tenant, id)
-    if (summary === null) throw new CampaignNotFoundError(id)
-    return summary
+    const stored = await store.get(tenant, id)
+    if (stored === null) throw new CampaignNotFoundError(id)
+    return presentCampaign(stored)
   }
 
   /** Pause or cancel: the store first (every instance stops claiming), then this process's workers before their next send. */
   async function stop (tenant: Tenant, id: number, how: 'pause' | 'cancel'): Promise<CampaignSummary> {
     const result = how === 'pause' ? await store.pause(tenant, id, allowedFrom.pause) : await store.cancel(tenant, id, allowedFrom.cancel)
-    const summary = settled(id, how, result)
+    const stored = settled(id, how, result)
     engine.stopped(id, how)
-    return summary
+    return presentCampaign(stored)
   }
 
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
@@ -83,7 +94,7 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
 
   async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
     const contacts = prepareContacts(input.contacts ?? [], rules)
-    const summary = await store.create(tenant, {
+    const stored = await store.create(tenant, {
       name: input.name.trim(),
       templateName: input.templateName,
       language: input.language ?? 'en',
@@ -91,7 +102,7 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
       contacts,
       scheduledAt: scheduleTime(input.scheduledAt)
     })
-    return { ...summary, contacts, messages: [] }
+    return { ...presentCampaign(stored), contacts, messages: [] }
   }
 
   return {
@@ -99,19 +110,20 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
     run,
 
     async list (tenant, query = {}) {
-      return await store.list(tenant, { status: query.status, limit: query.limit ?? 50, offset: query.offset ?? 0 })
+      const { items, total } = await store.list(tenant, { status: query.status, limit: query.limit ?? 50, offset: query.offset ?? 0 })
+      return { items: items.map(presentCampaign), total }
     },
 
     async get (tenant, id) {
-      const summary = await store.get(tenant, id)
-      if (summary === null) throw new CampaignNotFoundError(id)
-      return await full(tenant, summary)
+      const stored = await store.get(tenant, id)
+      if (stored === null) throw new CampaignNotFoundError(id)
+      return await full(tenant, stored)
     },
 
     async messages (tenant, id, query = {}) {
       const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after })
       if (page === null) throw new CampaignNotFoundError(id)
-      return page
+      return page.map(presentMessage)
     },
 
     async update (tenant, id, input) {
@@ -123,8 +135,7 @@ export function createCampaignService (store: CampaignStore, engine: RunStarter,
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
       const action = input.scheduledAt === undefined ? 'edit' : 'schedule'
       if (input.scheduledAt !== undefined) changes.scheduledAt = scheduleTime(input.scheduledAt)
-      const summary = settled(id, action, await store.update(tenant, id, changes, allowedFrom[action]))
-      return await full(tenant, summary)
+      return await full(tenant, settled(id, action, await store.update(tenant, id, changes, allowedFrom[action])))
     },
 
     async pause (tenant, id) {

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
-import type { CampaignStore, RunPlan, Tenant } from '../store/types.js'
+import type { RunPlan, RunQueue, SendTimeline, Tenant } from '../store/types.js'
 import type { WhatsAppSender } from '../whatsapp/types.js'
-import { allowedFrom } from '../campaigns/transitions.js'
 import { workRun } from './run-worker.js'
 import type { EngineSettings } from './settings.js'
 import { SlotPacer } from './slot-pacer.js'
@@ -14,10 +13,15 @@ const mostRestartPauseMs = 30_000
 export interface SenderLease {
   sender: WhatsAppSender
   numberKey: string
+  /** The worker is done with the sender (it may be closed once nobody else uses it). */
+  release?: () => void
 }
 
 export interface EngineOptions {
-  store: CampaignStore
+  queue: RunQueue
+  timeline: SendTimeline
+  /** Starts a due scheduled campaign: its plan for the one instance that gets it, else null. */
+  startScheduled: (tenant: Tenant, id: number) => Promise<RunPlan | null>
   senderFor: (tenant: Tenant) => Promise<SenderLease>
   settings: EngineSettings
   log: FastifyBaseLogger
@@ -78,20 +82,20 @@ export class Engine {
   }
 
   async #scanLoop (): Promise<void> {
-    const { store, settings, log } = this.#options
+    const { queue, settings, log } = this.#options
     while (!this.#stop.signal.aborted) {
       try {
-        for (const due of await store.dueScheduled(new Date(), 100)) {
+        for (const due of await queue.dueScheduled(new Date(), 100)) {
           // Every instance tries; the guard lets exactly one start it.
-          const started = await store.startRun(due.tenant, due.id, allowedFrom.startScheduled)
-          if (started.ok) {
-            log.info({ campaignId: due.id, runId: started.value.runId }, 'scheduled campaign started')
-            this.start(started.value)
+          const plan = await this.#options.startScheduled(due.tenant, due.id)
+          if (plan !== null) {
+            log.info({ campaignId: due.id, runId: plan.runId }, 'scheduled campaign started')
+            this.start(plan)
           }
         }
-        for (const plan of await store.activeRuns()) this.start(plan)
+        for (const plan of await queue.activeRuns()) this.start(plan)
         // Leases left by a worker that died, in runs no longer running: no worker of theirs will settle them.
-        const settled = await store.failStaleLeases(new Date())
+        const settled = await queue.failStaleLeases(new Date())
         if (settled > 0) log.warn({ count: settled }, 'recipients left sending in runs no longer running failed as UNKNOWN_OUTCOME')
       } catch (error) {
         log.error({ err: error }, 'could not scan for campaigns to run')
@@ -106,17 +110,21 @@ export class Engine {
     for (let attempt = 1; !this.#stop.signal.aborted; attempt++) {
       const began = Date.now()
       try {
-        const { sender, numberKey } = await this.#options.senderFor(plan.tenant)
-        await workRun({
-          plan,
-          store: this.#options.store,
-          sender,
-          pacer: this.#pacerFor(numberKey),
-          settings: this.#options.settings,
-          log,
-          stop: this.#stop.signal,
-          stoppedHere: () => this.#stoppedHere.get(plan.campaignId)
-        })
+        const { sender, numberKey, release } = await this.#options.senderFor(plan.tenant)
+        try {
+          await workRun({
+            plan,
+            queue: this.#options.queue,
+            sender,
+            pacer: this.#pacerFor(numberKey),
+            settings: this.#options.settings,
+            log,
+            stop: this.#stop.signal,
+            stoppedHere: () => this.#stoppedHere.get(plan.campaignId)
+          })
+        } finally {
+          release?.()
+        }
         return
       } catch (error) {
         // The pause grows with failures in a row: one after a stretch of work (a database restart
@@ -131,9 +139,9 @@ export class Engine {
   #pacerFor (numberKey: string): SlotPacer {
     let pacer = this.#pacers.get(numberKey)
     if (pacer === undefined) {
-      const { store, settings } = this.#options
+      const { timeline, settings } = this.#options
       pacer = new SlotPacer({
-        store,
+        timeline,
         numberKey,
         maxRate: settings.messagesPerSecond * (1 - settings.pacingHeadroom),
         chunkSeconds: 0.2,

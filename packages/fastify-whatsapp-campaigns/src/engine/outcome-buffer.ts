@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
-import type { CampaignStore, MessageOutcome, RunRef } from '../store/types.js'
+import type { MessageOutcome, RunQueue, RunRef } from '../store/types.js'
 
 /** The most outcomes one statement writes: a backlog is written in few statements, none too large. */
 const mostPerWrite = 2000
@@ -27,7 +27,7 @@ export class OutcomeBuffer {
   #inWrite = 0
 
   constructor (
-    private readonly store: CampaignStore,
+    private readonly queue: RunQueue,
     private readonly run: RunRef,
     /** A write starts once this many outcomes wait, or `flushIntervalMs` after the first. */
     private readonly batchSize: number,
@@ -87,7 +87,7 @@ export class OutcomeBuffer {
   async #writeBatch (batch: MessageOutcome[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.record(this.run, batch)
+        await this.queue.record(this.run, batch)
         return
       } catch (error) {
         this.log.error({ err: error, runId: this.run.runId, outcomes: batch.length, attempt }, 'could not record outcomes; trying again')

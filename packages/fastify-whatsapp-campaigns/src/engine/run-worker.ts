@@ -2,9 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MessageError, RunError } from '../schemas/campaign.js'
 import { cancelled } from '../store/codes.js'
-import type { CampaignStore, ClaimedMessage, MessageOutcome, RunPlan } from '../store/types.js'
+import type { ClaimedMessage, MessageOutcome, RunPlan, RunQueue } from '../store/types.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
-import { allowedFrom } from '../campaigns/transitions.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
 import { OutcomeBuffer } from './outcome-buffer.js'
@@ -13,7 +12,7 @@ import type { SlotPacer } from './slot-pacer.js'
 
 export interface RunWorkerContext {
   plan: RunPlan
-  store: CampaignStore
+  queue: RunQueue
   sender: WhatsAppSender
   pacer: SlotPacer
   settings: EngineSettings
@@ -50,13 +49,13 @@ const mostUnrecorded = 4000
  * claim's round trip. Whatever the way out, a recipient claimed and not sent is given back.
  */
 export async function workRun (ctx: RunWorkerContext): Promise<void> {
-  const { plan, store, settings, stop } = ctx
-  const outcomes = new OutcomeBuffer(store, plan, settings.recordBatchSize, settings.recordIntervalMs, ctx.log)
+  const { plan, queue, settings, stop } = ctx
+  const outcomes = new OutcomeBuffer(queue, plan, settings.recordBatchSize, settings.recordIntervalMs, ctx.log)
   const inFlight = new Set<Promise<void>>()
   /** Wakes the sending loop waiting for a free connection (Promise.race over every send would cost one reaction each). */
   let connectionFreed: (() => void) | undefined
   let interruption: Interruption | null = null
-  const failuresAtStart = (await store.get(plan.tenant, plan.campaignId))?.failedCount ?? 0
+  const failuresAtStart = (await queue.counters(plan))?.failedCount ?? 0
 
   const settle = (message: ClaimedMessage, outcome: SendOutcome): void => {
     ctx.pacer.answered(outcome.kind === 'retry' && outcome.scope === 'number')
@@ -71,7 +70,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   }
   const claimSize = (): number => Math.min(1000, Math.max(1, Math.ceil(ctx.pacer.rate * claimSeconds)))
   const claim = (size: number): Promise<ClaimedMessage[]> => {
-    const claiming = store.claim(plan, size, new Date(Date.now() + settings.leaseMs))
+    const claiming = queue.claim(plan, size, new Date(Date.now() + settings.leaseMs))
     // Awaited later, or given back if the worker leaves first: never an unhandled rejection.
     claiming.catch(() => {})
     return claiming
@@ -83,7 +82,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
 
   try {
     // Recipients claimed before a crash whose outcome was never recorded may have been sent: report them.
-    await store.failExpiredLeases(plan, new Date())
+    await queue.failExpiredLeases(plan, new Date())
 
     while (!stop.aborted && interruption === null) {
       await outcomes.backlogBelow(mostUnrecorded)
@@ -96,7 +95,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         if (interruption !== null || stop.aborted) break
         const state = await runState(ctx)
         if (state === 'done') {
-          if (await store.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
+          if (await queue.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
           return
         }
         if (state === 'stopped') return
@@ -143,21 +142,20 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   await drain()
   if (interruption?.kind === 'halt') {
     const { error } = interruption
-    if (await store.finishRun(plan, { status: 'failed', error })) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run stopped by the WhatsApp API')
+    if (await queue.finishRun(plan, { status: 'failed', error })) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run stopped by the WhatsApp API')
   } else if (interruption?.kind === 'pause') {
     const { error } = interruption
-    await store.pause(plan.tenant, plan.campaignId, allowedFrom.pause, error)
-    ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run paused itself')
+    if (await queue.pauseRun(plan, error)) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run paused itself')
   }
 }
 
 /** 'done' when no recipient is left, 'stopped' when the run is no longer running; otherwise waits a little. */
 async function runState (ctx: RunWorkerContext): Promise<'done' | 'stopped' | 'wait'> {
   const now = new Date()
-  const progress = await ctx.store.progress(ctx.plan, now)
+  const progress = await ctx.queue.progress(ctx.plan, now)
   if (progress.status !== 'running') return 'stopped'
   if (progress.pending === 0 && progress.sending === 0) return 'done'
-  if (progress.sending > 0) await ctx.store.failExpiredLeases(ctx.plan, now)
+  if (progress.sending > 0) await ctx.queue.failExpiredLeases(ctx.plan, now)
   const untilDue = progress.nextDueAt === null ? ctx.settings.idlePollMs : progress.nextDueAt.getTime() - now.getTime()
   // Due rows that could not be claimed are held by another worker for a moment.
   const wait = progress.due > 0 ? 10 : Math.max(1, Math.min(ctx.settings.idlePollMs, untilDue))
@@ -168,7 +166,7 @@ async function runState (ctx: RunWorkerContext): Promise<'done' | 'stopped' | 'w
 async function tooManyFailures (ctx: RunWorkerContext, failuresAtStart: number): Promise<Interruption | null> {
   const threshold = ctx.settings.pauseAfterFailures
   if (threshold === 0) return null
-  const failed = ((await ctx.store.get(ctx.plan.tenant, ctx.plan.campaignId))?.failedCount ?? 0) - failuresAtStart
+  const failed = ((await ctx.queue.counters(ctx.plan))?.failedCount ?? 0) - failuresAtStart
   if (failed < threshold) return null
   return {
     kind: 'pause',

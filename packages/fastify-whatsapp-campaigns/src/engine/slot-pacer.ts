@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { mostSlots } from '../store/pacing.js'
-import type { CampaignStore } from '../store/types.js'
+import type { SendTimeline } from '../store/types.js'
 
 export interface SlotPacerOptions {
-  store: CampaignStore
+  timeline: SendTimeline
   numberKey: string
   /** The number's limit (Meta's messages per second), less the headroom. */
   maxRate: number
@@ -112,7 +112,7 @@ export class SlotPacer {
     const { answered, refused, before } = this.#answers
     const refusedShare = (refused + before.refused) / Math.max(1, answered + before.answered)
     const factor = Math.min(gentlestThrottle, Math.max(hardestThrottle, 1 - refusedShare))
-    await this.#options.store.throttle(this.#options.numberKey, factor)
+    await this.#options.timeline.throttle(this.#options.numberKey, factor)
   }
 
   #slotsLeft (): number {
@@ -138,10 +138,10 @@ export class SlotPacer {
   }
 
   async #reserve (): Promise<void> {
-    const { store, numberKey, maxRate } = this.#options
+    const { timeline, numberKey, maxRate } = this.#options
     const count = this.#chunkSize()
     const asked = Date.now()
-    const { firstSlotAt, intervalMs, now } = await store.reserveSlots(numberKey, count, maxRate)
+    const { firstSlotAt, intervalMs, now } = await timeline.reserveSlots(numberKey, count, maxRate)
     const answered = Date.now()
     this.#intervalMs = intervalMs
     this.#chunks.push({ firstAt: firstSlotAt - this.#clockOffset(now, asked, answered), intervalMs, count, taken: 0 })

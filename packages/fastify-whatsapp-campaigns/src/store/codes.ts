@@ -5,8 +5,8 @@ import type { ErrorCode, MessageError, MessageStatus } from '../schemas/campaign
 export type StoredMessageStatus = MessageStatus | 'sending'
 
 /** The API does not know `sending`: a claimed row is still pending as far as anyone outside can tell. */
-export function publicMessageStatus (status: string): MessageStatus {
-  return (status === 'sending' ? 'pending' : status) as MessageStatus
+export function publicMessageStatus (status: StoredMessageStatus): MessageStatus {
+  return status === 'sending' ? 'pending' : status
 }
 
 /** The stored statuses a public status filter stands for. */

@@ -22,7 +22,7 @@ export function memoryStore (): CampaignStore {
     update: async (tenant, id, changes, allowed) => campaigns.update(state, tenant, id, changes, allowed),
     delete: async (tenant, id, allowed) => campaigns.remove(state, tenant, id, allowed),
     startRun: async (tenant, id, allowed, recipients) => runs.startRun(state, tenant, id, allowed, recipients),
-    pause: async (tenant, id, allowed, reason) => lifecycle.pause(state, tenant, id, allowed, reason),
+    pause: async (tenant, id, allowed) => lifecycle.pause(state, tenant, id, allowed),
     resume: async (tenant, id, allowed) => lifecycle.resume(state, tenant, id, allowed),
     cancel: async (tenant, id, allowed) => lifecycle.cancel(state, tenant, id, allowed),
 
@@ -33,6 +33,8 @@ export function memoryStore (): CampaignStore {
     failExpiredLeases: async (run, now) => runs.failExpiredLeases(state, run, now),
     failStaleLeases: async (now, limit) => runs.failStaleLeases(state, now, limit),
     progress: async (run, now) => runs.progress(state, run, now),
+    counters: async run => runs.counters(state, run),
+    pauseRun: async (run, reason) => lifecycle.pauseRun(state, run, reason),
     finishRun: async (run, outcome) => runs.finishRun(state, run, outcome),
 
     reserveSlots: async (numberKey, count, maxRate) => {

@@ -4,6 +4,8 @@
  * in one SQL statement each, with these constants as parameters.
  */
 
+import { isPositive } from '../positive.js'
+
 /**
  * Each reservation wins back this much of a throttled rate (from half the rate to all of it in 15
  * reservations), but only once `throttleQuietMs` passed since the last throttle: a rate still being
@@ -41,7 +43,7 @@ export function checkReservation (count: number, maxRate: number): void {
   if (!Number.isInteger(count) || count < 1 || count > mostSlots) {
     throw new RangeError(`reserveSlots: count must be an integer from 1 to ${mostSlots}, got ${count}`)
   }
-  if (!(maxRate > 0) || !Number.isFinite(maxRate)) throw new RangeError(`reserveSlots: maxRate must be a positive number, got ${maxRate}`)
+  if (!isPositive(maxRate, false)) throw new RangeError(`reserveSlots: maxRate must be a positive number, got ${maxRate}`)
 }
 
 export function checkThrottle (factor: number): void {

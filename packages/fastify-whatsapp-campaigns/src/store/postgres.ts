@@ -1,10 +1,10 @@
 import type { CampaignStore } from './types.js'
 import { sqlClient, type SqlClientInput } from './sql-client.js'
 import { migrate } from './migrate.js'
-import { createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readSummary, updateCampaign } from './postgres/campaigns.js'
+import { createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readCampaign, updateCampaign } from './postgres/campaigns.js'
 import { startRun } from './postgres/start.js'
-import { cancel, pause, resume } from './postgres/lifecycle.js'
-import { activeRuns, claim, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
+import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
+import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
 
@@ -38,13 +38,13 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
 
     create: async (tenant, campaign) => createCampaign(sql, tenant, campaign),
     list: async (tenant, query) => listCampaigns(sql, tenant, query),
-    get: async (tenant, id) => isRowId(id) ? readSummary(sql, tenant, id) : null,
+    get: async (tenant, id) => isRowId(id) ? readCampaign(sql, tenant, id) : null,
     contacts: async (tenant, id) => isRowId(id) ? listContacts(sql, tenant, id) : null,
     messages: async (tenant, id, query) => isRowId(id) ? listMessages(sql, tenant, id, query) : null,
     update: async (tenant, id, changes, allowed) => isRowId(id) ? updateCampaign(sql, tenant, id, changes, allowed) : notFound,
     delete: async (tenant, id, allowed) => isRowId(id) ? deleteCampaign(sql, tenant, id, allowed) : notFound,
     startRun: async (tenant, id, allowed, recipients) => isRowId(id) ? startRun(sql, tenant, id, allowed, recipients) : notFound,
-    pause: async (tenant, id, allowed, reason) => isRowId(id) ? pause(sql, tenant, id, allowed, reason) : notFound,
+    pause: async (tenant, id, allowed) => isRowId(id) ? pause(sql, tenant, id, allowed) : notFound,
     resume: async (tenant, id, allowed) => isRowId(id) ? resume(sql, tenant, id, allowed) : notFound,
     cancel: async (tenant, id, allowed) => isRowId(id) ? cancel(sql, tenant, id, allowed) : notFound,
 
@@ -55,6 +55,8 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     failExpiredLeases: async (run, now) => failExpiredLeases(sql, run, now),
     failStaleLeases: async (now, limit) => failStaleLeases(sql, now, limit),
     progress: async (run, now) => progress(sql, run, now),
+    counters: async run => counters(sql, run),
+    pauseRun: async (run, reason) => pauseRun(sql, run, reason),
     finishRun: async (run, outcome) => finishRun(sql, run, outcome),
 
     reserveSlots: async (numberKey, count, maxRate) => reserveSlots(sql, numberKey, count, maxRate),

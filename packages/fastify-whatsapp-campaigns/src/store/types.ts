@@ -1,12 +1,12 @@
 import type {
   CampaignStatus,
-  CampaignSummary,
   Contact,
   ErrorCode,
-  Message,
+  MessageError,
   MessageStatus,
   RunError
 } from '../schemas/campaign.js'
+import type { StoredMessageStatus } from './codes.js'
 
 /** Who owns a row. Every store call is scoped by it: one tenant never sees another's campaigns. */
 export type Tenant = string
@@ -47,9 +47,57 @@ export interface MessageQuery {
   after?: number
 }
 
-/** A message row as the API shows it, with its position in the run (the keyset cursor). */
-export interface StoredMessage extends Message {
+/** A rate sample of a run: how many recipients were settled (sent or failed) at a moment. */
+export interface RateSample {
+  at: Date
+  settled: number
+}
+
+/**
+ * A run as stored: its counters and two rate samples, from which the plugin derives the live figures
+ * (kept as in `rate-samples.ts`), so that showing a run of a million recipients counts no rows.
+ */
+export interface StoredRun {
+  status: RunStatus
+  totalCount: number
+  successCount: number
+  failedCount: number
+  /** Why the run failed, or why it was paused; null otherwise. */
+  error: RunError | null
+  startedAt: Date
+  rate: { older: RateSample, newer: RateSample }
+}
+
+/** A campaign as stored, with its latest run. The plugin turns it into the API's JSON. */
+export interface StoredCampaign {
+  id: number
+  name: string
+  templateName: string
+  language: string
+  parameters: string[]
+  status: CampaignStatus
+  contactCount: number
+  scheduledAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+  /** The latest run, null when the campaign never ran. */
+  latestRun: StoredRun | null
+  /** The store's clock when this was read: the one the rate samples were taken on. */
+  readAt: Date
+}
+
+/** A message row of a run, with its position in the run (the keyset cursor). */
+export interface StoredMessage {
   position: number
+  phone: string
+  name: string | null
+  /** `sending`: claimed, its outcome not known yet. */
+  status: StoredMessageStatus
+  /** The wamid Meta gave the message. */
+  messageId: string | null
+  error: MessageError | null
+  attempts: number
+  updatedAt: Date
 }
 
 /**
@@ -58,10 +106,14 @@ export interface StoredMessage extends Message {
  */
 export type Guarded<T> =
   | { ok: true, value: T }
-  | { ok: false, reason: 'not_found' }
-  | { ok: false, reason: 'status', status: CampaignStatus }
+  | Refusal
   /** A run would have no recipient: no contacts, or no failed recipient to send to again. */
   | { ok: false, reason: 'empty' }
+
+/** Why a guarded change did not happen: no such campaign for this tenant, or its status forbids it. */
+export type Refusal =
+  | { ok: false, reason: 'not_found' }
+  | { ok: false, reason: 'status', status: CampaignStatus }
 
 /** Whom a run sends to: every contact, or the recipients whose message failed in the latest run. */
 export type RunRecipients = 'all' | 'failed'
@@ -109,6 +161,13 @@ export type MessageOutcome =
    */
   | { id: number, status: 'unsent', error?: { code: ErrorCode, title: string } }
 
+export interface RunCounters {
+  status: RunStatus
+  totalCount: number
+  successCount: number
+  failedCount: number
+}
+
 export interface RunProgress {
   /** The run's status now: a worker stops claiming when it is no longer `running`. */
   status: RunStatus
@@ -120,18 +179,22 @@ export interface RunProgress {
   nextDueAt: Date | null
 }
 
-export interface CampaignStore {
-  // ── campaigns (the API) ─────────────────────────────────────────────────────────────
-  create(tenant: Tenant, campaign: NewCampaign): Promise<CampaignSummary>
+/**
+ * The campaigns the API reads and writes, and the changes of status it asks for. Every call is scoped
+ * by tenant; the guarded ones happen only while the campaign is in one of `allowed` (the plugin's
+ * status rules decide which), all or nothing.
+ */
+export interface CampaignRepository {
+  create(tenant: Tenant, campaign: NewCampaign): Promise<StoredCampaign>
   /** Newest first, with the total number of matches for paging. */
-  list(tenant: Tenant, query: ListQuery): Promise<{ items: CampaignSummary[], total: number }>
-  get(tenant: Tenant, id: number): Promise<CampaignSummary | null>
+  list(tenant: Tenant, query: ListQuery): Promise<{ items: StoredCampaign[], total: number }>
+  get(tenant: Tenant, id: number): Promise<StoredCampaign | null>
   /** The contact list in its order. */
   contacts(tenant: Tenant, id: number): Promise<Contact[] | null>
   /** Messages of the campaign's latest run in position order (an empty page when it never ran; null when there is no such campaign). */
   messages(tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null>
   /** Applies the changes only while the campaign is in one of `allowed`. */
-  update(tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Promise<Guarded<CampaignSummary>>
+  update(tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>>
   /** Deletes the campaign, its contacts and every run, only while it is in one of `allowed`. */
   delete(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<null>>
   /**
@@ -142,34 +205,39 @@ export interface CampaignStore {
   startRun(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients?: RunRecipients): Promise<Guarded<RunPlan>>
   /**
    * Only while the campaign is in one of `allowed`: the campaign and its latest run become `paused`
-   * (claims stop; what is in flight is still recorded). With a reason (the engine pausing a run whose
-   * errors passed the threshold) the campaign shows it as its `error` until resumed.
+   * (claims stop; what is in flight is still recorded). A campaign without a run under way is refused.
    */
-  pause(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], reason?: RunError): Promise<Guarded<CampaignSummary>>
-  /** Only while in one of `allowed`: the campaign and its latest run are `running` again; the plan to hand the engine. */
+  pause(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>>
+  /** Only while in one of `allowed`: the campaign and its latest run are `running` again, the pause's reason gone; the plan to hand the engine. */
   resume(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<RunPlan>>
   /**
    * Only while in one of `allowed`: the campaign becomes `cancelled`; its latest run, if running or
    * paused, too, and every message still pending fails with CANCELLED in the same statement (`sending`
    * ones are recorded by their worker as their sends end).
    */
-  cancel(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<CampaignSummary>>
+  cancel(tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>>
+}
 
-  // ── runs (the engine) ───────────────────────────────────────────────────────────────
-  /** Runs `running` (not paused), e.g. after a restart or for another instance to share. */
+/**
+ * The recipients of runs, as the engine works them: claims under leases, outcomes, leases that ran
+ * out, the end of a run. Knows runs by reference, not campaigns by status.
+ */
+export interface RunQueue {
+  /** Runs `running` (not paused), every tenant's, e.g. after a restart or for another instance to share. */
   activeRuns(): Promise<RunPlan[]>
-  /** Campaigns `scheduled` whose time has come (scheduledAt <= now), oldest first. */
+  /** Campaigns `scheduled` whose time has come (scheduledAt <= now), every tenant's, oldest first. */
   dueScheduled(now: Date, limit: number): Promise<Array<{ tenant: Tenant, id: number }>>
   /**
    * Moves up to `limit` due pending messages of the run to `sending` with a lease until `leaseUntil`,
    * in position order, skipping rows another worker holds. Rows whose lease ran out while `sending`
-   * are in doubt and are not claimed again (see `failExpiredLeases`).
+   * are in doubt and are not claimed again (see `failExpiredLeases`). Returns nothing unless the run is
+   * `running`: a pause or a cancel stops claims at once.
    */
   claim(run: RunRef, limit: number, leaseUntil: Date): Promise<ClaimedMessage[]>
-  // (claim returns nothing unless the run is `running`: a pause or a cancel stops claims at once.)
   /**
    * Records outcomes of claimed messages in one statement and keeps the run's counters (and its rate
-   * sample, for the live figures) in step, whatever the run's status now.
+   * samples, for the live figures) in step, whatever the run's status now. Only rows still `sending`
+   * move: recording twice changes nothing; of two outcomes for one row in a call, the first counts.
    */
   record(run: RunRef, outcomes: MessageOutcome[]): Promise<void>
   /** Marks `sending` rows whose lease ended before `now` as failed with UNKNOWN_OUTCOME: they may have been sent, so they are never resent. Returns how many. */
@@ -181,21 +249,31 @@ export interface CampaignStore {
    * call (default 1,000), so one call never holds many locks; returns how many were failed.
    */
   failStaleLeases(now: Date, limit?: number): Promise<number>
+  /** What is left to send, counted from the rows; a run that is gone reads as `cancelled` with nothing left. */
   progress(run: RunRef, now: Date): Promise<RunProgress>
+  /** The run's status and counters as kept with it, without counting rows; null when the run is gone. */
+  counters(run: RunRef): Promise<RunCounters | null>
+  /**
+   * The engine pausing a run itself, only while it is `running` (says false otherwise): the run and its
+   * campaign become `paused`, and the campaign shows `reason` as its error until resumed.
+   */
+  pauseRun(run: RunRef, reason: RunError): Promise<boolean>
   /**
    * Ends the run, only while it is `running` (a paused or cancelled run is left as it is; says false):
    * `completed`, or `failed` with the reason, in which case every message still pending is failed with
    * that reason's code. Sets the campaign's status to the run's.
    */
   finishRun(run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<boolean>
+}
 
-  // ── pacing (shared by every instance on the same database) ──────────────────────────
+/** The send timeline of each sending number, shared by every instance on the same store: the pacing. */
+export interface SendTimeline {
   /**
    * Reserves `count` consecutive send slots for a sending number, `1000 / rate` ms apart, on one
    * timeline every instance shares: no two reservations overlap, so the number's rate holds across
    * processes. The rate is the number's current one (see `throttle`), at most `maxRate`; once a
    * second has passed since the last throttle, each reservation wins back a little of it. Times are
-   * the database's clock in epoch ms, with its `now` so the caller can map them to its own clock.
+   * the store's clock in epoch ms, with its `now` so the caller can map them to its own clock.
    */
   reserveSlots(numberKey: string, count: number, maxRate: number): Promise<{ firstSlotAt: number, intervalMs: number, now: number }>
   /**
@@ -203,9 +281,15 @@ export interface CampaignStore {
    * for every instance; at most once a second, however many answers and instances say so.
    */
   throttle(numberKey: string, factor: number): Promise<void>
+}
 
+/** What the plugin does with a store as a whole: prepare it at registration, release it at the end. */
+export interface StoreLifecycle {
   /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */
   init?(): Promise<void>
   /** Releases what the store opened (not what was passed in). */
   close(): Promise<void>
 }
+
+/** What the plugin takes: one object that is every part. */
+export interface CampaignStore extends CampaignRepository, RunQueue, SendTimeline, StoreLifecycle {}

@@ -3,10 +3,14 @@ import { classifyGraphError, graphErrorFromBody } from './errors.js'
 import { templatePayload } from './payload.js'
 import { classifyTransportError } from './transport-errors.js'
 import type { SendOutcome, TemplateMessage, WhatsAppSender } from './types.js'
+import { isPositive } from '../positive.js'
+
+/** The Graph API's base URL with the version the plugin speaks. */
+export const defaultApiUrl = 'https://graph.facebook.com/v23.0'
 
 export interface CloudApiClientOptions {
-  /** Graph base URL with its version, e.g. `https://graph.facebook.com/v23.0`. */
-  apiUrl: string
+  /** Graph base URL with its version; default `defaultApiUrl`. */
+  apiUrl?: string
   phoneNumberId: string
   accessToken: string
   /** Connections of the pool the client creates; default 32. */
@@ -81,9 +85,9 @@ export function createCloudApiClient (options: CloudApiClientOptions): WhatsAppS
 function endpoint (options: CloudApiClientOptions): { origin: string, path: string } {
   let url: URL
   try {
-    url = new URL(options.apiUrl)
+    url = new URL(options.apiUrl ?? defaultApiUrl)
   } catch {
-    throw new TypeError(`apiUrl must be an absolute URL such as https://graph.facebook.com/v23.0, got ${JSON.stringify(options.apiUrl)}`)
+    throw new TypeError(`apiUrl must be an absolute URL such as ${defaultApiUrl}, got ${JSON.stringify(options.apiUrl)}`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('apiUrl must be an http(s) URL')
   if (typeof options.phoneNumberId !== 'string' || !/^[\w.-]+$/.test(options.phoneNumberId)) {
@@ -97,7 +101,7 @@ function endpoint (options: CloudApiClientOptions): { origin: string, path: stri
 }
 
 function positive (value: number, name: string): number {
-  if (!(Number.isInteger(value) && value > 0)) throw new TypeError(`${name} must be a positive integer, got ${value}`)
+  if (!isPositive(value, true)) throw new TypeError(`${name} must be a positive integer, got ${value}`)
   return value
 }
 

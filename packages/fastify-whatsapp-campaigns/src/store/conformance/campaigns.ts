@@ -202,3 +202,39 @@ export function remove ({ test }: Group): void {
     t.ok(await store.get(tenantA, id), 'the other one stays')
   })
 }
+
+export function storedShapes ({ test }: Group): void {
+  test('stored: a campaign comes back with Dates, its contact count, and no run until it runs', async (t, store) => {
+    const before = Date.now()
+    const at = new Date(Date.now() + 3_600_000)
+    const { id } = await store.create(tenantA, draft({ scheduledAt: at }))
+    const stored = (await store.stored.get(tenantA, id))!
+    t.ok(stored.createdAt instanceof Date && stored.updatedAt instanceof Date && stored.readAt instanceof Date, 'Dates, not strings')
+    t.equal(stored.scheduledAt?.getTime(), at.getTime(), 'scheduledAt as given')
+    t.ok(Math.abs(stored.createdAt.getTime() - before) < 60_000, 'created now')
+    t.ok(stored.readAt.getTime() >= stored.createdAt.getTime() - 1000, 'read on the clock it was written on')
+    t.strictSame([stored.contactCount, stored.latestRun], [3, null])
+  })
+
+  test('stored: the latest run carries its counters, start and rate samples', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
+    await sendAll(store, plan, (id, index) => index === 0 ? { id, status: 'failed', code: 131026, title: 'Undeliverable' } : { id, status: 'sent', messageId: `wamid.${plan.runId}.${id}` })
+    const run = (await store.stored.get(tenantA, plan.campaignId))!.latestRun!
+    t.strictSame([run.status, run.totalCount, run.successCount, run.failedCount, run.error], ['running', 4, 3, 1, null])
+    t.ok(run.startedAt instanceof Date && run.rate.older.at instanceof Date && run.rate.newer.at instanceof Date, 'Dates')
+    t.ok(run.rate.newer.at.getTime() >= run.rate.older.at.getTime(), 'the newer sample is not older')
+    t.ok(run.rate.newer.settled <= 4 && run.rate.older.settled <= run.rate.newer.settled, 'samples count settled recipients')
+    const messages = (await store.stored.messages(tenantA, plan.campaignId, { limit: 10 }))!
+    t.ok(messages.every(m => m.updatedAt instanceof Date), 'message times are Dates')
+    t.strictSame(messages.map(m => m.error), [{ code: 131026, title: 'Undeliverable' }, null, null, null], 'no error is null')
+  })
+
+  test('stored: a claimed message is stored as sending (the API shows it as pending)', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(2) }))
+    await store.claim(plan, 1, leaseFor())
+    const stored = (await store.stored.messages(tenantA, plan.campaignId, { limit: 10 }))!
+    t.strictSame(stored.map(m => m.status), ['sending', 'pending'])
+    const pendingPage = (await store.stored.messages(tenantA, plan.campaignId, { limit: 10, status: 'pending' }))!
+    t.equal(pendingPage.length, 2, 'the pending filter takes both')
+  })
+}

@@ -1,7 +1,8 @@
 /** What the groups of the conformance suite share: the runner's shape, the store under test, fixtures. */
 import { randomUUID } from 'node:crypto'
-import { campaignStatuses, type CampaignStatus } from '../../schemas/campaign.js'
-import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredContact, StoredMessage, Tenant } from '../types.js'
+import { campaignStatuses, type CampaignStatus, type CampaignSummary, type Message } from '../../schemas/campaign.js'
+import { presentCampaign, presentMessage } from '../../campaigns/present.js'
+import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredCampaign, StoredContact, Tenant } from '../types.js'
 
 /** The assertions the suite uses: tap's `t` has them; other runners need a thin adapter. */
 export interface Assert {
@@ -24,8 +25,66 @@ export interface Features {
   bulkContacts?: number
 }
 
-/** How a group declares its tests: each one gets its own fresh store. */
-export type StoreTest = (name: string, fn: (t: Assert, store: CampaignStore) => Promise<void>) => void
+/**
+ * The store under test as the API shows it: its campaigns and messages through the plugin's
+ * presentation, so that a test reads what a user would; `stored` is the store itself.
+ */
+export interface StoreView extends Omit<CampaignStore, 'create' | 'list' | 'get' | 'messages' | 'update' | 'pause' | 'cancel'> {
+  create(...args: Parameters<CampaignStore['create']>): Promise<CampaignSummary>
+  list(...args: Parameters<CampaignStore['list']>): Promise<{ items: CampaignSummary[], total: number }>
+  get(...args: Parameters<CampaignStore['get']>): Promise<CampaignSummary | null>
+  messages(...args: Parameters<CampaignStore['messages']>): Promise<Message[] | null>
+  update(...args: Parameters<CampaignStore['update']>): Promise<Guarded<CampaignSummary>>
+  pause(...args: Parameters<CampaignStore['pause']>): Promise<Guarded<CampaignSummary>>
+  cancel(...args: Parameters<CampaignStore['cancel']>): Promise<Guarded<CampaignSummary>>
+  readonly stored: CampaignStore
+}
+
+function presented (result: Guarded<StoredCampaign>): Guarded<CampaignSummary> {
+  return result.ok ? { ok: true, value: presentCampaign(result.value) } : result
+}
+
+/** Every method of the store, called on the store itself (a class's methods keep their `this`). */
+export function viewOf (store: CampaignStore): StoreView {
+  const call = <K extends keyof CampaignStore>(name: K) => (...args: unknown[]) => (store[name] as (...a: unknown[]) => unknown).apply(store, args)
+  return {
+    create: async (...args) => presentCampaign(await store.create(...args)),
+    list: async (...args) => {
+      const { items, total } = await store.list(...args)
+      return { items: items.map(presentCampaign), total }
+    },
+    get: async (...args) => {
+      const found = await store.get(...args)
+      return found === null ? null : presentCampaign(found)
+    },
+    messages: async (...args) => (await store.messages(...args))?.map(presentMessage) ?? null,
+    update: async (...args) => presented(await store.update(...args)),
+    pause: async (...args) => presented(await store.pause(...args)),
+    cancel: async (...args) => presented(await store.cancel(...args)),
+    contacts: call('contacts') as CampaignStore['contacts'],
+    delete: call('delete') as CampaignStore['delete'],
+    startRun: call('startRun') as CampaignStore['startRun'],
+    resume: call('resume') as CampaignStore['resume'],
+    activeRuns: call('activeRuns') as CampaignStore['activeRuns'],
+    dueScheduled: call('dueScheduled') as CampaignStore['dueScheduled'],
+    claim: call('claim') as CampaignStore['claim'],
+    record: call('record') as CampaignStore['record'],
+    failExpiredLeases: call('failExpiredLeases') as CampaignStore['failExpiredLeases'],
+    failStaleLeases: call('failStaleLeases') as CampaignStore['failStaleLeases'],
+    progress: call('progress') as CampaignStore['progress'],
+    counters: call('counters') as CampaignStore['counters'],
+    pauseRun: call('pauseRun') as CampaignStore['pauseRun'],
+    finishRun: call('finishRun') as CampaignStore['finishRun'],
+    reserveSlots: call('reserveSlots') as CampaignStore['reserveSlots'],
+    throttle: call('throttle') as CampaignStore['throttle'],
+    init: store.init === undefined ? undefined : call('init') as CampaignStore['init'],
+    close: call('close') as CampaignStore['close'],
+    stored: store
+  }
+}
+
+/** How a group declares its tests: each one gets its own fresh store, seen through `viewOf`. */
+export type StoreTest = (name: string, fn: (t: Assert, store: StoreView) => Promise<void>) => void
 
 export interface Group {
   test: StoreTest
@@ -65,7 +124,7 @@ export function allowed<T> (result: Guarded<T>): T {
 }
 
 /** Creates a campaign and starts its run. */
-export async function started (store: CampaignStore, tenant: Tenant, campaign: NewCampaign = draft()): Promise<RunPlan> {
+export async function started (store: StoreView, tenant: Tenant, campaign: NewCampaign = draft()): Promise<RunPlan> {
   const { id } = await store.create(tenant, campaign)
   return allowed(await store.startRun(tenant, id, ['draft']))
 }
@@ -80,7 +139,7 @@ export function sentOutcome (id: number): MessageOutcome {
 
 /** Claims every due message of the run and records what `outcome` says for each (default: sent). */
 export async function sendAll (
-  store: CampaignStore, plan: RunPlan, outcome: (id: number, index: number) => MessageOutcome = sentOutcome
+  store: StoreView, plan: RunPlan, outcome: (id: number, index: number) => MessageOutcome = sentOutcome
 ): Promise<number> {
   let index = 0
   for (;;) {
@@ -91,8 +150,8 @@ export async function sendAll (
 }
 
 /** Every message of the campaign's latest run. */
-export async function allMessages (store: CampaignStore, tenant: Tenant, id: number): Promise<StoredMessage[]> {
-  const all: StoredMessage[] = []
+export async function allMessages (store: StoreView, tenant: Tenant, id: number): Promise<Message[]> {
+  const all: Message[] = []
   for (;;) {
     const page = await store.messages(tenant, id, { limit: 500, after: all.at(-1)?.position })
     if (page === null) throw new Error('no such campaign')

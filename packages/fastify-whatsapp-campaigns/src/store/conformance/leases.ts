@@ -3,26 +3,26 @@
  * (cancelled, paused) leaves `sending` rows no worker of that run will settle; `failStaleLeases`, every
  * tenant's at once, fails them as `failExpiredLeases` would, and leaves a running run's to its workers.
  */
-import type { CampaignStore, RunPlan, Tenant } from '../types.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, tenantB, type Group } from './context.js'
+import type { RunPlan, Tenant } from '../types.js'
+import { type StoreView, allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, tenantB, type Group } from './context.js'
 
 /** Long after every lease the tests take (at most an hour). */
 const later = (): Date => new Date(Date.now() + 7_200_000)
 
 /** The campaign's counters, and whether they add up to its total. */
-async function counters (store: CampaignStore, tenant: Tenant, id: number): Promise<{ status: string, success: number, failed: number, settled: boolean }> {
+async function counters (store: StoreView, tenant: Tenant, id: number): Promise<{ status: string, success: number, failed: number, settled: boolean }> {
   const summary = (await store.get(tenant, id))!
   return { status: summary.status, success: summary.successCount, failed: summary.failedCount, settled: summary.successCount + summary.failedCount === summary.totalCount }
 }
 
 /** A run of `count` recipients whose worker claimed `claimed` of them (a minute's lease) and died. */
-async function abandoned (store: CampaignStore, tenant: Tenant, count: number, claimed: number): Promise<RunPlan> {
+async function abandoned (store: StoreView, tenant: Tenant, count: number, claimed: number): Promise<RunPlan> {
   const plan = await started(store, tenant, draft({ contacts: contacts(count) }))
   await store.claim(plan, claimed, leaseFor(60_000))
   return plan
 }
 
-async function codes (store: CampaignStore, tenant: Tenant, id: number): Promise<Array<[string, unknown]>> {
+async function codes (store: StoreView, tenant: Tenant, id: number): Promise<Array<[string, unknown]>> {
   return (await allMessages(store, tenant, id)).map(m => [m.status, m.error?.code])
 }
 

@@ -1,7 +1,7 @@
 /** Conformance: pausing, resuming and cancelling a run, and what the engine sees of it meanwhile. */
 import type { RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, MessageOutcome } from '../types.js'
-import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
+import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, tenantB, type Group } from './context.js'
 
 const tooManyErrors: RunError = { code: 'ERROR_THRESHOLD', title: 'Too many errors', message: '12 of the last 20 sends failed' }
 const sent = (m: ClaimedMessage): MessageOutcome => sentOutcome(m.id)
@@ -36,17 +36,6 @@ export function pauses ({ test }: Group): void {
     t.equal(await store.finishRun(plan, { status: 'completed' }), true, 'and it finishes')
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.status, summary.successCount, summary.failedCount], ['completed', 4, 0])
-  })
-
-  test("lifecycle: a pause's reason is the campaign's error until the resume", async (t, store) => {
-    const plan = await started(store, tenantA)
-    const paused = allowed(await store.pause(tenantA, plan.campaignId, ['running'], tooManyErrors))
-    t.strictSame([paused.status, paused.error], ['paused', tooManyErrors])
-    t.strictSame((await store.get(tenantA, plan.campaignId))!.error, tooManyErrors)
-    const again = allowed(await store.pause(tenantA, plan.campaignId, ['paused']))
-    t.strictSame(again.error, tooManyErrors, 'a second pause without a reason keeps it')
-    allowed(await store.resume(tenantA, plan.campaignId, ['paused']))
-    t.equal((await store.get(tenantA, plan.campaignId))!.error, undefined, 'gone with the resume')
   })
 
   test('lifecycle: pause and resume are refused when not allowed, when missing, or with no run under way', async (t, store) => {
@@ -109,7 +98,7 @@ export function cancels ({ test }: Group): void {
     const plan = await started(store, tenantA, draft({ contacts: contacts(3) }))
     const [first] = await store.claim(plan, 1, leaseFor())
     await store.record(plan, [{ id: first.id, status: 'retry', code: 131000, title: 'Something went wrong', notBefore: new Date(Date.now() + 3_600_000) }])
-    allowed(await store.pause(tenantA, plan.campaignId, ['running'], tooManyErrors))
+    t.equal(await store.pauseRun(plan, tooManyErrors), true)
     const summary = allowed(await store.cancel(tenantA, plan.campaignId, ['paused']))
     t.strictSame([summary.status, summary.successCount, summary.failedCount, summary.error], ['cancelled', 0, 3, undefined])
     t.strictSame((await allMessages(store, tenantA, plan.campaignId)).map(m => m.error?.code), ['CANCELLED', 'CANCELLED', 'CANCELLED'])
@@ -135,5 +124,35 @@ export function cancels ({ test }: Group): void {
     const again = allowed(await store.startRun(tenantA, plan.campaignId, ['cancelled']))
     t.ok(again.runId !== plan.runId, 'a new run')
     t.strictSame(await store.activeRuns(), [again])
+  })
+}
+
+export function selfPauses ({ test }: Group): void {
+  test("runs: pauseRun pauses a running run and its campaign; the reason is the campaign's error until the resume", async (t, store) => {
+    const plan = await started(store, tenantA)
+    t.equal(await store.pauseRun(plan, tooManyErrors), true)
+    const paused = (await store.get(tenantA, plan.campaignId))!
+    t.strictSame([paused.status, paused.error], ['paused', tooManyErrors])
+    t.equal((await store.progress(plan, new Date())).status, 'paused', 'a worker sees it')
+    t.strictSame(await store.claim(plan, 10, leaseFor()), [], 'nothing is claimed')
+    const again = allowed(await store.pause(tenantA, plan.campaignId, ['paused']))
+    t.strictSame(again.error, tooManyErrors, 'a pause without a reason keeps it')
+    allowed(await store.resume(tenantA, plan.campaignId, ['paused']))
+    t.equal((await store.get(tenantA, plan.campaignId))!.error, undefined, 'gone with the resume')
+  })
+
+  test('runs: pauseRun changes nothing unless the run is running, and says so', async (t, store) => {
+    const plan = await started(store, tenantA)
+    allowed(await store.pause(tenantA, plan.campaignId, ['running']))
+    t.equal(await store.pauseRun(plan, tooManyErrors), false, 'already paused')
+    t.equal((await store.get(tenantA, plan.campaignId))!.error, undefined, 'and the reason is not taken')
+    allowed(await store.cancel(tenantA, plan.campaignId, ['paused']))
+    t.equal(await store.pauseRun(plan, tooManyErrors), false, 'cancelled')
+    t.equal((await store.get(tenantA, plan.campaignId))!.status, 'cancelled')
+    const other = await started(store, tenantA)
+    t.equal(await store.pauseRun({ ...other, tenant: tenantB }, tooManyErrors), false, "not another tenant's")
+    t.equal((await store.get(tenantA, other.campaignId))!.status, 'running')
+    t.equal(await store.finishRun(other, { status: 'completed' }), true)
+    t.equal(await store.pauseRun(other, tooManyErrors), false, 'ended')
   })
 }

@@ -1,6 +1,5 @@
 /** Conformance: the send timeline of a sending number — reservations, throttles, recovery. */
-import { sleep, type Group } from './context.js'
-import type { CampaignStore } from '../types.js'
+import { sleep, type Group, type StoreView } from './context.js'
 
 /** Floating point slots: equal up to a nanosecond. */
 const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6
@@ -15,7 +14,7 @@ async function rejects (fn: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** The rate the next reservation of `key` gets (each reservation also wins a little back). */
-async function rateOf (store: CampaignStore, key: string, maxRate: number): Promise<number> {
+async function rateOf (store: StoreView, key: string, maxRate: number): Promise<number> {
   return 1000 / (await store.reserveSlots(key, 1, maxRate)).intervalMs
 }
 

@@ -1,6 +1,6 @@
 /** Conformance: runs as the engine drives them — start, claim, record, leases, finish, rerun. */
 import type { RunError } from '../../schemas/campaign.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, tenantB, type Group } from './context.js'
+import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, tenantB, type Group } from './context.js'
 
 const tokenExpired: RunError = { code: 190, title: 'Access token expired', message: 'Error validating access token' }
 
@@ -341,5 +341,18 @@ export function finishing ({ test }: Group): void {
     const failedAfter = (await store.messages(tenantA, plan.campaignId, { status: 'failed', limit: 1, after: failed[0].position }))!
     t.strictSame(failedAfter.map(m => m.phone), [contacts(7)[3].phone])
     t.strictSame(await store.messages(tenantA, plan.campaignId, { status: 'pending', limit: 10 }), [])
+  })
+}
+
+export function counters ({ test }: Group): void {
+  test('runs: counters are the run\'s status and counts as kept with it; null for a run that is gone', async (t, store) => {
+    const plan = await started(store, tenantA, draft({ contacts: contacts(3) }))
+    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 0, failedCount: 0 })
+    const [first, second] = await store.claim(plan, 2, leaseFor())
+    await store.record(plan, [sentOutcome(first.id), { id: second.id, status: 'failed', code: 131026, title: 'Undeliverable' }])
+    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 1, failedCount: 1 })
+    t.strictSame(await store.counters({ ...plan, tenant: tenantB }), null, "another tenant's run is not there")
+    allowed(await store.delete(tenantA, plan.campaignId, anyStatus))
+    t.strictSame(await store.counters(plan), null, 'gone with its campaign')
   })
 }

@@ -39,8 +39,8 @@ export function tenantIsolation ({ test }: Group): void {
   test("tenants: another tenant cannot pause, resume, cancel or rerun a campaign", async (t, store) => {
     const plan = await started(store, tenantA)
     const before = await store.get(tenantA, plan.campaignId)
-    const reason = { code: 'ERROR_THRESHOLD', title: 'x', message: 'x' }
-    t.strictSame(await store.pause(tenantB, plan.campaignId, anyStatus, reason), { ok: false, reason: 'not_found' })
+    t.strictSame(await store.pause(tenantB, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' })
+    t.equal(await store.pauseRun({ ...plan, tenant: tenantB }, { code: 'ERROR_THRESHOLD', title: 'x', message: 'x' }), false)
     t.strictSame(await store.cancel(tenantB, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' })
     t.strictSame(await store.get(tenantA, plan.campaignId), before, 'still running, no error')
     allowed(await store.pause(tenantA, plan.campaignId, ['running']))

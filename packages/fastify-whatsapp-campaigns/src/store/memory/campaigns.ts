@@ -1,10 +1,10 @@
 /** The campaign side of the memory adapter: what the API reads and edits. */
-import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredMessage, Tenant } from '../types.js'
+import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
+import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredCampaign, StoredMessage, Tenant } from '../types.js'
 import { storedStatuses } from '../codes.js'
 import { copyContact, toStoredMessage, type CampaignRecord, type MemoryState } from './state.js'
 
-export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaign): CampaignSummary {
+export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaign): StoredCampaign {
   const now = new Date()
   const scheduledAt = campaign.scheduledAt ?? null
   const record: CampaignRecord = {
@@ -22,19 +22,19 @@ export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaig
     updatedAt: now
   }
   state.campaigns.set(record.id, record)
-  return state.summary(record)
+  return state.stored(record)
 }
 
-export function list (state: MemoryState, tenant: Tenant, query: ListQuery): { items: CampaignSummary[], total: number } {
+export function list (state: MemoryState, tenant: Tenant, query: ListQuery): { items: StoredCampaign[], total: number } {
   const matches = [...state.campaigns.values()]
     .filter(c => c.tenant === tenant && (query.status === undefined || c.status === query.status))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-  return { items: matches.slice(query.offset, query.offset + query.limit).map(c => state.summary(c)), total: matches.length }
+  return { items: matches.slice(query.offset, query.offset + query.limit).map(c => state.stored(c)), total: matches.length }
 }
 
-export function get (state: MemoryState, tenant: Tenant, id: number): CampaignSummary | null {
+export function get (state: MemoryState, tenant: Tenant, id: number): StoredCampaign | null {
   const campaign = state.campaignOf(tenant, id)
-  return campaign === undefined ? null : state.summary(campaign)
+  return campaign === undefined ? null : state.stored(campaign)
 }
 
 export function contacts (state: MemoryState, tenant: Tenant, id: number): Contact[] | null {
@@ -57,7 +57,7 @@ export function messages (state: MemoryState, tenant: Tenant, id: number, query:
   return page
 }
 
-export function update (state: MemoryState, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Guarded<CampaignSummary> {
+export function update (state: MemoryState, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Guarded<StoredCampaign> {
   const campaign = state.guard(tenant, id, allowed)
   if ('ok' in campaign) return campaign
   if (changes.name !== undefined) campaign.name = changes.name
@@ -67,7 +67,7 @@ export function update (state: MemoryState, tenant: Tenant, id: number, changes:
   if (changes.contacts !== undefined) campaign.contacts = changes.contacts.map(copyContact)
   if (changes.scheduledAt !== undefined) schedule(campaign, changes.scheduledAt)
   campaign.updatedAt = new Date()
-  return { ok: true, value: state.summary(campaign) }
+  return { ok: true, value: state.stored(campaign) }
 }
 
 /** A time schedules the campaign, null unschedules it; one with a run under way keeps the status its run gives it. */

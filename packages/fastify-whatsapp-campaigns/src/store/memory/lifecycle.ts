@@ -2,8 +2,8 @@
  * Pause, resume and cancel in the memory adapter, with the PostgreSQL adapter's semantics: each acts
  * on the latest run while it is under way; pause and resume refuse a campaign without one.
  */
-import type { CampaignStatus, CampaignSummary, RunError } from '../../schemas/campaign.js'
-import type { Guarded, RunPlan, Tenant } from '../types.js'
+import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
+import type { Guarded, RunPlan, RunRef, StoredCampaign, Tenant } from '../types.js'
 import { cancelled } from '../codes.js'
 import type { CampaignRecord, MemoryState, RunRecord } from './state.js'
 
@@ -15,15 +15,28 @@ function underWay (state: MemoryState, tenant: Tenant, id: number, allowed: read
   return run === undefined ? { ok: false, reason: 'status', status: campaign.status } : { campaign, run }
 }
 
-export function pause (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], reason?: RunError): Guarded<CampaignSummary> {
+export function pause (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<StoredCampaign> {
   const found = underWay(state, tenant, id, allowed)
   if ('ok' in found) return found
-  found.run.status = 'paused'
-  // A reason shows as the campaign's error until the resume; a pause without one keeps one already there.
-  if (reason !== undefined) found.run.error = { ...reason }
-  found.campaign.status = 'paused'
-  found.campaign.updatedAt = new Date()
-  return { ok: true, value: state.summary(found.campaign) }
+  paused(found.campaign, found.run)
+  return { ok: true, value: state.stored(found.campaign) }
+}
+
+/** The engine pausing its own run, only while it is running; the reason shows as the campaign's error until the resume. */
+export function pauseRun (state: MemoryState, ref: RunRef, reason: RunError): boolean {
+  const run = state.runOf(ref)
+  const campaign = state.campaignOf(ref.tenant, ref.campaignId)
+  if (run?.status !== 'running' || campaign === undefined || campaign.latestRunId !== run.id) return false
+  paused(campaign, run, reason)
+  return true
+}
+
+/** A pause without a reason keeps one already there. */
+function paused (campaign: CampaignRecord, run: RunRecord, reason?: RunError): void {
+  run.status = 'paused'
+  if (reason !== undefined) run.error = { ...reason }
+  campaign.status = 'paused'
+  campaign.updatedAt = new Date()
 }
 
 export function resume (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<RunPlan> {
@@ -33,15 +46,14 @@ export function resume (state: MemoryState, tenant: Tenant, id: number, allowed:
   run.status = 'running'
   run.error = null
   // The rate samples start again: a window spanning the pause would show a rate the run does not have.
-  const sample = { at: Date.now(), settled: run.successCount + run.failedCount }
-  run.older = sample
-  run.newer = { ...sample }
+  const sample = { at: new Date(), settled: run.successCount + run.failedCount }
+  run.rate = { older: sample, newer: { ...sample } }
   campaign.status = 'running'
   campaign.updatedAt = new Date()
   return { ok: true, value: state.plan(run) }
 }
 
-export function cancel (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<CampaignSummary> {
+export function cancel (state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Guarded<StoredCampaign> {
   const campaign = state.guard(tenant, id, allowed)
   if ('ok' in campaign) return campaign
   const run = state.activeRun(campaign)
@@ -54,5 +66,5 @@ export function cancel (state: MemoryState, tenant: Tenant, id: number, allowed:
   }
   campaign.status = 'cancelled'
   campaign.updatedAt = new Date()
-  return { ok: true, value: state.summary(campaign) }
+  return { ok: true, value: state.stored(campaign) }
 }

@@ -1,8 +1,8 @@
 /** The run side of the memory adapter: what the engine does. */
 import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
-import type { ClaimedMessage, Guarded, MessageOutcome, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
+import type { ClaimedMessage, Guarded, MessageOutcome, RunCounters, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
 import { notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
-import { nextSamples } from '../figures.js'
+import { nextSamples } from '../rate-samples.js'
 import { isActive, isUnsettled, type CampaignRecord, type MemoryState, type RunRecord } from './state.js'
 
 export function startRun (
@@ -29,9 +29,8 @@ export function startRun (
     error: null,
     messages: [],
     unsettledFrom: 0,
-    startedAt: now.getTime(),
-    older: { at: now.getTime(), settled: 0 },
-    newer: { at: now.getTime(), settled: 0 }
+    startedAt: now,
+    rate: { older: { at: now, settled: 0 }, newer: { at: now, settled: 0 } }
   }
   run.messages = list.map((recipient, i) => ({
     id: ++state.lastMessageId,
@@ -128,7 +127,7 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
       if (outcome.pairRate === true) message.pairRateRetries++
     }
   }
-  Object.assign(run, nextSamples(run, run.successCount + run.failedCount, Date.now()))
+  run.rate = nextSamples(run.rate, run.successCount + run.failedCount, new Date())
 }
 
 export function failExpiredLeases (state: MemoryState, ref: RunRef, now: Date): number {
@@ -176,6 +175,12 @@ export function progress (state: MemoryState, ref: RunRef, now: Date): RunProgre
   }
   if (nextDue !== Infinity) result.nextDueAt = new Date(nextDue)
   return result
+}
+
+export function counters (state: MemoryState, ref: RunRef): RunCounters | null {
+  const run = state.runOf(ref)
+  if (run === undefined) return null
+  return { status: run.status, totalCount: run.messages.length, successCount: run.successCount, failedCount: run.failedCount }
 }
 
 export function finishRun (state: MemoryState, ref: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): boolean {

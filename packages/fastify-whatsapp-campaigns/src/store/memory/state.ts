@@ -2,10 +2,10 @@
  * What the memory adapter keeps, and the lookups and shapes every part of it shares. Values are
  * copied in and out: a caller can never change what is stored by mutating an argument or a result.
  */
-import type { CampaignStatus, CampaignSummary, MessageError, RunError } from '../../schemas/campaign.js'
-import type { RunPlan, RunRef, RunStatus, StoredContact, StoredMessage, Tenant } from '../types.js'
-import { publicMessageStatus, type StoredMessageStatus } from '../codes.js'
-import { liveFigures, type RateSamples } from '../figures.js'
+import type { CampaignStatus, MessageError, RunError } from '../../schemas/campaign.js'
+import type { Refusal, RunPlan, RunRef, RunStatus, StoredCampaign, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
+import type { StoredMessageStatus } from '../codes.js'
+import type { RateSamples } from '../rate-samples.js'
 import type { Timeline } from '../pacing.js'
 
 export interface CampaignRecord {
@@ -23,7 +23,7 @@ export interface CampaignRecord {
   updatedAt: Date
 }
 
-export interface RunRecord extends RateSamples {
+export interface RunRecord {
   id: number
   tenant: Tenant
   campaignId: number
@@ -38,7 +38,8 @@ export interface RunRecord extends RateSamples {
   messages: MessageRecord[]
   /** Every message before this index is final: claims and progress start their scan here. */
   unsettledFrom: number
-  startedAt: number
+  startedAt: Date
+  rate: RateSamples
 }
 
 export interface MessageRecord {
@@ -58,8 +59,6 @@ export interface MessageRecord {
   error: MessageError | null
   updatedAt: Date
 }
-
-export type Refusal = { ok: false, reason: 'not_found' } | { ok: false, reason: 'status', status: CampaignStatus }
 
 export class MemoryState {
   readonly campaigns = new Map<number, CampaignRecord>()
@@ -98,27 +97,22 @@ export class MemoryState {
     return allowed.includes(campaign.status) ? campaign : { ok: false, reason: 'status', status: campaign.status }
   }
 
-  summary (campaign: CampaignRecord): CampaignSummary {
+  stored (campaign: CampaignRecord): StoredCampaign {
     const run = this.latestRun(campaign)
-    const result: CampaignSummary = {
+    return {
       id: campaign.id,
       name: campaign.name,
       templateName: campaign.templateName,
       language: campaign.language,
       parameters: [...campaign.parameters],
       status: campaign.status,
-      totalCount: run === undefined ? campaign.contacts.length : run.messages.length,
-      successCount: run?.successCount ?? 0,
-      failedCount: run?.failedCount ?? 0,
-      scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
-      createdAt: campaign.createdAt.toISOString(),
-      updatedAt: campaign.updatedAt.toISOString()
+      contactCount: campaign.contacts.length,
+      scheduledAt: campaign.scheduledAt === null ? null : new Date(campaign.scheduledAt),
+      createdAt: new Date(campaign.createdAt),
+      updatedAt: new Date(campaign.updatedAt),
+      latestRun: run === undefined ? null : storedRun(run),
+      readAt: new Date()
     }
-    if (run === undefined) return result
-    if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) result.error = { ...run.error }
-    const progress = liveFigures({ ...run, totalCount: run.messages.length }, Date.now())
-    if (progress !== undefined) result.progress = progress
-    return result
   }
 
   plan (run: RunRecord): RunPlan {
@@ -170,15 +164,29 @@ export function copyContact (contact: StoredContact): StoredContact {
 }
 
 export function toStoredMessage (message: MessageRecord): StoredMessage {
-  const result: StoredMessage = {
+  return {
     position: message.position,
     phone: message.phone,
     name: message.name,
-    status: publicMessageStatus(message.status),
+    status: message.status,
     messageId: message.wamid,
+    error: message.error === null ? null : { ...message.error },
     attempts: message.attempts,
-    updatedAt: message.updatedAt.toISOString()
+    updatedAt: new Date(message.updatedAt)
   }
-  if (message.error !== null) result.error = { ...message.error }
-  return result
+}
+
+function storedRun (run: RunRecord): StoredRun {
+  return {
+    status: run.status,
+    totalCount: run.messages.length,
+    successCount: run.successCount,
+    failedCount: run.failedCount,
+    error: run.error === null ? null : { ...run.error },
+    startedAt: new Date(run.startedAt),
+    rate: {
+      older: { at: new Date(run.rate.older.at), settled: run.rate.older.settled },
+      newer: { at: new Date(run.rate.newer.at), settled: run.rate.newer.settled }
+    }
+  }
 }

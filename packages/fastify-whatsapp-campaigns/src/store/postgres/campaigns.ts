@@ -1,12 +1,12 @@
 /** The campaign side of the PostgreSQL store: what the API reads and edits. */
-import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
+import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
+import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
 import { storedStatuses, type StoredMessageStatus } from '../codes.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
-import { summarySelect, toContact, toMessage, toSummary, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
+import { summarySelect, toContact, toMessage, toStoredCampaign, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
 
-export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<CampaignSummary> {
+export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<StoredCampaign> {
   return db.transaction(async tx => {
     const scheduledAt = campaign.scheduledAt ?? null
     const { rows: [row] } = await tx.query<{ id: number }>(
@@ -19,7 +19,7 @@ export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: N
       ]
     )
     await insertContacts(tx, tenant, row.id, campaign.contacts)
-    return (await readSummary(tx, tenant, row.id))!
+    return (await readCampaign(tx, tenant, row.id))!
   })
 }
 
@@ -43,12 +43,12 @@ async function insertContacts (tx: Queryable, tenant: Tenant, campaignId: number
   )
 }
 
-export async function readSummary (db: Queryable, tenant: Tenant, id: number): Promise<CampaignSummary | null> {
+export async function readCampaign (db: Queryable, tenant: Tenant, id: number): Promise<StoredCampaign | null> {
   const { rows: [row] } = await db.query<SummaryRow>(`${summarySelect} WHERE c.tenant = $1 AND c.id = $2`, [tenant, id])
-  return row === undefined ? null : toSummary(row)
+  return row === undefined ? null : toStoredCampaign(row)
 }
 
-export async function listCampaigns (db: SqlClient, tenant: Tenant, query: ListQuery): Promise<{ items: CampaignSummary[], total: number }> {
+export async function listCampaigns (db: SqlClient, tenant: Tenant, query: ListQuery): Promise<{ items: StoredCampaign[], total: number }> {
   const status = query.status ?? null
   const { rows } = await db.query<SummaryRow>(
     `${summarySelect}
@@ -62,7 +62,7 @@ export async function listCampaigns (db: SqlClient, tenant: Tenant, query: ListQ
     'SELECT count(*)::int AS total FROM campaigns WHERE tenant = $1 AND ($2::text IS NULL OR status = $2)',
     [tenant, status]
   )
-  return { items: rows.map(toSummary), total: Number(count.total) }
+  return { items: rows.map(toStoredCampaign), total: Number(count.total) }
 }
 
 export async function listContacts (db: SqlClient, tenant: Tenant, id: number): Promise<Contact[] | null> {
@@ -87,7 +87,7 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
   // Pending and settled rows each have an index in position order. In-flight rows have theirs by lease
   // (for the reaper), and they are few: they are read whole, then sorted. Offered a walk in position
   // order, the planner would take the primary key and read every row sent before them, as nothing
-  // tells it how few they are (the status keeps no statistics: migration 008).
+  // tells it how few they are (the status keeps no statistics: see the schema).
   const walk = (status?: StoredMessageStatus, statusParam?: string): string => status === 'sending'
     ? `(WITH in_flight AS MATERIALIZED (${rowsOf(statusParam)}) SELECT * FROM in_flight ORDER BY position LIMIT $4)`
     : `(${rowsOf(statusParam)} ORDER BY m.position LIMIT $4)`
@@ -102,7 +102,7 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
 
 export async function updateCampaign (
   db: SqlClient, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]
-): Promise<Guarded<CampaignSummary>> {
+): Promise<Guarded<StoredCampaign>> {
   return guarded(db, tenant, id, async tx => {
     // scheduledAt: absent leaves both columns; a time schedules the campaign, null unschedules it. A
     // campaign with a run under way keeps its status whatever the caller allowed: its run decides it.
@@ -134,7 +134,7 @@ export async function updateCampaign (
       await tx.query('DELETE FROM campaign_contacts WHERE tenant = $1 AND campaign_id = $2', [tenant, id])
       await insertContacts(tx, tenant, id, changes.contacts)
     }
-    return { ok: true, value: (await readSummary(tx, tenant, id))! }
+    return { ok: true, value: (await readCampaign(tx, tenant, id))! }
   })
 }
 

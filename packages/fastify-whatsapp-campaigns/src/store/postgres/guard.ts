@@ -4,10 +4,8 @@
  * everything already done is rolled back and the answer says why.
  */
 import type { CampaignStatus } from '../../schemas/campaign.js'
-import type { Guarded, Tenant } from '../types.js'
+import type { Guarded, Refusal, Tenant } from '../types.js'
 import type { Queryable, SqlClient, SqlSession } from '../sql-client.js'
-
-type Refusal = { ok: false, reason: 'not_found' } | { ok: false, reason: 'status', status: CampaignStatus }
 
 /**
  * Runs `change` in a transaction. It answers null when its guard did not hold (the refusal is then

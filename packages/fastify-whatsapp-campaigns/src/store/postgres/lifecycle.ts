@@ -6,11 +6,11 @@
  * resume refuse a campaign without one, whatever the caller allowed, since there is nothing to
  * pause or resume. Cancel also takes a campaign without one (a scheduled campaign, say).
  */
-import type { CampaignStatus, CampaignSummary, RunError } from '../../schemas/campaign.js'
-import type { Guarded, RunPlan, Tenant } from '../types.js'
+import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
+import type { Guarded, RunPlan, RunRef, StoredCampaign, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { cancelled, encodeCode } from '../codes.js'
-import { readSummary } from './campaigns.js'
+import { readCampaign } from './campaigns.js'
 import { guarded } from './guard.js'
 import { runPlanColumns, toRunPlan, type RunPlanRow } from './rows.js'
 
@@ -19,30 +19,44 @@ const activeRunOfAllowed = `
   SELECT lr.id FROM campaigns lc JOIN campaign_runs lr ON lr.tenant = lc.tenant AND lr.id = lc.latest_run_id
    WHERE lc.tenant = $1 AND lc.id = $2 AND lc.status = ANY($3::text[]) AND lr.status IN ('running', 'paused')`
 
-export async function pause (
-  db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], reason?: RunError
-): Promise<Guarded<CampaignSummary>> {
+export async function pause (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>> {
   return guarded(db, tenant, id, async tx => {
-    // A reason (the engine's) shows as the campaign's error until the resume; a pause without one
-    // keeps a reason already there.
-    const { rows: [row] } = await tx.query(
-      `WITH run AS (
-         UPDATE campaign_runs r
-            SET status = 'paused',
-                error_code = CASE WHEN $4::text IS NULL THEN r.error_code ELSE $4 END,
-                error_title = CASE WHEN $4::text IS NULL THEN r.error_title ELSE $5 END,
-                error_message = CASE WHEN $4::text IS NULL THEN r.error_message ELSE $6 END
-          WHERE r.tenant = $1 AND r.id = (${activeRunOfAllowed}) AND r.status IN ('running', 'paused')
-         RETURNING r.id
-       )
-       UPDATE campaigns c SET status = 'paused', updated_at = now()
-         FROM run
-        WHERE c.tenant = $1 AND c.id = $2 AND c.status = ANY($3::text[]) AND c.latest_run_id = run.id
-       RETURNING c.id`,
-      [tenant, id, [...allowed], reason === undefined ? null : encodeCode(reason.code), reason?.title ?? null, reason?.message ?? null]
-    )
-    return row === undefined ? null : { ok: true, value: (await readSummary(tx, tenant, id))! }
+    const { rows: [row] } = await tx.query(pauseStatement(activeRunOfAllowed), [tenant, id, [...allowed], null, null, null])
+    return row === undefined ? null : { ok: true, value: (await readCampaign(tx, tenant, id))! }
   })
+}
+
+/** The engine pausing its own run, only while it is running: the reason shows as the campaign's error until the resume. */
+export async function pauseRun (db: SqlClient, run: RunRef, reason: RunError): Promise<boolean> {
+  const runningRun = `SELECT id FROM campaign_runs WHERE tenant = $1 AND id = $7 AND campaign_id = $2 AND status = 'running'`
+  const paused = await guarded(db, run.tenant, run.campaignId, async tx => {
+    const { rows: [row] } = await tx.query(
+      pauseStatement(runningRun),
+      [run.tenant, run.campaignId, ['running'], encodeCode(reason.code), reason.title, reason.message, run.runId]
+    )
+    return row === undefined ? null : { ok: true, value: true }
+  })
+  return paused.ok
+}
+
+/**
+ * The run chosen by `target` ($1 tenant, $2 campaign id) and its campaign (while in $3) become paused,
+ * in the lock order. A reason ($4-$6) replaces the run's error; without one, a reason already there stays.
+ */
+function pauseStatement (target: string): string {
+  return `WITH run AS (
+     UPDATE campaign_runs r
+        SET status = 'paused',
+            error_code = CASE WHEN $4::text IS NULL THEN r.error_code ELSE $4 END,
+            error_title = CASE WHEN $4::text IS NULL THEN r.error_title ELSE $5 END,
+            error_message = CASE WHEN $4::text IS NULL THEN r.error_message ELSE $6 END
+      WHERE r.tenant = $1 AND r.id = (${target}) AND r.status IN ('running', 'paused')
+     RETURNING r.id
+   )
+   UPDATE campaigns c SET status = 'paused', updated_at = now()
+     FROM run
+    WHERE c.tenant = $1 AND c.id = $2 AND c.status = ANY($3::text[]) AND c.latest_run_id = run.id
+   RETURNING c.id`
 }
 
 export async function resume (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<RunPlan>> {
@@ -70,7 +84,7 @@ export async function resume (db: SqlClient, tenant: Tenant, id: number, allowed
   })
 }
 
-export async function cancel (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<CampaignSummary>> {
+export async function cancel (db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>> {
   return guarded(db, tenant, id, async tx => {
     // The run and what it still had to send, with its counters, in one statement. Rows being sent
     // are left to their workers, who record them whatever the run's status.
@@ -104,6 +118,6 @@ export async function cancel (db: SqlClient, tenant: Tenant, id: number, allowed
         RETURNING id`,
       [tenant, id, [...allowed]]
     )
-    return campaign === undefined ? null : { ok: true, value: (await readSummary(tx, tenant, id))! }
+    return campaign === undefined ? null : { ok: true, value: (await readCampaign(tx, tenant, id))! }
   })
 }

@@ -2,7 +2,7 @@
 import type { MessageOutcome, RunRef } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { encodeCode } from '../codes.js'
-import { rateWindowMs } from '../figures.js'
+import { rateWindowMs } from '../rate-samples.js'
 
 export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutcome[]): Promise<void> {
   if (outcomes.length === 0) return
@@ -12,14 +12,12 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
   //
   // Each row finds its outcome by its key (its position) in one jsonb object rather than by a join
   // with the outcomes: the statistics of a run's start say next to nothing is in flight, and on that
-  // belief the planner once looped over every outcome for each row it updated (160 ms for 1,000 rows,
-  // not 14).
+  // belief the planner may loop over every outcome for each row it updates.
   //
   // The rows are found by key alone, and whether each is still `sending` is read from the locked row:
   // a condition on the status would offer the planner the in-flight rows' index, which the same
-  // statistics show as empty while it holds an entry for every row once claimed (until a vacuum).
-  // It took that index into every record, reading all of them: 4.5 ms of 17 for 1,000 rows after
-  // 290,000 sent, and growing.
+  // statistics show as empty while it holds an entry for every row once claimed (until a vacuum), so
+  // a record would read all of them, more with every row sent.
   await db.query(
     `WITH locked AS (
        SELECT position, status, $4::jsonb -> position::text AS o FROM campaign_messages
@@ -42,7 +40,7 @@ export async function record (db: SqlClient, run: RunRef, outcomes: MessageOutco
               count(*) FILTER (WHERE status = 'failed')::int AS failed
          FROM moved
      )
-     -- The newer rate sample takes the older's place once it is a window old (figures.ts). SET
+     -- The newer rate sample takes the older's place once it is a window old (rate-samples.ts). SET
      -- expressions all see the row as it was, so both samples move together.
      UPDATE campaign_runs r
         SET success_count = r.success_count + d.sent,

@@ -3,10 +3,9 @@
  * (pg: int8 and numeric as strings; a host may even install its own type parsers), so every value is
  * converted explicitly rather than trusted.
  */
-import type { CampaignStatus, CampaignSummary, Contact } from '../../schemas/campaign.js'
-import type { ClaimedMessage, RunPlan, RunStatus, StoredMessage } from '../types.js'
-import { decodeCode, publicMessageStatus } from '../codes.js'
-import { liveFigures, type RunCounters } from '../figures.js'
+import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
+import type { ClaimedMessage, RunPlan, RunStatus, StoredCampaign, StoredMessage, StoredRun } from '../types.js'
+import { decodeCode, type StoredMessageStatus } from '../codes.js'
 
 export interface SummaryRow {
   id: number
@@ -15,9 +14,10 @@ export interface SummaryRow {
   language: string
   parameters: string[]
   status: CampaignStatus
-  total_count: number
-  success_count: number
-  failed_count: number
+  contact_count: number
+  total_count: number | null
+  success_count: number | null
+  failed_count: number | null
   scheduled_at: Date | string | null
   run_status: RunStatus | null
   error_code: string | null
@@ -44,7 +44,7 @@ export interface MessageRow {
   position: number
   phone: string
   name: string | null
-  status: string
+  status: StoredMessageStatus
   wamid: string | null
   error_code: string | null
   error_title: string | null
@@ -74,52 +74,46 @@ export interface ClaimedRow {
   pair_rate_retries: number
 }
 
-/** The campaign columns of a summary, its counters and live figures from the latest run's row alone. */
+/** The campaign's columns and its latest run's counters and samples, from the run's row alone. */
 export const summarySelect = `
-  SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status, c.scheduled_at,
-         COALESCE(r.total_count, c.contact_count)::int AS total_count,
-         COALESCE(r.success_count, 0)::int AS success_count,
-         COALESCE(r.failed_count, 0)::int AS failed_count,
-         r.status AS run_status, r.error_code, r.error_title, r.error_message,
+  SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status, c.scheduled_at, c.contact_count,
+         r.total_count, r.success_count, r.failed_count, r.status AS run_status, r.error_code, r.error_title, r.error_message,
          r.started_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now,
          c.created_at, c.updated_at
     FROM campaigns c
     LEFT JOIN campaign_runs r ON r.id = c.latest_run_id AND r.tenant = c.tenant`
 
-export function toSummary (row: SummaryRow): CampaignSummary {
-  const summary: CampaignSummary = {
+export function toStoredCampaign (row: SummaryRow): StoredCampaign {
+  return {
     id: Number(row.id),
     name: row.name,
     templateName: row.template_name,
     language: row.language,
     parameters: row.parameters,
     status: row.status,
-    totalCount: Number(row.total_count),
-    successCount: Number(row.success_count),
-    failedCount: Number(row.failed_count),
-    scheduledAt: row.scheduled_at === null ? null : toIso(row.scheduled_at),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at)
+    contactCount: Number(row.contact_count),
+    scheduledAt: toDate(row.scheduled_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    latestRun: row.run_status === null ? null : toStoredRun(row),
+    readAt: toDate(row.now)
   }
-  // The error columns hold why the run failed, or why it was paused.
-  if ((row.run_status === 'failed' || row.run_status === 'paused') && row.error_code !== null) {
-    summary.error = { code: decodeCode(row.error_code), title: row.error_title ?? '', message: row.error_message ?? '' }
-  }
-  const progress = row.run_status === null ? undefined : liveFigures(runCounters(row), toMs(row.now))
-  if (progress !== undefined) summary.progress = progress
-  return summary
 }
 
 /** The latest run's counters and samples (the row has a run). */
-function runCounters (row: SummaryRow): RunCounters {
+function toStoredRun (row: SummaryRow): StoredRun {
   return {
     status: row.run_status!,
     totalCount: Number(row.total_count),
     successCount: Number(row.success_count),
     failedCount: Number(row.failed_count),
-    startedAt: toMs(row.started_at!),
-    older: { at: toMs(row.rate_older_at!), settled: Number(row.rate_older_settled) },
-    newer: { at: toMs(row.rate_newer_at!), settled: Number(row.rate_newer_settled) }
+    // The error columns hold why the run failed, or why it was paused.
+    error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '', message: row.error_message ?? '' },
+    startedAt: toDate(row.started_at!),
+    rate: {
+      older: { at: toDate(row.rate_older_at!), settled: Number(row.rate_older_settled) },
+      newer: { at: toDate(row.rate_newer_at!), settled: Number(row.rate_newer_settled) }
+    }
   }
 }
 
@@ -128,17 +122,16 @@ export function toContact (row: ContactRow): Contact {
 }
 
 export function toMessage (row: MessageRow): StoredMessage {
-  const message: StoredMessage = {
+  return {
     position: Number(row.position),
     phone: row.phone,
     name: row.name,
-    status: publicMessageStatus(row.status),
+    status: row.status,
     messageId: row.wamid,
+    error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '' },
     attempts: Number(row.attempts),
-    updatedAt: toIso(row.updated_at)
+    updatedAt: toDate(row.updated_at)
   }
-  if (row.error_code !== null) message.error = { code: decodeCode(row.error_code), title: row.error_title ?? '' }
-  return message
 }
 
 export function toRunPlan (row: RunPlanRow): RunPlan {
@@ -164,14 +157,8 @@ export function toClaimed (row: ClaimedRow): ClaimedMessage {
   }
 }
 
-export function toIso (value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString()
-}
-
-function toMs (value: Date | string): number {
-  return (value instanceof Date ? value : new Date(value)).getTime()
-}
-
+export function toDate (value: Date | string): Date
+export function toDate (value: Date | string | null): Date | null
 export function toDate (value: Date | string | null): Date | null {
   if (value === null) return null
   return value instanceof Date ? value : new Date(value)

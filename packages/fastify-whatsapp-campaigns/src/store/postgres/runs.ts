@@ -12,7 +12,7 @@
  * another writer holds while that writer waits for the campaign.
  */
 import type { RunError } from '../../schemas/campaign.js'
-import type { ClaimedMessage, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
+import type { ClaimedMessage, RunCounters, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { encodeCode, notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
 import { runPlanColumns, toClaimed, toDate, toRunPlan, type ClaimedRow, type RunPlanRow } from './rows.js'
@@ -43,10 +43,9 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
   // send in flight, recorded like the others.
   //
   // The rows picked are then updated by key (`= ANY (ARRAY(…))`), like those locked by the lease,
-  // finish and cancel statements. Joined with the picked rows instead, the update was planned as a
-  // hash join over a scan of the whole table, history included, at every claim: 19 ms instead of 9
-  // for 1,000 rows in a table of 60,000, and more as the table grows. (record() is handed its keys,
-  // which the planner counts.)
+  // finish and cancel statements: joined with the picked rows instead, the update is planned as a
+  // hash join over a scan of the whole table, history included, at every claim. (record() is handed
+  // its keys, which the planner counts.)
   const { rows } = await db.query<ClaimedRow>(
     `WITH picked AS (
        SELECT position FROM campaign_messages
@@ -74,15 +73,15 @@ export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date):
  * The reaper: leases that ran out in runs no longer running (their workers died, and nobody else works on
  * them), every tenant's. Finds the runs holding some, then settles each with the same statement as
  * failExpiredLeases, one run at a time (its messages, then the run: the lock order), `limit` rows at most
- * in all. The scan is on the partial index of `sending` rows by lease (migration 004): in-flight rows only.
+ * in all. The scan is on the partial index of `sending` rows by lease : in-flight rows only.
  */
 export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLeasesPerCall): Promise<number> {
   if (!(limit > 0)) return 0
   // Each row that ever was in flight left an entry in that index, which stays until a vacuum (with
   // autovacuum on, once a fifth of the table was written; never, with it off). An index scan marks
   // each such entry as dead the first time it meets it and steps over it after that; a bitmap scan
-  // reads every one again at every call: 100-300 ms a second at the end of a million-recipient run.
-  // The planner picks the bitmap whenever it believes few rows are in flight, so it is not offered one.
+  // reads every one again at every call, which at the end of a large run is most of the index. The
+  // planner picks the bitmap whenever it believes few rows are in flight, so it is not offered one.
   const runs = await db.transaction(async tx => {
     await tx.query('SET LOCAL enable_bitmapscan = off')
     const { rows } = await tx.query<{ tenant: string, run_id: number }>(
@@ -157,6 +156,15 @@ export async function progress (db: SqlClient, run: RunRef, now: Date): Promise<
   // A run that is gone (deleted with its campaign), or not this tenant's, is over for good.
   if (row === undefined) return { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }
   return { status: row.status, pending: Number(row.pending), due: Number(row.due), sending: Number(row.sending), nextDueAt: toDate(row.next_due_at) }
+}
+
+export async function counters (db: SqlClient, run: RunRef): Promise<RunCounters | null> {
+  const { rows: [row] } = await db.query<{ status: RunStatus, total_count: number, success_count: number, failed_count: number }>(
+    'SELECT status, total_count, success_count, failed_count FROM campaign_runs WHERE tenant = $1 AND id = $2',
+    [run.tenant, run.runId]
+  )
+  if (row === undefined) return null
+  return { status: row.status, totalCount: Number(row.total_count), successCount: Number(row.success_count), failedCount: Number(row.failed_count) }
 }
 
 export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<boolean> {

@@ -75,12 +75,11 @@ export async function startRun (
   if (started.ok && started.value.totalCount >= analyzeFrom) {
     // The claims' plan needs to know the new rows are there. Right after a bulk insert the statistics
     // do not (autovacuum comes a minute later, if it is on at all), and the planner, counting on a
-    // handful of pending rows, sorts every one of them for each claim: 0.5 s a claim at a million.
-    // Only the columns the claims filter and order on (the status keeps no statistics: migration
-    // 008): a third of the time, with the wide phone, name and parameters left out. And from a sample
-    // of 3,000 rows instead of 30,000 (statistics target 10, for this statement only): the claims need
-    // the table's size and the new run's share of it, which a small sample tells as well, at a fifth
-    // of the time. A role that does not own the table gets a warning, not an error.
+    // handful of pending rows, sorts every one of them for each claim. Only the columns the claims
+    // filter and order on (the status keeps no statistics: see the schema), leaving the wide phone,
+    // name and parameters out, and from a small sample (statistics target 10, for this statement
+    // only): the claims need the table's size and the new run's share of it, which a small sample
+    // tells as well. A role that does not own the table gets a warning, not an error.
     await db.transaction(async tx => {
       await tx.query('SET LOCAL default_statistics_target = 10')
       await tx.query('ANALYZE campaign_messages (tenant, run_id, position, next_attempt_at)')
