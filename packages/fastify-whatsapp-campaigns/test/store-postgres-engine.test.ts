@@ -1,19 +1,14 @@
 /**
  * The engine's side of the PostgreSQL store on the real server, where only real connections can
  * show it: several processes on one send timeline, lifecycle changes racing the workers, the rate
- * samples over seconds no test wants to wait for, and an upgrade from the previous schema.
+ * samples over seconds no test wants to wait for.
  */
 import t from 'tap'
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { migrate, sqlDirectory } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
 import { allowed, contacts, draft, leaseFor, sentOutcome, sleep, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
 import type { RunPlan } from '../src/store/types.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { planNodes, planning, rowsHandled, type PlanNode } from './helpers/plans.js'
-import { migrationFiles } from './helpers/tables.js'
 
 /** A store as the API shows it (see the conformance suite's view). */
 type Store = StoreView
@@ -169,7 +164,7 @@ if (postgresUrl === undefined) {
     const messageScans = (nodes: PlanNode[]): string[] => nodes.filter(n => n['Relation Name'] === 'campaign_messages').map(n => `${n['Node Type']} ${n['Index Name'] ?? ''}`)
     const atStart = await claimPlan()
     // Fresh statistics say nearly every row is pending; the primary key with a filter would then look
-    // as cheap, and walk every row claimed before (migration 008).
+    // as cheap, and walk every row claimed before (hence a status without statistics, in sql/001.do.schema.sql).
     t.equal(messageScans(atStart)[1], 'Index Scan campaign_messages_pending', 'the pending rows\' index, in position order')
     t.notOk(atStart.some(n => n['Node Type'] === 'Sort'), 'no sort of every pending row')
     t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by key, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
@@ -307,38 +302,6 @@ if (postgresUrl === undefined) {
     await pool.query("UPDATE campaign_runs SET rate_newer_at = now() - interval '7 s', rate_newer_settled = 15 WHERE id = $1", [plan.runId])
     const idle = (await store.get(tenantA, plan.campaignId))!.progress!
     t.strictSame([idle.sent, idle.ratePerSecond, idle.etaSeconds], [15, 0, null])
-  })
-
-  t.test('migrate: 003 keeps the data of 002; a run under way stays under way', async t => {
-    const fresh = await freshDatabase(t, { migrate: false })
-    const previous = await mkdtemp(join(tmpdir(), 'wac-sql-'))
-    t.teardown(async () => { await rm(previous, { recursive: true, force: true }) })
-    for (const file of ['001.do.campaigns.sql', '002.do.runs.sql']) await cp(join(sqlDirectory(), file), join(previous, file))
-    t.equal((await migrate(fresh.pool, { directory: previous })).version, 2)
-    // Rows as 002 knew them: a campaign under way, one recipient sent, one pending.
-    const { rows: [old] } = await fresh.pool.query(
-      `WITH c AS (
-         INSERT INTO campaigns (tenant, name, template_name, language, status, contact_count) VALUES ($1, 'old', 't', 'en', 'running', 2) RETURNING id
-       ), r AS (
-         INSERT INTO campaign_runs (tenant, campaign_id, template_name, language, parameters, total_count, success_count)
-         SELECT $1, id, 't', 'en', '[]', 2, 1 FROM c RETURNING id, campaign_id
-       ), m AS (
-         INSERT INTO campaign_messages (tenant, run_id, position, phone, status)
-         SELECT $1, r.id, p, '91987650000' || p, CASE p WHEN 1 THEN 'sent' ELSE 'pending' END FROM r, generate_series(1, 2) p
-       )
-       SELECT id AS run_id, campaign_id FROM r`,
-      [tenantA]
-    )
-    await fresh.pool.query('UPDATE campaigns SET latest_run_id = $2 WHERE id = $1', [old.campaign_id, old.run_id])
-    t.strictSame((await migrate(fresh.pool)).applied, migrationFiles.filter(file => Number.parseInt(file, 10) > 2), '003 and every later file')
-    const store = viewOf(postgresStore(fresh.pool))
-    const [plan] = await store.activeRuns()
-    const summary = (await store.get(tenantA, plan.campaignId))!
-    t.strictSame([summary.status, summary.scheduledAt, summary.progress?.sent, summary.progress?.pending], ['running', null, 1, 1])
-    const [message] = await store.claim(plan, 10, leaseFor())
-    t.strictSame([message.phone, message.pairRateRetries], ['919876500002', 0])
-    t.strictSame(allowed(await store.pause(tenantA, plan.campaignId, ['running'])).status, 'paused')
-    t.strictSame(await store.startRun(tenantA, plan.campaignId, ['paused']), { ok: false, reason: 'status', status: 'paused' }, 'the widened index holds')
   })
 }
 
