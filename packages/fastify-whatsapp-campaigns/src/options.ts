@@ -12,9 +12,9 @@ export interface WhatsAppAccount {
   apiUrl?: string
   phoneNumberId: string
   accessToken: string
-  /** Checks the signature of status webhooks. */
+  /** Reserved for status webhooks (signature checks); not read yet. */
   appSecret?: string
-  /** Answers Meta's webhook verification. */
+  /** Reserved for status webhooks (Meta's verification); not read yet. */
   verifyToken?: string
 }
 

@@ -18,7 +18,7 @@ export interface EngineSettings extends BackoffPolicy {
   /**
    * A write of outcomes starts once this many wait, or once the first has waited `recordIntervalMs`.
    * At Meta's rates (1,000 msg/s a number at most) the interval comes first; unpaced, fewer and
-   * larger statements cost PostgreSQL less per outcome (a sixth less at 1,000 than at 200).
+   * larger statements cost PostgreSQL less per outcome.
    */
   recordBatchSize: number
   recordIntervalMs: number
@@ -43,7 +43,7 @@ export const defaultEngineSettings: EngineSettings = {
 
 /**
  * Half a second of sending in flight covers Meta's usual 100-300 ms answers; past a few hundred
- * connections a 2-core process spends more on sockets than it gains.
+ * connections a process spends more on its sockets than it gains.
  */
 export function concurrencyFor (messagesPerSecond: number): number {
   return Math.min(400, Math.max(16, Math.ceil(messagesPerSecond / 2)))

@@ -11,7 +11,7 @@ export const CampaignStatus = Type.Union(
 export type CampaignStatus = Static<typeof CampaignStatus>
 export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled']
 
-/** A recipient's state in a run. `delivered` and `read` arrive with status webhooks. */
+/** A recipient's state in a run. `delivered` and `read` are reserved for status webhooks, not tracked yet. */
 export const MessageStatus = Type.Union(
   [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed')],
   { description: 'pending: not sent yet; sent: Meta accepted it; delivered and read: from status webhooks; failed: see error' }
