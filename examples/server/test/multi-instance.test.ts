@@ -9,7 +9,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import t from 'tap'
-import { judgeAhead, startCloudApiFake } from 'whatsapp-cloud-fake'
+import { judgeAhead } from '@whatsapp-campaigns/bench/judge-priority'
+import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
 import { allMessages, api, averageRate, ConnectionOwners, killAllServers, perSecond, phoneFor, startServer, waitFor, worstWindow, worstWindowStart } from './helpers/server-process.js'
 
@@ -88,9 +89,9 @@ if (postgresUrl === undefined) {
     const worstAccepted = worstWindow(accepted, 1000)
     const achieved = averageRate(accepted)
     // The goal: no sliding second over the limit where the API receives the requests, and 95% of the
-    // limit used. Most runs here meet it (the figures are printed); the checks leave a margin for the
-    // judge's own stalls (printed too; tens of ms on two busy cores where it cannot be made real-time,
-    // bunching ~2% of a second) and for the run's first and last second, which the average includes.
+    // limit used (the figures are printed). The checks leave a margin for the judge's own stalls
+    // (printed too: where it cannot go into the real-time class, being scheduled out bunches the
+    // arrivals it logs) and for the run's first and last second, which the average includes.
     t.ok(worstAccepted <= limit, `no second of accepted messages over the limit: worst ${worstAccepted} (limit ${limit})`)
     t.ok(worstReceived <= limit * 1.02, `requests received in any second within 2% of the limit: worst ${worstReceived} (limit ${limit})`)
     t.ok(throttled <= maxThrottled, `few or no 130429 answers: ${throttled} (at most ${maxThrottled})`)

@@ -1,8 +1,8 @@
 /**
  * The arrival front's thread (arrival-front.ts): a TCP relay in front of the fake that writes, into each
  * request's head, the moment its first bytes came in. This thread holds nothing but the connections,
- * so its collections are short, and it runs ahead of every other process; the fake's own event loop,
- * which stalls for its collections, no longer decides when a request arrived.
+ * so its collections are short, and it runs ahead of every other process: when a request arrived is
+ * decided here, not by the fake's own event loop, which stalls for its collections.
  *
  * It reads HTTP/1.1 as our senders write it: a head, then a body of `content-length` bytes, one
  * request after the other on a connection. Anything else (chunked bodies, a head over 64 KiB) closes

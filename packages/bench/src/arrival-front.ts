@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { judgeAhead, type JudgePriority } from 'whatsapp-cloud-fake'
+import { judgeAhead, type JudgePriority } from './judge-priority.js'
 
 export interface ArrivalFront {
   /** Where senders connect instead of the fake: origin, e.g. `http://127.0.0.1:41234`. */

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
-import type { JudgePriority, LogEntry, StartOptions } from 'whatsapp-cloud-fake'
+import type { LogEntry, StartOptions } from 'whatsapp-cloud-fake'
+import type { JudgePriority } from './judge-priority.js'
 
 /** What crosses to the child: its argv holds them as JSON, so no functions (no `failure`, no custom logger). */
 export type FakeProcessOptions = Omit<StartOptions, 'failure' | 'logger'>
@@ -43,7 +44,7 @@ export type FakeMessage = { ready: string, priority: JudgePriority } | { id: num
  * a thread of their own (arrival-front.ts) that goes ahead of the other processes: for judging a
  * per-second limit, not for measuring throughput, where the relay would only add work. A judge also
  * collects its heap on its main thread alone (--single-threaded-gc): Meta's collections never take our
- * cores, and V8's helpers would take the second core of a 2-core machine from the sender. The child
+ * cores, and V8's helper threads would take the cores of a small machine from the sender. The child
  * exits when our IPC channel closes, so it does not outlive us.
  */
 export async function startFakeProcess (options: FakeProcessOptions = {}, { judge = false } = {}): Promise<FakeProcess> {

@@ -19,7 +19,7 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
-// Machines here are noisy: every figure is printed beside a baseline measured in the same run.
+// Shared machines are noisy: every figure is printed beside a baseline measured in the same run.
 const database = await scratchDatabase()
 try {
   console.log(`# fastify-whatsapp-campaigns benchmarks: Node ${process.version}, ${database.label}`)

@@ -15,4 +15,3 @@ export type {
   TemplateDefinition,
   TemplateStatus
 } from './options.js'
-export { judgeAhead, type JudgePriority } from './judge-priority.js'

@@ -66,8 +66,8 @@ export interface CloudApiFakeOptions {
   failure?: FailureFunction
   /**
    * Keep every request in `log` (default true). `'outcomes'` keeps each one's arrival, recipient and
-   * outcome but not its body: a judge of throughput over a long run keeps a small heap, which its
-   * collector, stalling the arrivals it times, goes through quicker. `false` keeps acceptance counts only.
+   * outcome but not its body: over a long run the heap stays small, and so do the garbage collector's
+   * pauses, during which arrivals wait to be timed. `false` keeps acceptance counts only.
    */
   keepLog?: boolean | 'outcomes'
   /**

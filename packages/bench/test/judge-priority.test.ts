@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { getPriority } from 'node:os'
 import t from 'tap'
-import { judgeAhead } from '../src/index.js'
+import { judgeAhead } from '../src/judge-priority.js'
 
 /** The scheduling policy of a thread as chrt reports it (SCHED_OTHER, SCHED_FIFO…), or undefined without chrt. */
 function policyOf (tid: number): string | undefined {
