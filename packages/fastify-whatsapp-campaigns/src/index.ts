@@ -4,6 +4,7 @@ export default campaignsPlugin
 export { campaignsPlugin }
 export type { CampaignsPluginOptions, WhatsAppAccount } from './options.js'
 export type { CampaignService } from './campaigns/service.js'
+export type { CampaignRequest } from './routes/tenant.js'
 export type { EngineSettings } from './engine/settings.js'
 export { defaultEngineSettings } from './engine/settings.js'
 export * from './schemas/campaign.js'

@@ -1,16 +1,33 @@
 /**
  * What `npm pack` would publish, read the way tools read it: `--json` on stdout, parsed whole (a line
  * printed by a lifecycle script would break it). Runs on the built package: dist/ comes from the build.
+ *
+ * The pack runs in a copy of the package laid out as in the repository (packages/<name> beside sql/),
+ * since its prepack script puts a copy of sql/ in the package, where migrate() looks first: in the
+ * checkout itself, tests migrating meanwhile could see it come and go.
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import t from 'tap'
+import t, { type Test } from 'tap'
 
-const packageDirectory = fileURLToPath(new URL('..', import.meta.url))
+const checkout = fileURLToPath(new URL('..', import.meta.url))
 const repositorySql = fileURLToPath(new URL('../../../sql/', import.meta.url))
-const packagedSql = fileURLToPath(new URL('../sql/', import.meta.url))
+
+/** A copy of what the pack reads: the manifest, the README, the build and the scripts, under <root>/packages/<name>, and <root>/sql. */
+async function packageCopy (t: Test): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'wac-pack-'))
+  t.teardown(async () => { await rm(root, { recursive: true, force: true }) })
+  const directory = join(root, 'packages', 'fastify-whatsapp-campaigns')
+  await mkdir(directory, { recursive: true })
+  for (const entry of ['package.json', 'README.md', 'dist', 'scripts']) await cp(join(checkout, entry), join(directory, entry), { recursive: true })
+  await cp(repositorySql, join(root, 'sql'), { recursive: true })
+  return directory
+}
 
 interface PackResult {
   name: string
@@ -18,6 +35,7 @@ interface PackResult {
 }
 
 t.test('npm pack --json prints only JSON, listing the built code, the migrations and the README', async t => {
+  const packageDirectory = await packageCopy(t)
   const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], { cwd: packageDirectory })
   const [pack] = JSON.parse(stdout) as PackResult[]
   t.equal(pack.name, 'fastify-whatsapp-campaigns')
@@ -32,6 +50,6 @@ t.test('npm pack --json prints only JSON, listing the built code, the migrations
 
   t.strictSame(paths.filter(path => /^(src|test|scripts)\//.test(path)), [], 'no sources, tests or scripts')
   t.strictSame(paths.filter(path => path.endsWith('.d.ts.map')), [], 'no declaration maps (they point to sources not shipped)')
-  t.notOk(existsSync(packagedSql), 'postpack removed the copy of sql/')
+  t.notOk(existsSync(join(packageDirectory, 'sql')), 'postpack removed the copy of sql/')
   t.strictSame(readdirSync(packageDirectory).filter(name => name.startsWith('.sql-')), [], 'and left no scratch copy')
 })

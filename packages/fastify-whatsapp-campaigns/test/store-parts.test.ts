@@ -30,7 +30,7 @@ for (const { part, name } of required) {
     t.teardown(async () => { await app.close() })
     const store = storeWithout(name) as unknown as CampaignStore
     await t.rejects(
-      app.register(campaigns, { store, whatsapp: account }).ready(),
+      async () => { await app.register(campaigns, { store, whatsapp: account }).ready() },
       { message: new RegExp(`option "store" must be a CampaignStore.*\\(missing ${part}\\.${name}\\)`) }
     )
   })

@@ -3,6 +3,7 @@ import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
 import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
+import { tenantOf } from './tenant.js'
 
 const tags = ['campaigns']
 const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
@@ -17,7 +18,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 201: Campaign, 400: ErrorResponse }
     }
   }, async (request, reply) => {
-    const campaign = await service.create(request.whatsappTenant, request.body)
+    const campaign = await service.create(tenantOf(request), request.body)
     return await reply.code(201).send(campaign)
   })
 
@@ -29,7 +30,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 200: Type.Array(CampaignSummary), 400: ErrorResponse }
     }
   }, async (request, reply) => {
-    const { items, total } = await service.list(request.whatsappTenant, request.query)
+    const { items, total } = await service.list(tenantOf(request), request.query)
     return await reply.header('x-total-count', total).send(items)
   })
 
@@ -40,7 +41,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       params: CampaignParams,
       response: { 200: Campaign, ...errors }
     }
-  }, async request => await service.get(request.whatsappTenant, request.params.id))
+  }, async request => await service.get(tenantOf(request), request.params.id))
 
   app.put('/campaigns/:id', {
     bodyLimit,
@@ -51,7 +52,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       body: UpdateCampaignBody,
       response: { 200: Campaign, ...errors }
     }
-  }, async request => await service.update(request.whatsappTenant, request.params.id, request.body))
+  }, async request => await service.update(tenantOf(request), request.params.id, request.body))
 
   app.delete('/campaigns/:id', {
     schema: {
@@ -61,7 +62,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 204: Type.Null(), ...errors }
     }
   }, async (request, reply) => {
-    await service.delete(request.whatsappTenant, request.params.id)
+    await service.delete(tenantOf(request), request.params.id)
     return await reply.code(204).send(null)
   })
 
@@ -75,7 +76,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 202: CampaignSummary, ...errors }
     }
   }, async (request, reply) => {
-    const campaign = await service.run(request.whatsappTenant, request.params.id, request.body?.only)
+    const campaign = await service.run(tenantOf(request), request.params.id, request.body?.only)
     return await reply.code(202).send(campaign)
   })
 
@@ -87,7 +88,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
   for (const [action, summary] of lifecycle) {
     app.post(`/campaigns/:id/${action}`, {
       schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors } }
-    }, async request => await service[action](request.whatsappTenant, request.params.id))
+    }, async request => await service[action](tenantOf(request), request.params.id))
   }
 
   app.get('/campaigns/:id/messages', {
@@ -98,5 +99,5 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       querystring: ListMessagesQuery,
       response: { 200: Type.Array(Message), ...errors }
     }
-  }, async request => await service.messages(request.whatsappTenant, request.params.id, request.query))
+  }, async request => await service.messages(tenantOf(request), request.params.id, request.query))
 }

@@ -1,18 +1,11 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
-import type { Tenant } from '../store/types.js'
 import type { ResolvedOptions } from '../options.js'
 import { campaignRoutes } from './campaigns.js'
 import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
+import { setTenant } from './tenant.js'
 import { validatorCompiler } from './validation.js'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Whose campaigns this request sees, from the plugin's `tenant` option. */
-    whatsappTenant: Tenant
-  }
-}
 
 export interface ApiOptions extends RoutesOptions {
   hooks: ResolvedOptions['hooks']
@@ -35,9 +28,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)
   app.decorateRequest('whatsappTenant', '')
   // After the host's hooks, so a tenant function can read what its authentication set.
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    request.whatsappTenant = await options.tenant(request)
-  })
+  app.addHook('preHandler', async (request: FastifyRequest) => { await setTenant(request, options.tenant) })
 
   const routes: RoutesOptions = { service: options.service, bodyLimit: options.bodyLimit }
   await app.register(campaignRoutes, routes)

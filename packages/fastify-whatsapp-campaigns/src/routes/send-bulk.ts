@@ -3,6 +3,7 @@ import { CampaignSummary } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
 import { SendBulkBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
+import { tenantOf } from './tenant.js'
 
 export const sendBulkRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (app, { service, bodyLimit }) => {
   app.post('/send-bulk', {
@@ -15,7 +16,7 @@ export const sendBulkRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 202: CampaignSummary, 400: ErrorResponse }
     }
   }, async (request, reply) => {
-    const campaign = await service.sendBulk(request.whatsappTenant, request.body)
+    const campaign = await service.sendBulk(tenantOf(request), request.body)
     return await reply.code(202).send(campaign)
   })
 }
