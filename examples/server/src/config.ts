@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { defaultApiUrl } from 'fastify-whatsapp-campaigns'
 
 /** The reference server's settings, all from the environment (the original app's variable names). */
 export interface ServerConfig {
@@ -50,7 +51,7 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConf
     whatsapp: accessToken === undefined || phoneNumberId === undefined
       ? undefined
       : {
-          apiUrl: optional(env, 'WHATSAPP_API_URL') ?? 'https://graph.facebook.com/v23.0',
+          apiUrl: optional(env, 'WHATSAPP_API_URL') ?? defaultApiUrl,
           phoneNumberId,
           accessToken,
           appSecret: optional(env, 'WHATSAPP_APP_SECRET'),

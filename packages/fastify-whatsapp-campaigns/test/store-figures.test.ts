@@ -8,7 +8,7 @@ import { liveFigures } from '../src/campaigns/present.js'
 import { nextSamples, rateWindowMs } from '../src/store/rate-samples.js'
 import type { RateSample, StoredRun } from '../src/store/types.js'
 
-const start = Date.parse('2026-11-24T10:00:00.000Z')
+const start = Date.UTC(2026, 10, 24, 10)
 const at = (seconds: number): number => start + seconds * 1000
 const sample = (seconds: number, settled: number): RateSample => ({ at: new Date(at(seconds)), settled })
 
@@ -49,7 +49,7 @@ t.test('figures: the rate now is what settled since the older sample over its ag
     ratePerSecond: 10,
     averageRatePerSecond: 10.83,
     etaSeconds: 87,
-    startedAt: '2026-11-24T10:00:00.000Z'
+    startedAt: new Date(start).toISOString()
   })
 })
 

@@ -239,7 +239,7 @@ if (postgresUrl === undefined) {
     await store.record(plan, claimed.slice(0, 99_000).map((m, i) => i % 100 === 0
       ? { id: m.id, status: 'failed' as const, code: 131026, title: 'Message undeliverable' }
       : sentOutcome(m.id)))
-    const observed = postgresStore(planned)
+    const observed = viewOf(postgresStore(planned))
     const readPages = async (): Promise<void> => {
       const pages = {
         failed: await observed.messages(tenantA, plan.campaignId, { status: 'failed', limit: 50 }),

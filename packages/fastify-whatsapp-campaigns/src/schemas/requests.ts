@@ -15,7 +15,7 @@ export type CampaignParams = Static<typeof CampaignParams>
 
 const isoDateTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$'
 export const ScheduledAt = Type.Union([
-  Type.String({ pattern: isoDateTime, description: 'ISO 8601 with a time zone, e.g. 2026-12-01T09:00:00Z' }),
+  Type.String({ pattern: isoDateTime, description: 'ISO 8601 with a time zone: YYYY-MM-DDThh:mm:ssZ, or an offset such as +05:30 in place of Z' }),
   Type.Null()
 ], { description: 'Start the campaign by itself at this time (a time in the past starts it at once); null: not scheduled' })
 
