@@ -2,8 +2,9 @@ import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buildServer } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
-// The plugin's helper for a throwaway database on the real server, shared rather than written twice.
+// The plugin's helpers for a throwaway database on the real server and for waiting, shared rather than written twice.
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
+import { waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
 
 const api = '/api/whatsapp'
 
@@ -22,11 +23,10 @@ if (postgresUrl === undefined) {
     t.equal(created.statusCode, 201)
     const id: number = created.json().id
     await app.inject({ method: 'POST', url: `${api}/campaigns/${id}/run` })
-    let campaign: any
-    for (let i = 0; i < 400 && campaign?.status !== 'completed'; i++) {
-      await sleep(25)
-      campaign = (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json()
-    }
+    const campaign = await waitFor(`campaign ${id} to stop running`, async () => (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json(), {
+      until: campaign => campaign.status !== 'running',
+      timeoutMs: 60_000
+    })
     t.match(campaign, { status: 'completed', successCount: 200 })
     await app.close()
 

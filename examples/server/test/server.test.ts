@@ -1,12 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildServer } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
+import { waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
 
 const api = '/api/whatsapp'
 const phoneFor = (i: number): string => `919876${String(i).padStart(6, '0')}`
@@ -18,12 +18,10 @@ async function tempDir (t: Test): Promise<string> {
 }
 
 async function waitForEnd (app: FastifyInstance, id: number, headers: Record<string, string> = {}): Promise<any> {
-  for (let i = 0; i < 2400; i++) {
-    const campaign = (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}`, headers })).json()
-    if (campaign.status === 'completed' || campaign.status === 'failed') return campaign
-    await sleep(25)
-  }
-  throw new Error('the run did not end')
+  return await waitFor(`campaign ${id} to be completed or failed`, async () => (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}`, headers })).json(), {
+    until: campaign => campaign.status === 'completed' || campaign.status === 'failed',
+    timeoutMs: 60_000
+  })
 }
 
 t.test('zero setup: PGlite under DATA_DIR and the sandbox; a run completes and the data survives a restart', async t => {
@@ -40,7 +38,9 @@ t.test('zero setup: PGlite under DATA_DIR and the sandbox; a run completes and t
   t.equal((await app.inject({ method: 'POST', url: `${api}/campaigns/${id}/run` })).statusCode, 202)
   const done = await waitForEnd(app, id)
   t.match(done, { status: 'completed', totalCount: 300, successCount: 300, failedCount: 0 })
+  t.ok(done.messages.every((m: any) => typeof m.messageId === 'string' && m.messageId.startsWith('wamid.')), 'the sandbox answered every send with a wamid')
   await app.close()
+  t.not((await readdir(dataDir)).length, 0, 'the database lives under DATA_DIR')
 
   app = await buildServer(config)
   t.teardown(async () => { await app.close() })

@@ -5,6 +5,7 @@ import { request } from 'undici'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 // The built front: its thread loads arrival-front-worker.js, which only the build has.
 import { startArrivalFront } from '../dist/arrival-front.js'
+import { within } from '../../fastify-whatsapp-campaigns/test/helpers/wait-for.js'
 
 const header = 'x-judge-arrival'
 const token = 'front-token'
@@ -46,7 +47,7 @@ t.test('the arrival front writes when a request began to arrive, whatever the wa
   // One request in three pieces 100 ms apart: it arrived with its first piece.
   const socket = connect(Number(port), '127.0.0.1')
   t.teardown(() => socket.destroy())
-  await new Promise(resolve => socket.once('connect', resolve))
+  await within('a connection to the front', new Promise(resolve => socket.once('connect', resolve)))
   const split = rawRequest('16505550002')
   const firstAt = Date.now()
   socket.write(split.slice(0, 20))
@@ -59,7 +60,7 @@ t.test('the arrival front writes when a request began to arrive, whatever the wa
   await sleep(50)
   const pairAt = Date.now()
   socket.write(rawRequest('16505550003') + rawRequest('16505550004'))
-  const text = await answered
+  const text = await within('three answers on the raw connection', answered)
   t.equal((text.match(/HTTP\/1\.1 200/g) ?? []).length, 3, 'every request answered')
 
   const byRecipient = new Map(fake.log.map(entry => [entry.to, entry.time]))
@@ -82,6 +83,6 @@ t.test('a chunked request is not relayed without its arrival: the connection clo
   const closed = new Promise(resolve => socket.once('close', resolve))
   socket.on('error', () => {})
   socket.write('POST /v23.0/1/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n')
-  await closed
+  await within('the front to close the connection', closed)
   t.equal(fake.log.length, 0)
 })

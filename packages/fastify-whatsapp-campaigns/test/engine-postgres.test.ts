@@ -11,6 +11,7 @@ import { createCloudApiClient, defaultEngineSettings, postgresStore } from '../s
 import { Engine } from '../src/engine/engine.js'
 import { contacts, draft, started, viewOf } from '../src/store/conformance/context.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './helpers/postgres.js'
+import { waitFor } from './helpers/wait-for.js'
 
 const tenant = 'acme'
 
@@ -55,11 +56,11 @@ if (postgresUrl === undefined) {
     t.ok(ended >= 3, `${ended} connections ended in 3 cuts`)
 
     const observer = viewOf(postgresStore(admin))
-    let summary = await observer.get(tenant, plan.campaignId)
-    for (let i = 0; i < 600 && summary?.status === 'running'; i++) {
-      await sleep(50)
-      summary = await observer.get(tenant, plan.campaignId)
-    }
+    const summary = await waitFor('the run to stop running', async () => await observer.get(tenant, plan.campaignId), {
+      until: summary => summary?.status !== 'running',
+      timeoutMs: 60_000,
+      intervalMs: 50
+    })
     t.equal(summary?.status, 'completed', 'the run completed')
     t.equal((summary?.successCount ?? 0) + (summary?.failedCount ?? 0), count, 'every recipient has an outcome')
     const accepted = fake.log.filter(entry => entry.accepted).map(entry => entry.to)

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
@@ -8,6 +7,7 @@ import { allowedFrom } from '../src/campaigns/transitions.js'
 import { startScheduled } from '../src/campaigns/service.js'
 import { viewOf } from '../src/store/conformance/context.js'
 import { contactsFor, phoneFor } from './helpers/app.js'
+import { waitFor } from './helpers/wait-for.js'
 
 const tenant = 'acme'
 const log = Fastify({ logger: { level: 'silent' } }).log
@@ -15,8 +15,18 @@ const log = Fastify({ logger: { level: 'silent' } }).log
 async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>[0] = {}, settings: Partial<EngineSettings> = {}, engineLog = log) {
   const fake = await startCloudApiFake({ accessToken: 'tok', ...fakeOptions })
   const sender = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '555', accessToken: 'tok' })
+  const memory = memoryStore()
+  /** The rate of every reservation of slots the engines made, in messages per second: the pace. */
+  const reservedRates: number[] = []
   // Read as the API shows it; the engine works on the store itself.
-  const store = viewOf(memoryStore())
+  const store = viewOf({
+    ...memory,
+    reserveSlots: async (numberKey, count, maxRate) => {
+      const reservation = await memory.reserveSlots(numberKey, count, maxRate)
+      reservedRates.push(1000 / reservation.intervalMs)
+      return reservation
+    }
+  })
   const engines: Engine[] = []
   const newEngine = (): Engine => {
     const engine = new Engine({
@@ -41,14 +51,12 @@ async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>
     if (!started.ok) throw new Error('could not start')
     return started.value
   }
-  const finished = async (id: number) => {
-    for (;;) {
-      const summary = await store.get(tenant, id)
-      if (summary?.status !== 'running') return summary
-      await sleep(10)
-    }
-  }
-  return { fake, store, newEngine, campaign, finished }
+  /** The campaign once its run stopped running (ended or paused). */
+  const finished = async (id: number) => await waitFor(`campaign ${id} to stop running`, async () => await store.get(tenant, id), {
+    until: summary => summary?.status !== 'running',
+    intervalMs: 10
+  })
+  return { fake, store, newEngine, campaign, finished, reservedRates }
 }
 
 t.test('paced below the throughput limit: Meta never answers 130429', async t => {
@@ -60,21 +68,29 @@ t.test('paced below the throughput limit: Meta never answers 130429', async t =>
 })
 
 t.test('throttling slows the pace and every recipient still gets exactly one message', async t => {
-  const { fake, newEngine, campaign, finished } = await setup(t, { messagesPerSecond: 100 }, { messagesPerSecond: 400, maxAttempts: 50 })
+  const { fake, newEngine, campaign, finished, reservedRates } = await setup(t, { messagesPerSecond: 100 }, { messagesPerSecond: 400, maxAttempts: 50 })
   const plan = await campaign(300)
   newEngine().start(plan)
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 300, failedCount: 0 })
   t.ok(fake.log.some((entry: any) => entry.code === 130429), 'the fake did throttle')
+  const [first] = reservedRates
+  const slowest = Math.min(...reservedRates)
+  t.ok(first > 300 && first <= 400, `the run began at the configured pace, less the headroom (${first.toFixed(1)}/s)`)
+  t.ok(slowest <= first * 0.98 + 1e-6, `the pace came down after the refusals (slowest ${slowest.toFixed(1)}/s)`)
   for (let i = 0; i < 300; i++) t.equal(fake.acceptedFor(phoneFor(i)), 1, `recipient ${i} once`)
 })
 
 t.test('retryable errors give up after maxAttempts with the last code', async t => {
-  const { newEngine, campaign, finished, store } = await setup(t, { failures: { [phoneFor(0)]: Array(10).fill({ http: 503 }) } }, { maxAttempts: 3 })
+  // A different retryable answer each attempt: only the last one may be reported.
+  const failures = [{ code: 131016 }, { http: 503 }, { code: 131000 }, ...Array(7).fill({ http: 503 })]
+  const { fake, newEngine, campaign, finished, store } = await setup(t, { failures: { [phoneFor(0)]: failures } }, { maxAttempts: 3 })
   const plan = await campaign(2)
   newEngine().start(plan)
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 1, failedCount: 1 })
+  const answers = fake.log.filter((entry: any) => entry.to === phoneFor(0))
+  t.strictSame(answers.map((entry: any) => entry.code ?? entry.http), [131016, 503, 131000], 'three attempts, three different answers')
   const [message] = (await store.messages(tenant, plan.campaignId, { limit: 1, status: 'failed' }))!
-  t.match(message, { phone: phoneFor(0), attempts: 3, error: { code: String } })
+  t.match(message, { phone: phoneFor(0), attempts: 3, error: { code: 131000, title: 'Something went wrong' } }, 'the code of the last answer')
 })
 
 t.test('a crash leaves claimed recipients in doubt: reported as UNKNOWN_OUTCOME, never resent', async t => {
@@ -99,11 +115,10 @@ t.test('a crash, then a cancel: the scan fails the claims nobody holds as UNKNOW
   const claimed = await store.claim(plan, 3, new Date(Date.now() - 1))
   t.ok((await store.cancel(tenant, plan.campaignId, allowedFrom.cancel)).ok)
   newEngine().scan()
-  let summary = await store.get(tenant, plan.campaignId)
-  for (let i = 0; i < 500 && summary!.successCount + summary!.failedCount < summary!.totalCount; i++) {
-    await sleep(10)
-    summary = await store.get(tenant, plan.campaignId)
-  }
+  const summary = await waitFor('every recipient of the cancelled run to be settled', async () => await store.get(tenant, plan.campaignId), {
+    until: summary => summary!.successCount + summary!.failedCount >= summary!.totalCount,
+    intervalMs: 10
+  })
   t.match(summary, { status: 'cancelled', totalCount: 10, successCount: 0, failedCount: 10 })
   const failed = (await store.messages(tenant, plan.campaignId, { limit: 10 }))!
   t.strictSame(failed.map(m => m.error?.code), [...Array(3).fill('UNKNOWN_OUTCOME'), ...Array(7).fill('CANCELLED')])
@@ -116,29 +131,28 @@ t.test('close records what is in flight and leaves the run for the next engine t
   const plan = await campaign(200)
   const first = newEngine()
   first.start(plan)
-  await sleep(400)
+  // Some way into the run (200 recipients take two seconds at this pace).
+  await waitFor('20 sends to the fake', () => fake.log.length >= 20 || undefined, { intervalMs: 5 })
   await first.close()
   const progress = await store.progress(plan, new Date())
   t.equal(progress.sending, 0, 'nothing left claimed')
   t.ok(progress.pending > 0 && progress.pending < 200, `stopped midway (${progress.pending} pending)`)
-  t.equal((await store.get(tenant, plan.campaignId))?.status, 'running')
+  const closed = await store.get(tenant, plan.campaignId)
+  t.equal(closed?.status, 'running')
+  t.equal(closed?.successCount, fake.accepted(), 'every send the fake accepted is recorded')
   const second = newEngine()
   second.scan()
-  while (second.activeRunIds.length === 0) await sleep(5)
+  await waitFor('the scan to pick a run up', () => second.activeRunIds.length > 0 || undefined, { intervalMs: 5 })
   t.strictSame(second.activeRunIds, [plan.runId], 'the scan picked the run up')
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 200, failedCount: 0 })
   t.equal(fake.log.length, 200, 'no recipient twice')
 })
 
 t.test('a spam-rate answer (131048) pauses the run with the reason; recipients wait for the resume', async t => {
-  const { store, newEngine, campaign } = await setup(t, { failures: { [phoneFor(5)]: { code: 131048 } } }, { messagesPerSecond: 200 })
+  const { store, newEngine, campaign, finished } = await setup(t, { failures: { [phoneFor(5)]: { code: 131048 } } }, { messagesPerSecond: 200 })
   const plan = await campaign(50)
   newEngine().start(plan)
-  let summary = await store.get(tenant, plan.campaignId)
-  while (summary?.status === 'running') {
-    await sleep(10)
-    summary = await store.get(tenant, plan.campaignId)
-  }
+  const summary = await finished(plan.campaignId)
   t.match(summary, { status: 'paused', error: { code: 131048, title: String, message: /low quality/ } })
   const failed = await store.messages(tenant, plan.campaignId, { limit: 50, status: 'failed' })
   t.strictSame(failed, [], 'nobody failed for it')
@@ -150,14 +164,10 @@ t.test('a spam-rate answer (131048) pauses the run with the reason; recipients w
 
 t.test('a run whose failures pass the threshold pauses itself', async t => {
   const failures = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [phoneFor(i), { code: 131026 }]))
-  const { store, newEngine, campaign } = await setup(t, { failures }, { messagesPerSecond: 100, pauseAfterFailures: 10 })
+  const { store, newEngine, campaign, finished } = await setup(t, { failures }, { messagesPerSecond: 100, pauseAfterFailures: 10 })
   const plan = await campaign(100)
   newEngine().start(plan)
-  let summary = await store.get(tenant, plan.campaignId)
-  while (summary?.status === 'running') {
-    await sleep(10)
-    summary = await store.get(tenant, plan.campaignId)
-  }
+  const summary = await finished(plan.campaignId)
   t.match(summary, { status: 'paused', error: { code: 'FAILURE_THRESHOLD', message: /threshold is 10/ } })
   t.ok(summary!.failedCount >= 10 && summary!.failedCount < 100, `${summary!.failedCount} failed before the pause`)
 })

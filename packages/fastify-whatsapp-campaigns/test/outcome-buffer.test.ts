@@ -42,6 +42,7 @@ t.test('writes in batches that grow with the load, two at a time at most, and fl
   t.equal(buffer.backlog, 0)
   t.strictSame([...written].sort((a, b) => a - b), Array.from({ length: 5000 }, (_, i) => i + 1), 'each outcome written once')
   t.equal(mostAtOnce(), 2, 'two writes at once')
+  t.ok(Math.max(...sizes) > 100, `batches grew past the batch size of 100 with the load (${sizes.join(', ')})`)
   t.ok(Math.max(...sizes) <= 2000 && sizes.length <= 5, `few statements, none over 2,000 (${sizes.join(', ')})`)
 })
 

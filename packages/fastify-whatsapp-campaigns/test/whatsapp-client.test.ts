@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import t, { type Test } from 'tap'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import { buildCloudApiFake, startCloudApiFake, type CloudApiFake, type CloudApiFakeOptions } from 'whatsapp-cloud-fake'
 import { createCloudApiClient, type CloudApiClientOptions } from '../src/whatsapp/client.js'
 import type { TemplateMessage, WhatsAppSender } from '../src/whatsapp/types.js'
@@ -196,16 +196,28 @@ t.test('close() closes the pool the client made; later sends never reach the ser
   t.equal(fake.log.length, 1)
 })
 
+/** An Agent that counts the requests dispatched through it. */
+class CountingAgent extends Agent {
+  dispatched = 0
+
+  override dispatch (options: Agent.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    this.dispatched++
+    return super.dispatch(options, handler)
+  }
+}
+
 t.test('a dispatcher passed in is used, and left open by close()', async t => {
   const fake = await startCloudApiFake({ accessToken: TOKEN })
-  const agent = new Agent()
+  const agent = new CountingAgent()
   t.teardown(async () => { await agent.close(); await fake.close() })
   const client = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '1', accessToken: TOKEN, dispatcher: agent })
   t.equal((await client.send(message())).kind, 'sent')
+  t.equal(agent.dispatched, 1, 'the send went through the agent')
   await client.close()
   t.notOk(agent.closed, 'the agent is the caller\'s')
   const again = createCloudApiClient({ apiUrl: fake.apiUrl, phoneNumberId: '1', accessToken: TOKEN, dispatcher: agent })
   t.equal((await again.send(message())).kind, 'sent', 'and still usable')
+  t.equal(agent.dispatched, 2, 'by the next client too')
 })
 
 t.test('options are checked when the client is made', async t => {

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { Agent } from 'undici'
 import { startCloudApiFake } from '../src/index.js'
 import { fakeFor, post, sendTo, templateSend, TOKEN } from './helpers.js'
+import { waitFor } from './wait-for.js'
 
 t.test('a Meta error for a recipient, with the right title and status', async t => {
   const fake = await fakeFor(t, {
@@ -97,8 +97,7 @@ t.test('timeout: held until the client gives up; close() does not wait for it', 
   t.match(fake.log[0], { outcome: 'timeout', accepted: false })
 
   const held = post(fake, { body: templateSend('16505550002'), dispatcher: agent }).catch((error: Error) => error)
-  await sleep(100)
-  t.match(fake.log[1], { outcome: 'timeout', accepted: true, wamid: /^wamid\./ })
+  t.match(await waitFor('the held request in the log', () => fake.log[1]), { outcome: 'timeout', accepted: true, wamid: /^wamid\./ })
   const closing = Date.now()
   await fake.close()
   t.ok(Date.now() - closing < 1000, 'closed promptly')

@@ -81,7 +81,10 @@ t.test('latency: fixed, or uniform in a range; the log stays in arrival order', 
   await Promise.all(sent.map(to => sendTo(fake, to).then(() => order.push(to))))
   t.ok(Date.now() - started >= 19, 'at least min')
   t.notSame(order, sent, 'answers come back in another order (random latency)')
-  t.same(fake.log.slice(1).map(entry => entry.to).sort(), [...sent].sort())
+  const logged = fake.log.slice(1)
+  t.same(logged.map(entry => entry.to).sort(), [...sent].sort(), 'every request is logged')
+  t.notSame(logged.map(entry => entry.to), order, 'the log is not in the order of the answers')
+  t.ok(logged.every((entry, i) => i === 0 || entry.time >= logged[i - 1].time), 'the log is in the order the requests arrived')
 
   t.throws(() => { fake.setOptions({ latencyMs: { min: 5, max: 1 } }) }, /latencyMs/)
 })
@@ -89,6 +92,8 @@ t.test('latency: fixed, or uniform in a range; the log stays in arrival order', 
 t.test('buildCloudApiFake answers through inject without listening', async t => {
   const { app, state } = buildCloudApiFake({ accessToken: TOKEN })
   t.teardown(() => app.close())
+  await app.ready()
+  t.notOk(app.server.listening, 'no port is open')
   const response = await app.inject({
     method: 'POST',
     url: '/v23.0/1/messages',

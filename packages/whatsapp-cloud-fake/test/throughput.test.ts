@@ -33,7 +33,8 @@ t.test('a sender just over the limit still gets the limit through', async t => {
     await sleep(25)
   }
   const seconds = (Date.now() - started) / 1000
-  t.ok(accepted >= 20 && accepted <= Math.ceil(seconds + 1) * 20, `${accepted} accepted in ${seconds.toFixed(2)} s`)
+  // Refusals counted in the window would keep it full: nothing past the first second's 20 would go through.
+  t.ok(accepted > 20 && accepted <= Math.ceil(seconds + 1) * 20, `${accepted} accepted in ${seconds.toFixed(2)} s`)
 })
 
 t.test('the HTTP status per code can be configured, and the limit changed at runtime', async t => {

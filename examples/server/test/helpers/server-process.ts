@@ -156,17 +156,6 @@ export function perSecond (times: readonly number[], origin: number): number[] {
   return counts
 }
 
-/** Polls `probe` every `intervalMs` until it returns something other than undefined, or `timeoutMs` passes (then undefined). */
-export async function waitFor<T> (probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 100): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() >= deadline) return undefined
-    await sleep(intervalMs)
-  }
-}
-
 /** A small seeded PRNG (mulberry32): random moments a failed run can replay with the same seed. */
 export function seededRandom (seed: number): () => number {
   let state = seed >>> 0

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { startCloudApiFake, type CloudApiFake, type CloudApiFakeOptions } from 'whatsapp-cloud-fake'
 import campaigns, { type CampaignsPluginOptions, type CampaignStore } from '../../src/index.js'
+import { waitFor } from './wait-for.js'
 
 export const prefix = '/api/whatsapp'
 
@@ -46,14 +46,12 @@ export async function buildTestApp (t: Test, options: TestAppOptions): Promise<T
 
 /** Polls the campaign until its status is one of `statuses`, then answers it whole. */
 export async function waitForStatus (app: FastifyInstance, id: number, statuses: string[], timeoutMs = 60_000, headers: Record<string, string> = {}): Promise<any> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    // The list is the light read: polling the whole campaign would load every contact and message each time.
+  // The list is the light read: polling the whole campaign would load every contact and message each time.
+  await waitFor(`campaign ${id} to be ${statuses.join(' or ')}`, async () => {
     const list = (await app.inject({ method: 'GET', url: `${prefix}/campaigns?limit=500`, headers })).json()
     const summary = list.find((campaign: any) => campaign.id === id)
     if (summary === undefined) throw new Error(`campaign ${id} is not in the list`)
-    if (statuses.includes(summary.status)) return (await app.inject({ method: 'GET', url: `${prefix}/campaigns/${id}`, headers })).json()
-    if (Date.now() > deadline) throw new Error(`campaign ${id} still ${summary.status as string} after ${timeoutMs} ms`)
-    await sleep(25)
-  }
+    return summary
+  }, { until: summary => statuses.includes(summary.status), timeoutMs })
+  return (await app.inject({ method: 'GET', url: `${prefix}/campaigns/${id}`, headers })).json()
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import type { CampaignStore } from '../../src/index.js'
 import { buildTestApp, contactsFor, phoneFor, prefix, waitForStatus } from './app.js'
+import { waitFor } from './wait-for.js'
 
 /** A fresh, empty store for one test. */
 export type StoreFactory = (t: Test) => Promise<CampaignStore>
@@ -262,7 +263,8 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     await waitForStatus(app, created.id, ['completed'])
     const seen: string[] = []
     let after: number | undefined
-    for (;;) {
+    // Bounded: a cursor that does not move on must fail the test, not loop until tap's timeout.
+    for (let pages = 0; pages < 10; pages++) {
       const page = (await app.inject({ method: 'GET', url: `${url}?limit=10${after === undefined ? '' : `&after=${after}`}` })).json()
       if (page.length === 0) break
       seen.push(...page.map((m: any) => m.phone))
@@ -296,7 +298,8 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.match((await app.inject({ method: 'POST', url: `${url}/pause` })).json(), { statusCode: 409, code: 'WAC_CAMPAIGN_STATUS', message: /draft and cannot be paused/ })
     t.equal((await app.inject({ method: 'POST', url: `${url}/resume` })).statusCode, 409)
     await app.inject({ method: 'POST', url: `${url}/run`, headers: { 'content-type': 'application/json' } })
-    await sleep(500)
+    // Some way into the run (400 recipients take eight seconds at this pace).
+    await waitFor('the first sends', () => fake.log.length >= 10 || undefined)
 
     const paused = await app.inject({ method: 'POST', url: `${url}/pause` })
     t.equal(paused.statusCode, 200)
@@ -312,7 +315,9 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.equal((await app.inject({ method: 'PUT', url, payload: { name: 'renamed while paused' } })).statusCode, 200, 'it can be edited')
     t.equal((await app.inject({ method: 'PUT', url, payload: { scheduledAt: '2030-01-01T00:00:00Z' } })).statusCode, 409, 'but not scheduled')
 
+    const sentBeforeResume = fake.log.length
     t.match((await app.inject({ method: 'POST', url: `${url}/resume` })).json(), { status: 'running' })
+    t.ok(await waitFor('a send after the resume', () => fake.log.length > sentBeforeResume || undefined, { timeoutMs: 10_000 }), 'sending again after the resume')
     await sleep(600)
     const cancelled = await app.inject({ method: 'POST', url: `${url}/cancel` })
     t.match(cancelled.json(), { status: 'cancelled' })
