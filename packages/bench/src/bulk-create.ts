@@ -11,7 +11,7 @@ export async function benchBulkCreate ({ db, query }: BenchDatabase, count = 100
   await store.init?.()
   const contacts = Array.from({ length: count }, (_, i) => ({ phone: phoneFor(i), name: `Contact ${i}`, parameters: null }))
 
-  await query(`CREATE TABLE bench_contacts (LIKE campaign_contacts INCLUDING ALL)`)
+  await query('CREATE TABLE bench_contacts (LIKE campaign_contacts INCLUDING ALL)')
   let campaignId = 0
   const baseline = await bestOf(3, async () => {
     campaignId++

@@ -172,7 +172,7 @@ t.test('a run whose failures pass the threshold pauses itself', async t => {
   t.ok(summary!.failedCount >= 10 && summary!.failedCount < 100, `${summary!.failedCount} failed before the pause`)
 })
 
-t.test("the pair-rate limit (131056) is retried for that recipient alone, on its own budget", async t => {
+t.test('the pair-rate limit (131056) is retried for that recipient alone, on its own budget', async t => {
   const { fake, store, newEngine, campaign, finished } = await setup(t, {
     failures: { [phoneFor(0)]: Array(3).fill({ code: 131056 }), [phoneFor(1)]: Array(20).fill({ code: 131056 }) }
   }, { maxAttempts: 2, maxPairRateRetries: 3, retryDelayMs: 5, maxRetryDelayMs: 40 })

@@ -60,6 +60,7 @@ if (postgresUrl === undefined) {
     const until = async (n: number) => { while (await settled() < n) await sleep(5) }
     const reaper = instance()
     let stop = false
+    // eslint-disable-next-line no-unmodified-loop-condition -- steps() sets it while the loop awaits
     const reap = async () => { while (!stop) await reaper.failExpiredLeases(plan, new Date(Date.now() + 3_600_000)) }
     const steps = async () => {
       await until(300)
@@ -152,7 +153,7 @@ if (postgresUrl === undefined) {
     await pool.query('ANALYZE campaign_messages')
     const store = viewOf(postgresStore(pool))
     const plan = await started(store, tenantA, draft({ contacts: contacts(10_000) }))
-    const { rows: [{ reltuples }] } = await pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'campaign_messages'`)
+    const { rows: [{ reltuples }] } = await pool.query("SELECT reltuples FROM pg_class WHERE relname = 'campaign_messages'")
     t.ok(Number(reltuples) >= 9_000, `the planner knows of the new rows (reltuples ${reltuples})`)
     // The claim as the store words it, planned on a pool of its own (a claim of 500 each time).
     const claimer = newPool({ max: 1 })

@@ -59,7 +59,7 @@ if (postgresUrl === undefined) {
     t.equal(sqlClient(adapted), adapted, 'an adapted client is taken as it is')
     t.throws(() => sqlClient({} as never), TypeError)
     const single = new pg.Client({ connectionString: url })
-    t.throws(() => sqlClient(single as never), /not a single pg Client/, "the types say so too")
+    t.throws(() => sqlClient(single as never), /not a single pg Client/, 'the types say so too')
     t.throws(() => sqlClient(null as never), TypeError)
   })
 

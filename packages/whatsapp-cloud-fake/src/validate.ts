@@ -68,7 +68,7 @@ export function checkTemplateSend (body: unknown): Checked {
     return { ok: false, error: { code: 131051, details: `Message type ${JSON.stringify(body.type)} is not supported by this fake; send type "template"` } }
   }
   const template = body.template
-  if (!isObject(template)) return { ok: false, error: required("template") }
+  if (!isObject(template)) return { ok: false, error: required('template') }
   if (!nonEmpty(template.name)) return { ok: false, error: required("template['name']") }
   const language = template.language
   if (!isObject(language) || !nonEmpty(language.code)) return { ok: false, error: required("template['language']['code']") }

@@ -50,7 +50,7 @@ export const Message = Type.Object({
   phone: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   status: MessageStatus,
-  messageId: Type.Union([Type.String(), Type.Null()], { description: "The wamid Meta gave the message" }),
+  messageId: Type.Union([Type.String(), Type.Null()], { description: 'The wamid Meta gave the message' }),
   error: Type.Optional(MessageError),
   attempts: Type.Integer(),
   position: Type.Integer({ description: 'Place in the run; the keyset cursor for `after`' }),

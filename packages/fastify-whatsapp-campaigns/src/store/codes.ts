@@ -47,4 +47,3 @@ export const cancelled: MessageError = {
   code: 'CANCELLED',
   title: 'The run was cancelled before this message was sent'
 }
-

@@ -42,7 +42,7 @@ export function reruns ({ test }: Group): void {
     t.strictSame(await store.activeRuns(), [])
   })
 
-  test("reruns: a campaign that never ran has no failed recipients; one without contacts none at all", async (t, store) => {
+  test('reruns: a campaign that never ran has no failed recipients; one without contacts none at all', async (t, store) => {
     const { id } = await store.create(tenantA, draft())
     t.strictSame(await store.startRun(tenantA, id, ['draft'], 'failed'), { ok: false, reason: 'empty' })
     const empty = await store.create(tenantA, draft({ contacts: [] }))

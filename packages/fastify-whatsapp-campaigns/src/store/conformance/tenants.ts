@@ -36,7 +36,7 @@ export function tenantIsolation ({ test }: Group): void {
     t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 3, nextDueAt: null }, 'still claimed by its own engine')
   })
 
-  test("tenants: another tenant cannot pause, resume, cancel or rerun a campaign", async (t, store) => {
+  test('tenants: another tenant cannot pause, resume, cancel or rerun a campaign', async (t, store) => {
     const plan = await started(store, tenantA)
     const before = await store.get(tenantA, plan.campaignId)
     t.strictSame(await store.pause(tenantB, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' })

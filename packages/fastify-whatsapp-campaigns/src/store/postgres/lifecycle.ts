@@ -28,7 +28,7 @@ export async function pause (db: SqlClient, tenant: Tenant, id: number, allowed:
 
 /** The engine pausing its own run, only while it is running: the reason shows as the campaign's error until the resume. */
 export async function pauseRun (db: SqlClient, run: RunRef, reason: RunError): Promise<boolean> {
-  const runningRun = `SELECT id FROM campaign_runs WHERE tenant = $1 AND id = $7 AND campaign_id = $2 AND status = 'running'`
+  const runningRun = "SELECT id FROM campaign_runs WHERE tenant = $1 AND id = $7 AND campaign_id = $2 AND status = 'running'"
   const paused = await guarded(db, run.tenant, run.campaignId, async tx => {
     const { rows: [row] } = await tx.query(
       pauseStatement(runningRun),
