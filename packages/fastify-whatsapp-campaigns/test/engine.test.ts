@@ -170,6 +170,9 @@ t.test('a run whose failures pass the threshold pauses itself', async t => {
   const summary = await finished(plan.campaignId)
   t.match(summary, { status: 'paused', error: { code: 'FAILURE_THRESHOLD', message: /threshold is 10/ } })
   t.ok(summary!.failedCount >= 10 && summary!.failedCount < 100, `${summary!.failedCount} failed before the pause`)
+  const messages = (await store.messages(tenant, plan.campaignId, { limit: 100 }))!
+  t.ok(messages.some(message => message.status === 'pending'), 'the rest wait for a resume')
+  t.ok(messages.filter(message => message.status === 'failed').every(message => message.error?.code === 131026), 'only the refused ones failed')
 })
 
 t.test('the pair-rate limit (131056) is retried for that recipient alone, on its own budget', async t => {
