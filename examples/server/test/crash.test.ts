@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { startCloudApiFake, type Failure } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
-import { undefinedIfTimedOut, waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { undefinedIfTimedOut, waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
 import { allMessages, api, killAllServers, perSecond, phoneFor, seededRandom, startServer, type ServerProcess } from './helpers/server-process.js'
 
 const recipients = 3000

@@ -12,7 +12,7 @@ import t from 'tap'
 import { judgeAhead } from '@whatsapp-campaigns/bench/judge-priority'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
-import { undefinedIfTimedOut, waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { undefinedIfTimedOut, waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
 import { allMessages, api, averageRate, ConnectionOwners, killAllServers, perSecond, phoneFor, startServer, worstWindow, worstWindowStart } from './helpers/server-process.js'
 
 const instances = 3

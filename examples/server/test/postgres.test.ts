@@ -4,7 +4,7 @@ import { buildServer } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
 // The plugin's helpers for a throwaway database on the real server and for waiting, shared rather than written twice.
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
-import { waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
 
 const api = '/api/whatsapp'
 

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildServer } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
-import { waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
 
 const api = '/api/whatsapp'
 const phoneFor = (i: number): string => `919876${String(i).padStart(6, '0')}`

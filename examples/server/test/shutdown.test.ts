@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { waitFor } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
 import { api, killAllServers, phoneFor, startServer } from './helpers/server-process.js'
 
 t.test('SIGTERM finishes and records in-flight sends; the next start resumes the run to the end', async t => {

@@ -5,7 +5,7 @@ import { request } from 'undici'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 // The built front: its thread loads arrival-front-worker.js, which only the build has.
 import { startArrivalFront } from '../dist/arrival-front.js'
-import { within } from '../../fastify-whatsapp-campaigns/test/helpers/wait-for.js'
+import { within } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
 const header = 'x-judge-arrival'
 const token = 'front-token'

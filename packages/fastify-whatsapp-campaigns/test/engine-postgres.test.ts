@@ -11,7 +11,7 @@ import { createCloudApiClient, defaultEngineSettings, postgresStore } from '../s
 import { Engine } from '../src/engine/engine.js'
 import { contacts, draft, started, viewOf } from '../src/store/conformance/context.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './helpers/postgres.js'
-import { waitFor } from './helpers/wait-for.js'
+import { waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
 const tenant = 'acme'
 

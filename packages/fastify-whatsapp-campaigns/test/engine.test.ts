@@ -7,7 +7,7 @@ import { allowedFrom } from '../src/campaigns/transitions.js'
 import { startScheduled } from '../src/campaigns/service.js'
 import { viewOf } from '../src/store/conformance/context.js'
 import { contactsFor, phoneFor } from './helpers/app.js'
-import { waitFor } from './helpers/wait-for.js'
+import { waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
 const tenant = 'acme'
 const log = Fastify({ logger: { level: 'silent' } }).log

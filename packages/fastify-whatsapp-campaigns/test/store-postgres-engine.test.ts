@@ -9,6 +9,7 @@ import { allowed, contacts, draft, leaseFor, sentOutcome, sleep, started, tenant
 import type { RunPlan } from '../src/store/types.js'
 import { freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { planNodes, planning, rowsHandled, type PlanNode } from './helpers/plans.js'
+import { defaultTimeoutMs, waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
 /** A store as the API shows it (see the conformance suite's view). */
 type Store = StoreView
@@ -34,7 +35,7 @@ if (postgresUrl === undefined) {
       reserveMany(instance(), 150, a),
       reserveMany(instance(), 150, b),
       (async () => {
-        while (a.length < 20) await sleep(1)
+        await waitFor('20 reservations by the first process', () => a.length >= 20 ? true : undefined, { intervalMs: 1 })
         await throttler.throttle('15550001', 0.75)
         await reserveMany(throttler, 10, c)
       })()
@@ -57,7 +58,7 @@ if (postgresUrl === undefined) {
     const admin = instance(2)
     const plan = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
     const settled = async () => { const s = (await admin.get(tenantA, plan.campaignId))!; return s.successCount + s.failedCount }
-    const until = async (n: number) => { while (await settled() < n) await sleep(5) }
+    const until = async (n: number) => { await waitFor(`${n} recipients settled`, settled, { until: count => count >= n, intervalMs: 5 }) }
     const reaper = instance()
     let stop = false
     // eslint-disable-next-line no-unmodified-loop-condition -- steps() sets it while the loop awaits
@@ -72,7 +73,7 @@ if (postgresUrl === undefined) {
       // The finish above ended the run; start another and cancel that one midway.
       const second = allowed(await admin.startRun(tenantA, plan.campaignId, ['completed']))
       const worked = Promise.all([work(instance(), second), work(instance(), second)])
-      while ((await admin.get(tenantA, plan.campaignId))!.successCount < 600) await sleep(5)
+      await waitFor('600 sent in the second run', async () => (await admin.get(tenantA, plan.campaignId))!.successCount, { until: sent => sent >= 600, intervalMs: 5 })
       allowed(await admin.cancel(tenantA, plan.campaignId, ['running', 'paused']))
       await worked
       stop = true
@@ -134,7 +135,7 @@ if (postgresUrl === undefined) {
       await holder.query('BEGIN')
       await holder.query('SELECT 1 FROM campaign_runs WHERE id = $1 FOR UPDATE', [plan.runId])
       const acting = act(plan)
-      while ((await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n === 0) await sleep(2)
+      await waitFor(`${name}: the call to wait for the run's lock`, async () => (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n, { until: n => n > 0, intervalMs: 2 })
       await holder.query('UPDATE campaign_runs SET status = $2 WHERE id = $1', [plan.runId, movedTo])
       await holder.query('COMMIT')
       holder.release()
@@ -308,7 +309,9 @@ if (postgresUrl === undefined) {
 
 /** Claims and records (sent) until the run stops giving work for good. */
 async function work (store: Store, plan: RunPlan): Promise<void> {
+  const deadline = Date.now() + defaultTimeoutMs
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`run ${plan.runId} still gave work after ${defaultTimeoutMs} ms`)
     const batch = await store.claim(plan, 20, leaseFor())
     if (batch.length > 0) {
       await store.record(plan, batch.map(m => sentOutcome(m.id)))

@@ -8,6 +8,7 @@ import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, starte
 import type { RunPlan } from '../src/store/types.js'
 import { countingPool, freshDatabase, postgresUrl, skipWithoutPostgres, truncateAll } from './helpers/postgres.js'
 import { migrationFiles, newestVersion } from './helpers/tables.js'
+import { waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
 /** A PostgreSQL store, read as the API shows it. */
 function viewedStore (...args: Parameters<typeof postgresStore>): StoreView {
@@ -128,7 +129,7 @@ if (postgresUrl === undefined) {
       }
     }
     const underway = async (plan: RunPlan) => {
-      while ((await admin.get(tenantA, plan.campaignId))!.successCount < 200) await sleep(5)
+      await waitFor(`200 sent in run ${plan.runId}`, async () => (await admin.get(tenantA, plan.campaignId))!.successCount, { until: sent => sent >= 200, intervalMs: 5 })
     }
     const finished = await started(admin, tenantA, draft({ contacts: contacts(3000) }))
     const deleted = await started(admin, tenantA, draft({ contacts: contacts(3000, 5000) }))
@@ -136,9 +137,10 @@ if (postgresUrl === undefined) {
     const reaper = viewedStore(newPool({ max: 1 }))
     let reaped = 0
     const reap = async () => {
-      while ((await admin.get(tenantA, finished.campaignId))!.status === 'running') {
+      await waitFor('the finished run to stop running', async () => {
         reaped += await reaper.failExpiredLeases(finished, new Date(Date.now() + 3_600_000))
-      }
+        return (await admin.get(tenantA, finished.campaignId))!.status
+      }, { until: status => status !== 'running', intervalMs: 0 })
     }
     await Promise.all([
       reap(),

@@ -8,8 +8,8 @@
  *     { until: summary => summary?.status !== 'running' })
  *   await within('the socket to close', closed)
  *
- * The same helper as the plugin's test/helpers/wait-for.ts: the fake's tests import nothing from the
- * packages built on it.
+ * It lives with the fake, the package every other one builds on: the tests of the plugin, the
+ * reference server and the benchmarks import it from here.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 

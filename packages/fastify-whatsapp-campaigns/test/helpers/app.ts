@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { startCloudApiFake, type CloudApiFake, type CloudApiFakeOptions } from 'whatsapp-cloud-fake'
 import campaigns, { type CampaignsPluginOptions, type CampaignStore } from '../../src/index.js'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '../../../whatsapp-cloud-fake/test/wait-for.js'
 
 export const prefix = '/api/whatsapp'
 

@@ -137,7 +137,10 @@ export function sentOutcome (id: number): MessageOutcome {
   return { id, status: 'sent', messageId: `wamid.${randomUUID()}` }
 }
 
-/** Claims every due message of the run and records what `outcome` says for each (default: sent). */
+/**
+ * Claims every due message of the run and records what `outcome` says for each (default: sent). A
+ * store that hands out more claims than the run has recipients fails the test instead of looping.
+ */
 export async function sendAll (
   store: StoreView, plan: RunPlan, outcome: (id: number, index: number) => MessageOutcome = sentOutcome
 ): Promise<number> {
@@ -145,17 +148,20 @@ export async function sendAll (
   for (;;) {
     const batch = await store.claim(plan, 50, leaseFor())
     if (batch.length === 0) return index
+    if (index + batch.length > plan.totalCount) throw new Error(`claim handed out ${index + batch.length} messages of a run of ${plan.totalCount}`)
     await store.record(plan, batch.map(message => outcome(message.id, index++)))
   }
 }
 
-/** Every message of the campaign's latest run. */
+/** Every message of the campaign's latest run. A page that does not move past its cursor fails the test instead of looping. */
 export async function allMessages (store: StoreView, tenant: Tenant, id: number): Promise<Message[]> {
   const all: Message[] = []
   for (;;) {
-    const page = await store.messages(tenant, id, { limit: 500, after: all.at(-1)?.position })
+    const after = all.at(-1)?.position
+    const page = await store.messages(tenant, id, { limit: 500, after })
     if (page === null) throw new Error('no such campaign')
     if (page.length === 0) return all
+    if (after !== undefined && !(page[0].position > after)) throw new Error(`messages after position ${after} began at ${page[0].position}`)
     all.push(...page)
   }
 }
