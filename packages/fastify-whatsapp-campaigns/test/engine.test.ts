@@ -187,3 +187,20 @@ t.test('the pair-rate limit (131056) is retried for that recipient alone, on its
   t.match(messages[1], { status: 'failed', attempts: 4, error: { code: 131056 } }, 'its own budget of 3 retries ran out')
   t.equal(fake.attemptsFor(phoneFor(2)), 1, 'the others went on at once')
 })
+
+t.test('a resume while the paused worker is still finishing its sends starts sending again without waiting for a scan', async t => {
+  // Slow answers keep the worker busy after the pause; the scan is too far off to be what restarts it.
+  const { fake, store, newEngine, campaign, finished } = await setup(t, { latencyMs: 200 }, { messagesPerSecond: 50, idlePollMs: 60_000 })
+  const plan = await campaign(40)
+  const engine = newEngine()
+  engine.start(plan)
+  await waitFor('a first send', () => fake.log.length > 0 ? true : undefined)
+  if (!(await store.pause(tenant, plan.campaignId, allowedFrom.pause)).ok) throw new Error('could not pause')
+  engine.stopped(plan.campaignId, 'pause')
+  const resumed = await store.resume(tenant, plan.campaignId, allowedFrom.resume)
+  if (!resumed.ok) throw new Error('could not resume')
+  t.ok(engine.activeRunIds.includes(plan.runId), 'the paused worker is still at work when the resume comes')
+  engine.start(resumed.value)
+  t.match(await finished(plan.campaignId), { status: 'completed', successCount: 40, failedCount: 0 })
+  t.equal(new Set(fake.log.map(entry => entry.to)).size, fake.log.length, 'nobody got a message twice')
+})

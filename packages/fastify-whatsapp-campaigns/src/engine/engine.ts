@@ -39,19 +39,32 @@ export class Engine {
   readonly #stop = new AbortController()
   /** Campaigns paused or cancelled through this process, by id, so its workers stop before the next send. */
   readonly #stoppedHere = new Map<number, 'pause' | 'cancel'>()
+  /** Runs started again while their stopped worker was still finishing, by run id: started once it ends. */
+  readonly #startAgain = new Map<number, RunPlan>()
   #scanning: Promise<void> | undefined
 
   constructor (options: EngineOptions) {
     this.#options = options
   }
 
-  /** Works on the run unless this process already does. */
+  /**
+   * Works on the run unless this process already does. A worker stopping for a pause or a cancel made
+   * here may still be finishing its sends: a run started again meanwhile (a resume) gets a new worker
+   * as soon as that one is done, not at the next scan.
+   */
   start (plan: RunPlan): void {
-    if (this.#stop.signal.aborted || this.#workers.has(plan.runId)) return
+    if (this.#stop.signal.aborted) return
+    if (this.#workers.has(plan.runId)) {
+      if (this.#stoppedHere.has(plan.campaignId)) this.#startAgain.set(plan.runId, plan)
+      return
+    }
     this.#stoppedHere.delete(plan.campaignId)
     const worker = this.#keepWorking(plan).finally(() => {
       this.#workers.delete(plan.runId)
       this.#stoppedHere.delete(plan.campaignId)
+      const again = this.#startAgain.get(plan.runId)
+      this.#startAgain.delete(plan.runId)
+      if (again !== undefined) this.start(again)
     })
     this.#workers.set(plan.runId, worker)
   }
