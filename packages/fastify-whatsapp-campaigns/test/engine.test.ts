@@ -185,7 +185,10 @@ t.test('the pair-rate limit (131056) is retried for that recipient alone, on its
   const messages = (await store.messages(tenant, plan.campaignId, { limit: 4 }))!
   t.match(messages[0], { status: 'sent', attempts: 4 }, 'three pair-rate answers did not use up maxAttempts = 2')
   t.match(messages[1], { status: 'failed', attempts: 4, error: { code: 131056 } }, 'its own budget of 3 retries ran out')
-  t.equal(fake.attemptsFor(phoneFor(2)), 1, 'the others went on at once')
+  t.equal(fake.attemptsFor(phoneFor(2)), 1, 'the others were sent once')
+  const order = fake.log.map(entry => entry.to)
+  const firstRetry = order.indexOf(phoneFor(0), order.indexOf(phoneFor(0)) + 1)
+  t.ok(order.indexOf(phoneFor(2)) < firstRetry && order.indexOf(phoneFor(3)) < firstRetry, 'and went on at once, before the first retry')
 })
 
 t.test('a resume while the paused worker is still finishing its sends starts sending again without waiting for a scan', async t => {

@@ -249,11 +249,12 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
   })
 
   t.test('a refused token stops the run', async t => {
-    const { app } = await setup(t, { token: 'expired-token' })
+    const { app, fake } = await setup(t, { token: 'expired-token' })
     const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 't', templateName: 'hello', contacts: contactsFor(300) } })).json()
     await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
     const done = await waitForStatus(app, created.id, ['completed', 'failed'])
     t.match(done, { status: 'failed', totalCount: 300, successCount: 0, failedCount: 300, error: { code: 190 } })
+    t.ok(fake.log.length < 300, `stopped early (${fake.log.length} requests made)`)
     t.notMatch(JSON.stringify(done), /expired-token/, 'the token is never shown')
   })
 
