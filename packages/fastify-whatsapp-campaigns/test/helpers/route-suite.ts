@@ -249,7 +249,8 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
   })
 
   t.test('a refused token stops the run', async t => {
-    const { app, fake } = await setup(t, { token: 'expired-token' })
+    // A few sends in flight at a time, so that the run has many recipients left when the first answer comes.
+    const { app, fake } = await setup(t, { token: 'expired-token', plugin: { sending: { messagesPerSecond: 5000, concurrency: 8, idlePollMs: 50 } } })
     const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 't', templateName: 'hello', contacts: contactsFor(300) } })).json()
     await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
     const done = await waitForStatus(app, created.id, ['completed', 'failed'])
