@@ -14,7 +14,7 @@ export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled'
 /** A recipient's state in a run. `delivered` and `read` are reserved for status webhooks, not tracked yet. */
 export const MessageStatus = Type.Union(
   [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed')],
-  { description: 'pending: not sent yet; sent: Meta accepted it; delivered and read: from status webhooks; failed: see error' }
+  { description: 'pending: not sent yet; sent: Meta accepted it; delivered and read: reserved for status webhooks, not tracked yet; failed: see error' }
 )
 export type MessageStatus = Static<typeof MessageStatus>
 export const messageStatuses: readonly MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed']
