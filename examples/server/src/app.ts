@@ -49,6 +49,7 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
     store,
     whatsapp: account,
     sending: { messagesPerSecond: config.messagesPerSecond },
+    defaultCountry: config.defaultCountry,
     hooks: config.apiToken !== undefined ? { onRequest: bearerAuth(config.apiToken) } : undefined
   })
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { defaultApiUrl } from 'fastify-whatsapp-campaigns'
+import { defaultApiUrl, type CampaignsPluginOptions } from 'fastify-whatsapp-campaigns'
 
 /** The reference server's settings, all from the environment (the original app's variable names). */
 export interface ServerConfig {
@@ -17,6 +17,8 @@ export interface ServerConfig {
     verifyToken?: string
   }
   messagesPerSecond: number
+  /** The country of phone numbers written without their country code; without it they are refused. */
+  defaultCountry?: CampaignsPluginOptions['defaultCountry']
   /** When set, campaign routes want `Authorization: Bearer <apiToken>`. */
   apiToken?: string
   logLevel: string
@@ -33,6 +35,20 @@ function positiveNumber (env: NodeJS.ProcessEnv, name: string, fallback: number)
 function optional (env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name]?.trim()
   return value === undefined || value === '' ? undefined : value
+}
+
+const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })
+
+/** An ISO 3166 alpha-2 code, in any case: `IN`, `in`. */
+function countryCode (env: NodeJS.ProcessEnv, name: string): CampaignsPluginOptions['defaultCountry'] {
+  const raw = optional(env, name)
+  if (raw === undefined) return undefined
+  const code = raw.toUpperCase()
+  // Intl knows the ISO 3166 regions by name; ZZ is its "Unknown Region".
+  if (!/^[A-Z]{2}$/.test(code) || code === 'ZZ' || regions.of(code) === undefined) {
+    throw new Error(`${name} must be a country's ISO 3166 alpha-2 code, such as IN or US (got "${raw}")`)
+  }
+  return code as CampaignsPluginOptions['defaultCountry']
 }
 
 export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -58,6 +74,7 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConf
           verifyToken: optional(env, 'WHATSAPP_VERIFY_TOKEN')
         },
     messagesPerSecond: positiveNumber(env, 'WHATSAPP_MESSAGES_PER_SECOND', 80),
+    defaultCountry: countryCode(env, 'DEFAULT_COUNTRY'),
     apiToken: optional(env, 'API_TOKEN'),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info'
   }

@@ -96,6 +96,24 @@ t.test('configuration from the environment', async t => {
   t.throws(() => configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok' }), /WHATSAPP_PHONE_NUMBER_ID/)
   t.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/)
   t.throws(() => configFromEnv({ WHATSAPP_MESSAGES_PER_SECOND: '-1' }), /WHATSAPP_MESSAGES_PER_SECOND/)
+  t.equal(configFromEnv({ DEFAULT_COUNTRY: ' in ' }).defaultCountry, 'IN')
+  for (const country of ['India', 'XX', 'ZZ', 'I']) {
+    t.throws(() => configFromEnv({ DEFAULT_COUNTRY: country }), /DEFAULT_COUNTRY must be a country's ISO 3166 alpha-2 code, such as IN or US/, country)
+  }
+})
+
+t.test('DEFAULT_COUNTRY lets numbers without their country code in', async t => {
+  const post = async (app: FastifyInstance) => await app.inject({
+    method: 'POST', url: `${api}/campaigns`, payload: { name: 'local', templateName: 'hello', contacts: [{ phone: '98760 00001' }] }
+  })
+  const without = await buildServer(configFromEnv({ DATA_DIR: await tempDir(t), LOG_LEVEL: 'silent' }))
+  t.teardown(async () => { await without.close() })
+  t.match((await post(without)).json(), { statusCode: 400, details: [{ reason: /add the country code .* or set defaultCountry/ }] })
+  const india = await buildServer(configFromEnv({ DATA_DIR: await tempDir(t), LOG_LEVEL: 'silent', DEFAULT_COUNTRY: 'IN' }))
+  t.teardown(async () => { await india.close() })
+  const created = await post(india)
+  t.equal(created.statusCode, 201)
+  t.strictSame(created.json().contacts.map((c: any) => c.phone), ['919876000001'])
 })
 
 t.test('a second server on the same DATA_DIR is refused instead of corrupting it', async t => {

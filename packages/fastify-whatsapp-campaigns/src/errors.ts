@@ -3,9 +3,12 @@ import type { InvalidRow } from './schemas/errors.js'
 
 export const CampaignNotFoundError = createError<[number]>('WAC_CAMPAIGN_NOT_FOUND', 'Campaign %s not found', 404)
 export const CampaignStatusError = createError<[string]>('WAC_CAMPAIGN_STATUS', '%s', 409)
-export const TooManyContactsError = createError<[number, number]>('WAC_TOO_MANY_CONTACTS', 'A campaign holds at most %s contacts; this one has %s', 400)
+export const TooManyContactsError = createError<[number, number]>('WAC_TOO_MANY_CONTACTS', 'A campaign holds at most %s contacts (distinct phones); this list has more, in %s rows', 400)
 export const NoRecipientsError = createError<[number]>('WAC_NO_RECIPIENTS', 'Campaign %s has no recipient to send to: no contacts, or no failed recipient to send to again', 409)
-export const InvalidScheduleError = createError<[string]>('WAC_INVALID_SCHEDULE', 'scheduledAt %s is not a real date and time', 400)
+export const InvalidScheduleError = createError<[string, string]>('WAC_INVALID_SCHEDULE', 'scheduledAt %s is not a real date and time: write one such as %s', 400)
+export const PastScheduleError = createError<[string, string, string]>('WAC_INVALID_SCHEDULE', 'scheduledAt %s is %s in the past: give a time to come, such as %s, or leave scheduledAt out and run the campaign now', 400)
+/** The message says what to do; the code is Fastify's own for a body it cannot parse. */
+export const UnsupportedMediaTypeError = createError<[string]>('FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Unsupported Media Type: %s; send application/json', 415)
 export const MissingRecipientsError = createError('WAC_MISSING_RECIPIENTS', 'Give the recipients as contacts or phoneNumbers', 400)
 const InvalidRowsBase = createError<[string]>('WAC_INVALID_CONTACTS', '%s', 400)
 

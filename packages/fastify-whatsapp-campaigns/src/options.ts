@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
-import type { CountryCode } from 'libphonenumber-js'
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { CampaignStore, Tenant } from './store/types.js'
 import { missingStoreMethods } from './store/parts.js'
 import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
@@ -135,6 +135,9 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
 
   if (options.tenant !== undefined && typeof options.tenant !== 'function') throw new OptionError('tenant', 'a function of the request', options.tenant)
   const maxContacts = options.maxContacts === undefined ? 100_000 : positive(options.maxContacts, 'maxContacts', true)
+  if (options.defaultCountry !== undefined && !isSupportedCountry(options.defaultCountry)) {
+    throw new OptionError('defaultCountry', "a country's ISO 3166 alpha-2 code in capitals, such as 'IN'", options.defaultCountry)
+  }
   const hooks = { onRequest: list(options.hooks?.onRequest), preHandler: list(options.hooks?.preHandler) }
   for (const [name, handlers] of Object.entries(hooks)) {
     if (handlers.some(handler => typeof handler !== 'function')) throw new OptionError(`hooks.${name}`, 'a function or an array of functions', handlers)

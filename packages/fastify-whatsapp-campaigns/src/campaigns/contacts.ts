@@ -12,10 +12,10 @@ export interface ContactRules {
 
 /**
  * Normalises and checks a contact list: phones to digits, the same phone twice kept once (the first),
- * names trimmed. Throws a 400 naming every bad row, so a caller can fix them all at once.
+ * names trimmed. Throws a 400 naming every bad row, so a caller can fix them all at once. The limit
+ * counts the phones kept, so a list is refused as soon as one phone too many appears.
  */
 export function prepareContacts (contacts: Contact[], rules: ContactRules): StoredContact[] {
-  if (contacts.length > rules.maxContacts) throw new TooManyContactsError(rules.maxContacts, contacts.length)
   const invalid: InvalidRow[] = []
   const seen = new Set<string>()
   const prepared: StoredContact[] = []
@@ -26,6 +26,7 @@ export function prepareContacts (contacts: Contact[], rules: ContactRules): Stor
       return
     }
     if (seen.has(result.phone)) return
+    if (seen.size === rules.maxContacts) throw new TooManyContactsError(rules.maxContacts, contacts.length)
     seen.add(result.phone)
     const name = contact.name?.trim()
     prepared.push({

@@ -14,6 +14,13 @@ export function normalisePhone (raw: string, defaultCountry?: CountryCode): { ph
   const parsed = hasCountryCode
     ? parsePhoneNumberFromString(`+${stripped}`)
     : parsePhoneNumberFromString(stripped, defaultCountry)
-  if (parsed === undefined || !parsed.isValid()) return { reason: 'not a valid phone number with its country code' }
+  if (parsed === undefined || !parsed.isValid()) return { reason: invalidReason(raw, defaultCountry) }
   return { phone: `${parsed.countryCallingCode}${parsed.nationalNumber}` }
+}
+
+/** Why a number of the right characters is refused, and what would make it pass. */
+function invalidReason (raw: string, defaultCountry?: CountryCode): string {
+  if (raw.trim().startsWith('+')) return 'not a valid phone number for the country code it starts with'
+  if (defaultCountry === undefined) return 'not a valid phone number with its country code: add the country code (e.g. 91 for India, 1 for the US) or set defaultCountry'
+  return `not a valid phone number of ${defaultCountry} (the default country) nor with its country code`
 }

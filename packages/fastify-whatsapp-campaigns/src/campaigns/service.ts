@@ -1,9 +1,10 @@
 import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, Tenant } from '../store/types.js'
-import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
+import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { presentCampaign, presentMessage } from './present.js'
+import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 
 export interface RunStarter {
@@ -31,19 +32,6 @@ export interface CampaignService {
   cancel (tenant: Tenant, id: number): Promise<CampaignSummary>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
-}
-
-/** The API's schedule (an ISO string, or null to unschedule) as the store takes it. */
-function scheduleTime (value: string | null | undefined): Date | null {
-  if (value === undefined || value === null) return null
-  const time = new Date(value)
-  // Date rolls 30 February over into March; a schedule must name a day that exists.
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
-  const calendarDay = new Date(Date.UTC(year, month - 1, day))
-  if (Number.isNaN(time.getTime()) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) {
-    throw new InvalidScheduleError(value)
-  }
-  return time
 }
 
 /**
@@ -92,15 +80,31 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     return await summaryOf(tenant, id)
   }
 
+  /**
+   * The schedule a create or an edit asks for; undefined: no change. A time further in the past than
+   * the grace is refused. An edit that sends back the campaign's own schedule, come and gone, changes
+   * nothing: a client that saves the whole campaign it was given must not start it again.
+   */
+  async function scheduleChange (tenant: Tenant, id: number | undefined, value: string | null | undefined): Promise<Date | null | undefined> {
+    if (value === undefined) return undefined
+    const time = scheduleTime(value)
+    if (time === null || value === null || time.getTime() > Date.now()) return time
+    const stored = id === undefined ? null : await store.get(tenant, id)
+    if (stored?.scheduledAt?.getTime() === time.getTime()) return undefined
+    if (isPastSchedule(time)) throw pastScheduleError(value, time)
+    return time
+  }
+
   async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
     const contacts = prepareContacts(input.contacts ?? [], rules)
+    const scheduledAt = await scheduleChange(tenant, undefined, input.scheduledAt) ?? null
     const stored = await store.create(tenant, {
       name: input.name.trim(),
       templateName: input.templateName,
       language: input.language ?? 'en',
       parameters: input.parameters ?? [],
       contacts,
-      scheduledAt: scheduleTime(input.scheduledAt)
+      scheduledAt
     })
     return { ...presentCampaign(stored), contacts, messages: [] }
   }
@@ -133,8 +137,9 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       if (input.language !== undefined) changes.language = input.language
       if (input.parameters !== undefined) changes.parameters = input.parameters
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
-      const action = input.scheduledAt === undefined ? 'edit' : 'schedule'
-      if (input.scheduledAt !== undefined) changes.scheduledAt = scheduleTime(input.scheduledAt)
+      const scheduledAt = await scheduleChange(tenant, id, input.scheduledAt)
+      if (scheduledAt !== undefined) changes.scheduledAt = scheduledAt
+      const action = scheduledAt === undefined ? 'edit' : 'schedule'
       return await full(tenant, settled(id, action, await store.update(tenant, id, changes, allowedFrom[action])))
     },
 

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import { campaignRoutes } from './campaigns.js'
 import type { RoutesOptions } from './options.js'
@@ -23,6 +24,15 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
     if (body === '') done(null, undefined)
     else parseJson(request, body as string, done)
   })
+  // The bodies are JSON: a text one (fetch's default for a string) is a 415 saying so, not a
+  // confusing "must be an object". An empty body of any type is no body, as on the routes that take none.
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    const length = request.headers['content-length']
+    const empty = length === '0' || (length === undefined && request.headers['transfer-encoding'] === undefined)
+    if (empty) done(null, undefined)
+    else done(new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given'))
+  })
 
   for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)
@@ -43,11 +53,15 @@ function errorHandler (error: FastifyError & { details?: unknown }, request: Fas
   const statusCode = error.statusCode ?? 500
   if (statusCode >= 500) throw error
   const code = error.code ?? (error.validation !== undefined ? 'FST_ERR_VALIDATION' : 'FST_ERR_BAD_REQUEST')
-  request.log.info({ statusCode, code, message: error.message }, 'request refused')
+  // Fastify's own 415 (a content type it cannot even read) says what is wrong, not what to do.
+  const message = statusCode === 415 && !error.message.includes('application/json')
+    ? new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given').message
+    : error.message
+  request.log.info({ statusCode, code, message }, 'request refused')
   return reply.code(statusCode).send({
     statusCode,
     error: STATUS_CODES[statusCode] ?? 'Error',
-    message: error.message,
+    message,
     code,
     ...(error.details !== undefined ? { details: error.details } : {})
   })

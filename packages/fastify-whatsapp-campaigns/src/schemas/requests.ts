@@ -1,12 +1,30 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { CampaignStatus, Contact, MessageStatus, TemplateParameters } from './campaign.js'
+import { Campaign, CampaignStatus, Contact, MessageStatus, TemplateParameters } from './campaign.js'
 
-// Unknown fields are let through and ignored, not refused: the original app's frontend sends back
-// whole objects (contact `id`, `campaignId`, `createdAt`, a campaign's `scheduleType`…).
+/*
+ * A body's unknown top-level field is refused by name (`additionalProperties: false`): a typo such as
+ * `contact` must not give a campaign without contacts. The fields in `x-ignored-fields` are taken and
+ * dropped, because the original app's frontend sends them: its schedule (`scheduleType`,
+ * `scheduledDays`, `scheduledTime`) and, on an edit, the campaign it was given. Nested contact objects
+ * keep ignoring extra keys: that frontend sends back their `id`, `campaignId` and `createdAt`.
+ *
+ * `x-rule` holds the words of a 400 when a value breaks the schema's pattern or fits none of its
+ * branches (routes/validation-words.ts); `{example}` in them stands for a valid schedule time to come.
+ */
+const frontendSchedule = ['scheduleType', 'scheduledDays', 'scheduledTime']
 
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
-export const TemplateName = Type.String({ pattern: '^[a-z0-9_]{1,512}$', description: "The approved template's name" })
-export const Language = Type.String({ pattern: '^[a-z]{2,3}(_[A-Za-z]{2,4})?$', description: '`en`, `en_US`, `pt_BR`…', default: 'en' })
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', 'x-rule': 'must not be blank' })
+export const TemplateName = Type.String({
+  pattern: '^[a-z0-9_]{1,512}$',
+  description: "The approved template's name",
+  'x-rule': 'must be lowercase letters, digits and underscores, as Meta names templates (e.g. order_update)'
+})
+export const Language = Type.String({
+  pattern: '^[a-z]{2,3}(_[A-Za-z]{2,4})?$',
+  description: '`en`, `en_US`, `pt_BR`…',
+  default: 'en',
+  'x-rule': 'must be a language code such as en, en_US or pt_BR'
+})
 
 export const CampaignParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2147483647 })
@@ -17,30 +35,42 @@ const isoDateTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?
 export const ScheduledAt = Type.Union([
   Type.String({ pattern: isoDateTime, description: 'ISO 8601 with a time zone: YYYY-MM-DDThh:mm:ssZ, or an offset such as +05:30 in place of Z' }),
   Type.Null()
-], { description: 'Start the campaign by itself at this time (a time in the past starts it at once); null: not scheduled' })
+], {
+  description: 'Start the campaign by itself at this time (up to a minute in the past starts it at once; earlier is refused); null: not scheduled',
+  'x-rule': 'must be ISO 8601 with a time zone, e.g. {example}, or null to unschedule'
+})
 
-export const CreateCampaignBody = Type.Object({
+const campaignFields = {
   name: Name,
   templateName: TemplateName,
   language: Type.Optional(Language),
   parameters: Type.Optional(TemplateParameters),
   contacts: Type.Optional(Type.Array(Contact)),
   scheduledAt: Type.Optional(ScheduledAt)
-})
+}
+
+export const CreateCampaignBody = Type.Object(campaignFields, { additionalProperties: false, 'x-ignored-fields': frontendSchedule })
 export type CreateCampaignBody = Static<typeof CreateCampaignBody>
 
+/** What an edit may send back of the campaign it was given, and that no edit changes. */
+const readOnlyFields = Object.keys(Campaign.properties).filter(key => !(key in campaignFields))
+
 /** Any of the fields of a new campaign; absent ones stay as they are. */
-export const UpdateCampaignBody = Type.Partial(CreateCampaignBody)
+export const UpdateCampaignBody = Type.Partial(Type.Object(campaignFields), {
+  additionalProperties: false,
+  'x-ignored-fields': [...frontendSchedule, ...readOnlyFields]
+})
 export type UpdateCampaignBody = Static<typeof UpdateCampaignBody>
 
 export const RunCampaignBody = Type.Union([
   Type.Object({
     only: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('failed')], {
-      description: 'all (default): every contact; failed: only the recipients whose message failed in the last run'
+      description: 'failed: only the recipients whose message failed in the last run; absent (or all): every contact',
+      'x-rule': 'must be "failed" (the recipients whose message failed in the last run) or absent (every contact)'
     }))
-  }),
+  }, { additionalProperties: false }),
   Type.Null()
-])
+], { 'x-rule': 'must be empty or a JSON object such as {"only": "failed"}' })
 export type RunCampaignBody = Static<typeof RunCampaignBody>
 
 export const ListCampaignsQuery = Type.Object({
@@ -64,5 +94,5 @@ export const SendBulkBody = Type.Object({
   parameters: Type.Optional(TemplateParameters),
   contacts: Type.Optional(Type.Array(Contact, { minItems: 1 })),
   phoneNumbers: Type.Optional(Type.Array(Type.String(), { minItems: 1 }))
-})
+}, { additionalProperties: false, 'x-ignored-fields': frontendSchedule })
 export type SendBulkBody = Static<typeof SendBulkBody>

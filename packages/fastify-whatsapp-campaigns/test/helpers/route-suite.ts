@@ -97,6 +97,138 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.equal(list.headers['x-total-count'], '0', 'nothing was stored')
   })
 
+  t.test('unknown top-level fields are refused by name; the original frontend\'s extras are taken and dropped', async t => {
+    const { app } = await setup(t)
+    const send = async (method: 'POST' | 'PUT', url: string, payload: unknown) =>
+      await app.inject({ method, url: `${prefix}${url}`, payload: payload as any, headers: json })
+    const typo = await send('POST', '/campaigns', { name: 'a', templateName: 'hello', contact: contactsFor(2) })
+    t.equal(typo.statusCode, 400)
+    t.match(typo.json(), { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_VALIDATION', message: 'unknown field "contact": did you mean "contacts"?' })
+    const far = await send('POST', '/campaigns', { name: 'a', templateName: 'hello', audience: 'all' })
+    t.match(far.json(), { statusCode: 400, message: /^unknown field "audience" \(the fields are name, templateName, .*scheduledAt\)$/ })
+    t.equal((await app.inject({ method: 'GET', url: `${prefix}/campaigns` })).headers['x-total-count'], '0', 'nothing was stored')
+
+    const created = await send('POST', '/campaigns', {
+      name: 'weekly',
+      templateName: 'hello',
+      scheduleType: 'weekly',
+      scheduledDays: ['monday'],
+      scheduledTime: '10:00',
+      contacts: [{ id: 1, campaignId: 9, createdAt: 'yesterday', phone: phoneFor(1) }]
+    })
+    t.equal(created.statusCode, 201, 'the schedule fields of the original frontend and extra keys of contacts are accepted')
+    t.notOk('scheduleType' in created.json(), 'and dropped')
+    const campaign = created.json()
+    const url = `/campaigns/${campaign.id as number}`
+    t.match((await send('PUT', url, { nme: 'x' })).json(), { statusCode: 400, message: 'unknown field "nme": did you mean "name"?' })
+    t.match((await send('PUT', url, { TemplateName: 'x' })).json(), { statusCode: 400, message: 'unknown field "TemplateName": did you mean "templateName"?' })
+    t.equal((await send('PUT', url, { ...campaign, scheduleType: 'now', name: 'echoed' })).statusCode, 200, 'an edit may send back the campaign it was given')
+    const run = await send('POST', `${url}/run`, { onyl: 'failed' })
+    t.match(run.json(), { statusCode: 400, code: 'FST_ERR_VALIDATION', message: 'unknown field "onyl": did you mean "only"?' })
+    const bulk = await send('POST', '/send-bulk', { templateName: 'hello', phoneNumber: [phoneFor(1)] })
+    t.match(bulk.json(), { statusCode: 400, message: 'unknown field "phoneNumber": did you mean "phoneNumbers"?' })
+    const bulkFromFrontend = await send('POST', '/send-bulk', { templateName: 'hello', scheduleType: 'now', contacts: [{ name: 'A', phone: phoneFor(2) }] })
+    t.equal(bulkFromFrontend.statusCode, 202, 'send-bulk takes the original frontend\'s schedule fields')
+    await waitForStatus(app, bulkFromFrontend.json().id, ['completed'])
+  })
+
+  t.test('validation answers say in words what is wrong and what would do, one sentence each', async t => {
+    const { app } = await setup(t)
+    const post = async (payload: unknown, url = '/campaigns') =>
+      (await app.inject({ method: 'POST', url: `${prefix}${url}`, payload: payload as any, headers: json })).json()
+    const base = { name: 'a', templateName: 'hello' }
+    t.match(await post({ name: 'a', templateName: 'Hello World' }), { code: 'FST_ERR_VALIDATION', message: 'templateName must be lowercase letters, digits and underscores, as Meta names templates (e.g. order_update)' })
+    t.match(await post({ templateName: 'hello' }), { message: 'name is required' })
+    t.match(await post({ name: '  ', templateName: 'hello' }), { message: 'name must not be blank' })
+    t.match(await post({ name: 5, templateName: 'hello' }), { message: 'name must be a string' })
+    t.match(await post({ ...base, language: 'english!' }), { message: 'language must be a language code such as en, en_US or pt_BR' })
+    t.match(await post({ ...base, contacts: [{ phone: phoneFor(1) }, { phone: 919876000001 }] }), { message: 'contacts[1].phone must be a string' })
+    t.match(await post({ ...base, contacts: [{ phone: phoneFor(1), name: 5 }] }), { message: 'contacts[0].name must be a string or null' })
+    t.match(await post([]), { message: 'the body must be a JSON object' })
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    for (const scheduledAt of ['tomorrow', 5, `${nextYear}-12-01T10:00:00`]) {
+      const answer = await post({ ...base, scheduledAt })
+      t.equal(answer.message, `scheduledAt must be ISO 8601 with a time zone, e.g. ${tomorrow}T09:00:00Z or ${tomorrow}T14:30:00+05:30, or null to unschedule`, String(scheduledAt))
+      t.equal(Date.parse(`${tomorrow}T14:30:00+05:30`), Date.parse(`${tomorrow}T09:00:00Z`), 'the two examples name the same instant')
+    }
+    t.match(await post({ ...base, scheduledAt: `${nextYear}-02-30T10:00:00Z` }), { code: 'WAC_INVALID_SCHEDULE', message: /is not a real date and time: write one such as \d{4}-\d{2}-\d{2}T09:00:00Z/ })
+
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { ...base, contacts: contactsFor(1) } })).json()
+    for (const payload of [{ only: 'failures' }, { only: 5 }]) {
+      t.match(await post(payload, `/campaigns/${created.id as number}/run`), { statusCode: 400, message: 'only must be "failed" (the recipients whose message failed in the last run) or absent (every contact)' })
+    }
+    t.match(await post('"failed"', `/campaigns/${created.id as number}/run`), { statusCode: 400, message: 'the body must be empty or a JSON object such as {"only": "failed"}' })
+
+    const get = async (url: string) => (await app.inject({ method: 'GET', url: `${prefix}${url}` })).json()
+    t.match(await get('/campaigns?status=done'), { statusCode: 400, code: 'FST_ERR_VALIDATION', message: 'status must be one of draft, scheduled, running, paused, completed, failed, cancelled' })
+    t.match(await get(`/campaigns/${created.id as number}/messages?status=done`), { message: 'status must be one of pending, sent, delivered, read, failed' })
+    t.match(await get('/campaigns?limit=501'), { message: 'limit must be at most 500' })
+    t.match(await get('/campaigns?limit=abc'), { message: 'limit must be a whole number' })
+    t.match(await get('/campaigns/abc'), { message: 'id must be a whole number' })
+
+    const phones = await post({ ...base, contacts: [{ phone: '9876543210' }] })
+    t.match(phones, { code: 'WAC_INVALID_CONTACTS', details: [{ index: 0, value: '9876543210', reason: /add the country code \(e\.g\. 91 for India.*\) or set defaultCountry/ }] })
+    t.match(phones.message, /add the country code/)
+  })
+
+  t.test('a body that is not JSON is a 415 saying to send application/json; an empty one is no body', async t => {
+    const { app } = await setup(t)
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'a', templateName: 'hello', contacts: contactsFor(1) } })).json()
+    const requests = [
+      ['POST', '/campaigns', 'text/plain', '{"name": "a", "templateName": "hello"}'],
+      ['PUT', `/campaigns/${created.id as number}`, 'text/plain;charset=UTF-8', '{"name": "b"}'],
+      ['POST', '/send-bulk', 'application/x-www-form-urlencoded', 'templateName=hello'],
+      ['POST', `/campaigns/${created.id as number}/run`, 'text/csv', 'only,failed']
+    ] as const
+    for (const [method, url, type, payload] of requests) {
+      const response = await app.inject({ method, url: `${prefix}${url}`, payload, headers: { 'content-type': type } })
+      t.equal(response.statusCode, 415, `${method} ${url} as ${type}`)
+      t.strictSame(response.json(), { statusCode: 415, error: 'Unsupported Media Type', message: `Unsupported Media Type: ${type}; send application/json`, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' })
+    }
+    const noType = await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: Buffer.from('{}'), headers: { 'content-type': '' } })
+    t.equal(noType.statusCode, 415, 'a body without a content type')
+    t.match(noType.json(), { message: /send application\/json$/ })
+    const emptyForm = await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run`, payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    t.equal(emptyForm.statusCode, 202, 'curl -d \'\' sends an empty form: no body, taken')
+    t.equal(created.name, 'a')
+  })
+
+  t.test('scheduledAt more than a minute in the past is refused, saying so; a moment ago starts at once', async t => {
+    const { app } = await setup(t)
+    const post = async (scheduledAt: string) =>
+      await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 's', templateName: 'hello', contacts: contactsFor(2), scheduledAt } })
+    const lastYear = new Date(Date.now() - 366 * 86_400_000).toISOString()
+    const refused = await post(lastYear)
+    t.equal(refused.statusCode, 400)
+    t.match(refused.json(), { code: 'WAC_INVALID_SCHEDULE', message: /^scheduledAt \S+ is \d+ days in the past: give a time to come, such as \S+T09:00:00Z or \S+T14:30:00\+05:30, or leave scheduledAt out and run the campaign now$/ })
+    t.match((await post(new Date(Date.now() - 5 * 60_000).toISOString())).json(), { statusCode: 400, message: /is 5 minutes in the past/ })
+    t.equal((await app.inject({ method: 'GET', url: `${prefix}/campaigns` })).headers['x-total-count'], '0', 'nothing was stored')
+
+    const justNow = await post(new Date(Date.now() - 20_000).toISOString())
+    t.equal(justNow.statusCode, 201, 'a time a few seconds ago is a clock a little behind')
+    const done = await waitForStatus(app, justNow.json().id, ['completed'], 15_000)
+    t.match(done, { successCount: 2 })
+
+    const draft = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'd', templateName: 'hello', contacts: contactsFor(1) } })).json()
+    const edit = await app.inject({ method: 'PUT', url: `${prefix}/campaigns/${draft.id as number}`, payload: { scheduledAt: lastYear } })
+    t.match(edit.json(), { statusCode: 400, code: 'WAC_INVALID_SCHEDULE', message: /in the past/ })
+    const echoed = await app.inject({ method: 'PUT', url: `${prefix}/campaigns/${done.id as number}`, payload: { ...done, name: 'renamed' } })
+    t.equal(echoed.statusCode, 200, 'an edit that sends back the campaign\'s own past schedule unchanged is taken')
+    t.match(echoed.json(), { name: 'renamed', status: 'completed', scheduledAt: done.scheduledAt })
+  })
+
+  t.test('the contact limit counts distinct phones', async t => {
+    const { app } = await setup(t, { plugin: { maxContacts: 5 } })
+    const post = async (contacts: unknown[]) =>
+      await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'l', templateName: 'hello', contacts } })
+    const withDuplicate = await post([...contactsFor(5), { phone: `+${phoneFor(0)}` }])
+    t.equal(withDuplicate.statusCode, 201, '5 distinct phones and a duplicate')
+    t.equal(withDuplicate.json().totalCount, 5)
+    const tooMany = await post(contactsFor(6))
+    t.equal(tooMany.statusCode, 400)
+    t.match(tooMany.json(), { code: 'WAC_TOO_MANY_CONTACTS', message: 'A campaign holds at most 5 contacts (distinct phones); this list has more, in 6 rows' })
+  })
+
   t.test('list: newest first, without contacts, filtered and paged with a total', async t => {
     const { app } = await setup(t)
     const ids: number[] = []
