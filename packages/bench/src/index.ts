@@ -1,4 +1,5 @@
 import { benchBulkCreate } from './bulk-create.js'
+import { benchCampaignDetail } from './campaign-detail.js'
 import { scratchDatabase, type BenchDatabase } from './database.js'
 import { benchEngineThroughput } from './engine-throughput.js'
 import { benchPacing } from './pacing.js'
@@ -8,6 +9,7 @@ const benchmarks: Record<string, (database: BenchDatabase) => Promise<void>> = {
   create: benchBulkCreate,
   throughput: benchEngineThroughput,
   pacing: benchPacing,
+  detail: benchCampaignDetail,
   rss: benchPeakRss
 }
 

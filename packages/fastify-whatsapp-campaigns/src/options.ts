@@ -39,6 +39,11 @@ export interface CampaignsPluginOptions {
   defaultCountry?: CountryCode
   /** Largest request body in bytes. Default: room for `maxContacts` contacts (at least 1 MiB). */
   bodyLimit?: number
+  /**
+   * Contacts, and messages, a campaign's detail (get, create, update) carries inline (default 1,000):
+   * a longer list is cut to its first `inlineLimit` and flagged, the rest read through the paged routes.
+   */
+  inlineLimit?: number
 }
 
 export interface ResolvedOptions {
@@ -51,6 +56,7 @@ export interface ResolvedOptions {
   maxContacts: number
   defaultCountry?: CountryCode
   bodyLimit: number
+  inlineLimit: number
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -153,6 +159,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     maxContacts,
     defaultCountry: options.defaultCountry,
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
-    bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true)
+    bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
+    inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true)
   }
 }

@@ -26,6 +26,7 @@ t.test('options are checked at registration with an error that names the option'
     ['a fractional concurrency', { store: memoryStore(), whatsapp: account, sending: { concurrency: 2.5 } }, /option "sending.concurrency" must be a positive integer/],
     ['a fractional maxContacts', { store: memoryStore(), whatsapp: account, maxContacts: 1.5 }, /option "maxContacts"/],
     ['a country that does not exist', { store: memoryStore(), whatsapp: account, defaultCountry: 'XX' as any }, /option "defaultCountry" must be a country's ISO 3166 alpha-2 code/],
+    ['an inlineLimit of 0', { store: memoryStore(), whatsapp: account, inlineLimit: 0 }, /option "inlineLimit" must be a positive integer/],
     ['a tenant that is not a function', { store: memoryStore(), whatsapp: account, tenant: 'a' as any }, /option "tenant"/],
     ['a hook that is not a function', { store: memoryStore(), whatsapp: account, hooks: { onRequest: [42 as any] } }, /option "hooks.onRequest"/]
   ]

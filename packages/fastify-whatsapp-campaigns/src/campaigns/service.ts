@@ -1,6 +1,6 @@
-import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
-import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, Tenant } from '../store/types.js'
+import type { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import type { CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
+import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
 import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { presentCampaign, presentMessage } from './present.js'
@@ -17,10 +17,19 @@ export interface RunStarter {
  * call: input checks, the status rules, and the store and the engine behind them.
  */
 export interface CampaignService {
+  /** The new campaign; its contacts inline up to `inlineLimit` (see `get`). */
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
   list (tenant: Tenant, query?: Partial<ListCampaignsQuery>): Promise<{ items: CampaignSummary[], total: number }>
+  /**
+   * The campaign with its contacts and the latest run's messages, each list cut to its first
+   * `inlineLimit` entries (and `contactsTruncated` / `messagesTruncated` set) when longer: the rest is
+   * read a page at a time through `contacts` and `messages`.
+   */
   get (tenant: Tenant, id: number): Promise<Campaign>
+  /** A page of the contact list in order; page on with `after`, the last contact's position. */
+  contacts (tenant: Tenant, id: number, query?: Partial<ListContactsQuery>): Promise<ListedContact[]>
   messages (tenant: Tenant, id: number, query?: Partial<ListMessagesQuery>): Promise<Message[]>
+  /** The campaign as it is after the change, bounded as `get`'s. */
   update (tenant: Tenant, id: number, changes: UpdateCampaignBody): Promise<Campaign>
   delete (tenant: Tenant, id: number): Promise<void>
   /** Starts a run (or a rerun: of every contact, or of the last run's failed recipients) in the background; returns the campaign, now running. */
@@ -43,15 +52,27 @@ export async function startScheduled (store: CampaignRepository, tenant: Tenant,
   return started.ok ? started.value : null
 }
 
-export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules): CampaignService {
+export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules, inlineLimit: number): CampaignService {
+  /**
+   * The detail with lists of at most `inlineLimit` entries: a campaign of 100,000 recipients would
+   * otherwise be a document of tens of megabytes, built and serialised whole on every read.
+   */
+  function detail (summary: CampaignSummary, contacts: StoredContact[], messages: Message[]): Campaign {
+    const campaign: Campaign = { ...summary, contacts: contacts.slice(0, inlineLimit), messages: messages.slice(0, inlineLimit) }
+    if (contacts.length > inlineLimit) campaign.contactsTruncated = true
+    if (messages.length > inlineLimit) campaign.messagesTruncated = true
+    return campaign
+  }
+
   async function full (tenant: Tenant, stored: StoredCampaign): Promise<Campaign> {
     const summary = presentCampaign(stored)
+    // One more than is shown: whether the list goes on is known without counting it.
     const [contacts, messages] = await Promise.all([
-      store.contacts(tenant, summary.id),
-      store.messages(tenant, summary.id, { limit: Math.max(summary.totalCount, 1) })
+      store.contactPage(tenant, summary.id, { limit: inlineLimit + 1 }),
+      store.messages(tenant, summary.id, { limit: inlineLimit + 1 })
     ])
     if (contacts === null || messages === null) throw new CampaignNotFoundError(summary.id)
-    return { ...summary, contacts, messages: messages.map(presentMessage) }
+    return detail(summary, contacts.map(({ phone, name, parameters }) => ({ phone, name, parameters })), messages.map(presentMessage))
   }
 
   function settled<T> (id: number, action: CampaignAction, result: Guarded<T>): T {
@@ -106,7 +127,7 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       contacts,
       scheduledAt
     })
-    return { ...presentCampaign(stored), contacts, messages: [] }
+    return detail(presentCampaign(stored), contacts, [])
   }
 
   return {
@@ -122,6 +143,12 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       const stored = await store.get(tenant, id)
       if (stored === null) throw new CampaignNotFoundError(id)
       return await full(tenant, stored)
+    },
+
+    async contacts (tenant, id, query = {}) {
+      const page = await store.contactPage(tenant, id, { limit: query.limit ?? 100, after: query.after })
+      if (page === null) throw new CampaignNotFoundError(id)
+      return page
     },
 
     async messages (tenant, id, query = {}) {

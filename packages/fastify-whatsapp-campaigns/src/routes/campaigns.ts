@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
+import { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
-import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
+import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
 
@@ -14,6 +14,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: 'Create a campaign (a draft)',
+      description: 'Answers the campaign with its first `inlineLimit` contacts (1,000 unless configured); a longer list is flagged `contactsTruncated` and read through GET /campaigns/:id/contacts.',
       body: CreateCampaignBody,
       response: { 201: Campaign, 400: ErrorResponse }
     }
@@ -38,6 +39,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: "A campaign with its contacts and the latest run's messages",
+      description: 'Each list inline up to `inlineLimit` entries (1,000 unless configured); beyond it, the first `inlineLimit` in order with `contactsTruncated` / `messagesTruncated: true`, and the rest through GET /campaigns/:id/contacts and /messages with `after`.',
       params: CampaignParams,
       response: { 200: Campaign, ...errors }
     }
@@ -48,6 +50,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: 'Edit a campaign; contacts, when given, replace the list',
+      description: 'Answers the campaign as GET /campaigns/:id does: contacts and messages inline up to `inlineLimit` entries.',
       params: CampaignParams,
       body: UpdateCampaignBody,
       response: { 200: Campaign, ...errors }
@@ -90,6 +93,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors } }
     }, async request => await service[action](tenantOf(request), request.params.id))
   }
+
+  app.get('/campaigns/:id/contacts', {
+    schema: {
+      tags,
+      summary: 'The contact list in order, a page at a time; page on with `after` (the last contact\'s position)',
+      params: CampaignParams,
+      querystring: ListContactsQuery,
+      response: { 200: Type.Array(ListedContact), ...errors }
+    }
+  }, async request => await service.contacts(tenantOf(request), request.params.id, request.query))
 
   app.get('/campaigns/:id/messages', {
     schema: {

@@ -91,9 +91,32 @@ const campaignFields = {
 export const CampaignSummary = Type.Object(campaignFields, { title: 'CampaignSummary' })
 export type CampaignSummary = Static<typeof CampaignSummary>
 
-/** One campaign with its contacts and the latest run's messages. */
+/** A contact of the list with its place in it: what `GET /campaigns/:id/contacts` pages through. */
+export const ListedContact = Type.Object({
+  position: Type.Integer({ description: 'Place in the list, 1…n; the keyset cursor for `after`' }),
+  phone: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  parameters: Type.Union([TemplateParameters, Type.Null()])
+})
+export type ListedContact = Static<typeof ListedContact>
+
+/**
+ * One campaign with its contacts and the latest run's messages, each up to the plugin's `inlineLimit`:
+ * a longer list is cut to its first `inlineLimit` entries and flagged, and the rest is read through
+ * the paged routes, so that the answer's size is bounded however large the campaign.
+ */
 export const Campaign = Type.Object(
-  { ...campaignFields, contacts: Type.Array(Contact), messages: Type.Array(Message) },
+  {
+    ...campaignFields,
+    contacts: Type.Array(Contact, { description: 'The contact list in order; only its first `inlineLimit` when contactsTruncated' }),
+    contactsTruncated: Type.Optional(Type.Literal(true, {
+      description: 'Present when the list is longer than `inlineLimit`: the rest is at GET /campaigns/:id/contacts?after=<inlineLimit>'
+    })),
+    messages: Type.Array(Message, { description: "The latest run's messages in order; only its first `inlineLimit` when messagesTruncated" }),
+    messagesTruncated: Type.Optional(Type.Literal(true, {
+      description: 'Present when the run has more messages than `inlineLimit`: the rest is at GET /campaigns/:id/messages?after=<the last position shown>'
+    }))
+  },
   { title: 'Campaign' }
 )
 export type Campaign = Static<typeof Campaign>

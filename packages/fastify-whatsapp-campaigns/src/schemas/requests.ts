@@ -87,6 +87,12 @@ export const ListMessagesQuery = Type.Object({
 })
 export type ListMessagesQuery = Static<typeof ListMessagesQuery>
 
+export const ListContactsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'The `position` of the last contact of the previous page' }))
+})
+export type ListContactsQuery = Static<typeof ListContactsQuery>
+
 export const SendBulkBody = Type.Object({
   templateName: TemplateName,
   name: Type.Optional(Name),

@@ -18,6 +18,7 @@ export function memoryStore (): CampaignStore {
     list: async (tenant, query) => campaigns.list(state, tenant, query),
     get: async (tenant, id) => campaigns.get(state, tenant, id),
     contacts: async (tenant, id) => campaigns.contacts(state, tenant, id),
+    contactPage: async (tenant, id, query) => campaigns.contactPage(state, tenant, id, query),
     messages: async (tenant, id, query) => campaigns.messages(state, tenant, id, query),
     update: async (tenant, id, changes, allowed) => campaigns.update(state, tenant, id, changes, allowed),
     delete: async (tenant, id, allowed) => campaigns.remove(state, tenant, id, allowed),

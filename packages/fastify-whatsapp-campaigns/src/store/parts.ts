@@ -12,6 +12,7 @@ const campaignRepository: Methods<CampaignRepository> = {
   list: 'required',
   get: 'required',
   contacts: 'required',
+  contactPage: 'required',
   messages: 'required',
   update: 'required',
   delete: 'required',

@@ -40,6 +40,17 @@ export interface ListQuery {
   offset: number
 }
 
+export interface ContactQuery {
+  limit: number
+  /** Keyset cursor: the `position` of the last contact of the previous page. */
+  after?: number
+}
+
+/** A contact with its place in the list, 1…n in order: the keyset cursor for `after`. */
+export interface PositionedContact extends StoredContact {
+  position: number
+}
+
 export interface MessageQuery {
   status?: MessageStatus
   limit: number
@@ -191,6 +202,8 @@ export interface CampaignRepository {
   get(tenant: Tenant, id: number): Promise<StoredCampaign | null>
   /** The contact list in its order. */
   contacts(tenant: Tenant, id: number): Promise<Contact[] | null>
+  /** Up to `limit` contacts after the position `after`, in order (null when there is no such campaign): a page that costs its own size, however long the list. */
+  contactPage(tenant: Tenant, id: number, query: ContactQuery): Promise<PositionedContact[] | null>
   /** Messages of the campaign's latest run in position order (an empty page when it never ran; null when there is no such campaign). */
   messages(tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null>
   /** Applies the changes only while the campaign is in one of `allowed`. */

@@ -289,7 +289,8 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
   })
 
   t.test('a 3,000-contact campaign runs and reruns to completed with a wamid per recipient', async t => {
-    const { app, fake } = await setup(t)
+    // Every message inline, to check them all in one read.
+    const { app, fake } = await setup(t, { plugin: { inlineLimit: 3000 } })
     const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'big', templateName: 'hello', parameters: ['{{name}}'], contacts: contactsFor(3000) } })).json()
     const started = await app.inject({ method: 'POST', url: `${prefix}/campaigns/${created.id as number}/run` })
     t.equal(started.statusCode, 202)
@@ -409,6 +410,65 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     }
     t.strictSame(seen, contactsFor(25).map(c => c.phone))
     t.equal((await app.inject({ method: 'GET', url: `${url}?limit=1001` })).statusCode, 400)
+  })
+
+  t.test('detail: a campaign over inlineLimit answers the first contacts and messages, flagged; the paged routes give the rest', async t => {
+    const { app } = await setup(t, { plugin: { inlineLimit: 5 } })
+    const list = contactsFor(12)
+    const created = await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'long', templateName: 'hello', contacts: list } })
+    t.equal(created.statusCode, 201)
+    const campaign = created.json()
+    t.match(campaign, { totalCount: 12, contactsTruncated: true, messages: [] })
+    t.strictSame(campaign.contacts.map((c: any) => c.phone), list.slice(0, 5).map(c => c.phone), "create's 201: the first five, in order")
+    t.notOk('messagesTruncated' in campaign, 'no run, nothing cut')
+    const url = `${prefix}/campaigns/${campaign.id as number}`
+    const draft = (await app.inject({ method: 'GET', url })).json()
+    t.strictSame({ contacts: draft.contacts, contactsTruncated: draft.contactsTruncated }, { contacts: campaign.contacts, contactsTruncated: true }, 'get: the same cut')
+
+    const rest = (await app.inject({ method: 'GET', url: `${url}/contacts?after=5` })).json()
+    t.strictSame(rest.map((c: any) => [c.position, c.phone]), list.slice(5).map((c, i) => [i + 6, c.phone]), 'the rest, from position 6')
+    t.strictSame((await app.inject({ method: 'GET', url: `${url}/contacts?limit=2` })).json(), [
+      { position: 1, phone: list[0].phone, name: list[0].name, parameters: null },
+      { position: 2, phone: list[1].phone, name: list[1].name, parameters: null }
+    ], 'a page from the start')
+
+    const edited = await app.inject({ method: 'PUT', url, payload: { name: 'longer', contacts: contactsFor(14) } })
+    t.equal(edited.statusCode, 200)
+    t.match(edited.json(), { name: 'longer', totalCount: 14, contactsTruncated: true })
+    t.equal(edited.json().contacts.length, 5, "PUT's 200: cut too")
+
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    const done = await waitForStatus(app, campaign.id, ['completed'])
+    t.match(done, { totalCount: 14, successCount: 14, contactsTruncated: true, messagesTruncated: true })
+    t.strictSame(done.messages.map((m: any) => m.position), [1, 2, 3, 4, 5], 'the first five messages, in order')
+    const later = (await app.inject({ method: 'GET', url: `${url}/messages?after=5&limit=100` })).json()
+    t.equal(later.length, 9, 'the other nine through the paged route')
+
+    const short = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'short', templateName: 'hello', contacts: contactsFor(5) } })).json()
+    t.equal(short.contacts.length, 5)
+    t.notOk('contactsTruncated' in short, 'a list of exactly inlineLimit is whole, not flagged')
+    await app.inject({ method: 'POST', url: `${prefix}/campaigns/${short.id as number}/run` })
+    const shortDone = await waitForStatus(app, short.id, ['completed'])
+    t.equal(shortDone.messages.length, 5)
+    t.notOk('contactsTruncated' in shortDone || 'messagesTruncated' in shortDone, "the seed's shape: every contact and message, no flag")
+  })
+
+  t.test('detail: by default up to 1,000 contacts inline; contacts route checks its query and the campaign', async t => {
+    const { app } = await setup(t, { plugin: { tenant: request => String(request.headers['x-tenant'] ?? 'a') } })
+    const whole = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'k', templateName: 'hello', contacts: contactsFor(1000) } })).json()
+    t.equal(whole.contacts.length, 1000)
+    t.notOk('contactsTruncated' in whole, '1,000 contacts: the whole list')
+    const cut = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'k+1', templateName: 'hello', contacts: contactsFor(1001) } })).json()
+    t.equal(cut.contacts.length, 1000)
+    t.equal(cut.contactsTruncated, true, '1,001 contacts: cut at 1,000')
+    const url = `${prefix}/campaigns/${cut.id as number}/contacts`
+    t.strictSame((await app.inject({ method: 'GET', url: `${url}?after=1000` })).json().map((c: any) => c.position), [1001], 'the last one is a page away')
+    t.equal((await app.inject({ method: 'GET', url })).json().length, 100, 'pages of 100 by default')
+    for (const query of ['limit=0', 'limit=1001', 'after=-1', 'after=x']) {
+      t.equal((await app.inject({ method: 'GET', url: `${url}?${query}` })).statusCode, 400, query)
+    }
+    t.equal((await app.inject({ method: 'GET', url: `${prefix}/campaigns/424242/contacts` })).statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url, headers: { 'x-tenant': 'b' } })).statusCode, 404, "another tenant's campaign")
   })
 
   t.test('send-bulk creates a campaign and runs it, from contacts or phone numbers', async t => {

@@ -1,5 +1,5 @@
 /** Conformance: creating, reading, listing, editing and deleting campaigns. */
-import { allowed, anyStatus, contacts, draft, leaseFor, sendAll, started, tenantA, type Group } from './context.js'
+import { allowed, anyStatus, contacts, draft, leaseFor, sendAll, started, tenantA, tenantB, type Group } from './context.js'
 
 export function createGetList ({ test }: Group): void {
   test('create/get/list: create returns a draft summary', async (t, store) => {
@@ -54,6 +54,23 @@ export function createGetList ({ test }: Group): void {
     const { id } = await store.create(tenantA, draft({ contacts: [] }))
     t.strictSame(await store.contacts(tenantA, id), [])
     t.equal(await store.contacts(tenantA, id + 1), null)
+  })
+
+  test('create/get/list: contactPage pages the list in order, positions 1…n as the cursor', async (t, store) => {
+    const list = contacts(7)
+    const { id } = await store.create(tenantA, draft({ contacts: list }))
+    const first = await store.contactPage(tenantA, id, { limit: 3 })
+    t.strictSame(first, list.slice(0, 3).map((contact, i) => ({ position: i + 1, ...contact })), 'the first page, with positions')
+    t.strictSame(await store.contactPage(tenantA, id, { limit: 3, after: 3 }), list.slice(3, 6).map((contact, i) => ({ position: i + 4, ...contact })))
+    t.strictSame((await store.contactPage(tenantA, id, { limit: 3, after: 6 }))?.map(c => c.phone), [list[6].phone], 'the last page is short')
+    t.strictSame(await store.contactPage(tenantA, id, { limit: 3, after: 7 }), [], 'past the end: empty')
+    t.strictSame((await store.contactPage(tenantA, id, { limit: 100 }))?.map(c => c.phone), list.map(c => c.phone), 'a page larger than the list is the list')
+    t.equal(await store.contactPage(tenantA, id + 1, { limit: 3 }), null, 'a missing campaign: null')
+    t.equal(await store.contactPage(tenantB, id, { limit: 3 }), null, "another tenant's campaign: null")
+    const empty = await store.create(tenantA, draft({ contacts: [] }))
+    t.strictSame(await store.contactPage(tenantA, empty.id, { limit: 3 }), [], 'an empty list: an empty page')
+    allowed(await store.update(tenantA, id, { contacts: list.slice(4) }, anyStatus))
+    t.strictSame((await store.contactPage(tenantA, id, { limit: 2, after: 1 }))?.map(c => [c.position, c.phone]), [[2, list[5].phone], [3, list[6].phone]], 'a replaced list is numbered from 1 again')
   })
 
   test('create/get/list: messages of a campaign that never ran are an empty page, of a missing one null', async (t, store) => {

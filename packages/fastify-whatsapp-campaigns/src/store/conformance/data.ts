@@ -31,6 +31,8 @@ export function largeLists ({ test, features }: Group): void {
     const read = (await store.contacts(tenantA, created.id))!
     t.equal(read.length, count)
     t.equal(read.filter((c, i) => c.phone !== list[i].phone || c.name !== list[i].name).length, 0, 'every contact in its place')
+    const deep = await store.contactPage(tenantA, created.id, { limit: 3, after: count - 2 })
+    t.strictSame(deep?.map(c => [c.position, c.phone]), [[count - 1, list[count - 2].phone], [count, list[count - 1].phone]], 'a page at the end of the list')
     const plan = allowed(await store.startRun(tenantA, created.id, ['draft']))
     t.equal(plan.totalCount, count)
     const messages = await allMessages(store, tenantA, created.id)

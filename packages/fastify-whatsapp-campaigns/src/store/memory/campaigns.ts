@@ -1,6 +1,6 @@
 /** The campaign side of the memory adapter: what the API reads and edits. */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredCampaign, StoredMessage, Tenant } from '../types.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredMessage, Tenant } from '../types.js'
 import { storedStatuses } from '../codes.js'
 import { copyContact, toStoredMessage, type CampaignRecord, type MemoryState } from './state.js'
 
@@ -39,6 +39,14 @@ export function get (state: MemoryState, tenant: Tenant, id: number): StoredCamp
 
 export function contacts (state: MemoryState, tenant: Tenant, id: number): Contact[] | null {
   return state.campaignOf(tenant, id)?.contacts.map(copyContact) ?? null
+}
+
+export function contactPage (state: MemoryState, tenant: Tenant, id: number, query: ContactQuery): PositionedContact[] | null {
+  const campaign = state.campaignOf(tenant, id)
+  if (campaign === undefined) return null
+  // Positions are 1…n in array order, so the page starts right after the cursor.
+  const from = Math.max(0, Math.floor(query.after ?? 0))
+  return campaign.contacts.slice(from, from + query.limit).map((contact, i) => ({ position: from + i + 1, ...copyContact(contact) }))
 }
 
 export function messages (state: MemoryState, tenant: Tenant, id: number, query: MessageQuery): StoredMessage[] | null {

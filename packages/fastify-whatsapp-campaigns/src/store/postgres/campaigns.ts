@@ -1,6 +1,6 @@
 /** The campaign side of the PostgreSQL store: what the API reads and edits. */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, Guarded, ListQuery, MessageQuery, NewCampaign, StoredCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
 import { storedStatuses, type StoredMessageStatus } from '../codes.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
@@ -72,6 +72,17 @@ export async function listContacts (db: SqlClient, tenant: Tenant, id: number): 
   )
   if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
   return rows.map(toContact)
+}
+
+export async function contactPage (db: SqlClient, tenant: Tenant, id: number, query: ContactQuery): Promise<PositionedContact[] | null> {
+  const { rows } = await db.query<ContactRow & { position: number }>(
+    `SELECT position, phone, name, parameters FROM campaign_contacts
+      WHERE tenant = $1 AND campaign_id = $2 AND position > $3::bigint
+      ORDER BY position LIMIT $4`,
+    [tenant, id, query.after ?? 0, query.limit]
+  )
+  if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
+  return rows.map(row => ({ position: Number(row.position), phone: row.phone, name: row.name, parameters: row.parameters }))
 }
 
 export async function listMessages (db: SqlClient, tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null> {

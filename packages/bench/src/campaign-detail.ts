@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import campaigns, { postgresStore, type CampaignStore } from 'fastify-whatsapp-campaigns'
+import type { BenchDatabase } from './database.js'
+import type { DetailResult } from './detail-reader.js'
+import { phoneFor, report, timed } from './measure.js'
+
+const tenant = 'bench-detail'
+const reads = 3
+
+interface Created {
+  id: number
+  ms: number
+  bytes: number
+}
+
+/**
+ * `GET /campaigns/:id` of a campaign of `count` recipients (default 100,000) after its run, beside the
+ * same read of a 1,000-recipient campaign: the time of each of three reads, the answer's size and the
+ * peak RSS, each reader in a child process of its own (detail-reader.ts) so that its high-water mark
+ * is the reads' alone. Both campaigns are created through `POST /campaigns` (whose 201 is measured
+ * too); their runs are worked through the store, as the engine records outcomes, not sent: what is
+ * measured is the read, and a run through the fake would only make the benchmark long.
+ */
+export async function benchCampaignDetail (database: BenchDatabase, count = Number(process.env.BENCH_DETAIL_RECIPIENTS ?? 100_000)): Promise<void> {
+  const baselineCount = 1_000
+  const title = `Read a ${count.toLocaleString('en')}-recipient campaign after its run: GET /campaigns/:id through app.inject, ${reads} reads, beside a ${baselineCount.toLocaleString('en')}-recipient one`
+  if (database.url === undefined) {
+    report(title, [['skipped', 'needs a PostgreSQL server: set DATABASE_URL']])
+    return
+  }
+  if (!(Number.isInteger(count) && count > baselineCount)) throw new Error(`BENCH_DETAIL_RECIPIENTS must be an integer above ${baselineCount} (got ${process.env.BENCH_DETAIL_RECIPIENTS})`)
+  const store = postgresStore(database.db)
+  await store.init?.()
+
+  const baseline = await createThroughApi(store, baselineCount)
+  const large = await createThroughApi(store, count)
+  for (const { id } of [baseline, large]) await runThroughStore(store, id)
+  const baselineRead = await readInChild(database.url, baseline.id)
+  const largeRead = await readInChild(database.url, large.id)
+
+  const size = (bytes: number): string => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`
+  const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`
+  const ms = (value: number): string => `${value.toFixed(0)} ms`
+  const shape = (read: DetailResult): string =>
+    `${read.contacts.toLocaleString('en')} contacts${read.contactsTruncated ? ' (cut)' : ''}, ${read.messages.toLocaleString('en')} messages${read.messagesTruncated ? ' (cut)' : ''}`
+  const line = (read: DetailResult): string =>
+    `first ${ms(read.readsMs[0])}, best ${ms(Math.min(...read.readsMs))}; ${size(read.bytes)}: ${shape(read)}; ` +
+    `peak RSS ${mb(read.peakMaxRssKb)} (idle ${mb(read.idleMaxRssKb)}, +${mb(read.peakMaxRssKb - read.idleMaxRssKb)}), ${mb(read.afterRssKb)} after`
+  const best = (read: DetailResult): number => Math.min(...read.readsMs)
+  report(title, [
+    [`create's 201, ${baselineCount.toLocaleString('en')} contacts (baseline)`, `${ms(baseline.ms)}, ${size(baseline.bytes)}`],
+    [`create's 201, ${count.toLocaleString('en')} contacts`, `${ms(large.ms)}, ${size(large.bytes)}`],
+    [`GET, ${baselineCount.toLocaleString('en')} recipients (baseline)`, line(baselineRead)],
+    [`GET, ${count.toLocaleString('en')} recipients`, line(largeRead)],
+    ['ratio of the best reads, large / baseline', (best(largeRead) / best(baselineRead)).toFixed(2)],
+    ['ratio of the peak RSS growths, large / baseline', ((largeRead.peakMaxRssKb - largeRead.idleMaxRssKb) / Math.max(1, baselineRead.peakMaxRssKb - baselineRead.idleMaxRssKb)).toFixed(2)]
+  ])
+}
+
+/** Creates a campaign through the API in this process, timing the 201 and weighing its body. */
+async function createThroughApi (store: CampaignStore, count: number): Promise<Created> {
+  const app = Fastify({ logger: { level: 'warn' } })
+  await app.register(campaigns, {
+    store,
+    whatsapp: { apiUrl: 'http://127.0.0.1:9/v23.0', phoneNumberId: '103', accessToken: 'bench-token' },
+    tenant: () => tenant
+  })
+  await app.ready()
+  try {
+    const payload = JSON.stringify({
+      name: `detail ${count}`,
+      templateName: 'hello',
+      parameters: ['{{name}}'],
+      contacts: Array.from({ length: count }, (_, i) => ({ name: `Contact ${i}`, phone: phoneFor(i) }))
+    })
+    let response: Awaited<ReturnType<typeof app.inject>> | undefined
+    const ms = await timed(async () => {
+      response = await app.inject({ method: 'POST', url: '/campaigns', payload, headers: { 'content-type': 'application/json' } })
+    })
+    if (response?.statusCode !== 201) throw new Error(`POST /campaigns answered ${response?.statusCode}: ${response?.body.slice(0, 300)}`)
+    return { id: (response.json() as { id: number }).id, ms, bytes: response.rawPayload.length }
+  } finally {
+    // Closed before the run starts, so that this app's engine never takes it up.
+    await app.close()
+  }
+}
+
+/** Starts the campaign's run and records every recipient as sent, as the engine would, then finishes it. */
+async function runThroughStore (store: CampaignStore, id: number): Promise<void> {
+  const started = await store.startRun(tenant, id, ['draft'])
+  if (!started.ok) throw new Error(`campaign ${id} did not start: ${JSON.stringify(started)}`)
+  const plan = started.value
+  for (;;) {
+    const claimed = await store.claim(plan, 5_000, new Date(Date.now() + 60_000))
+    if (claimed.length === 0) break
+    await store.record(plan, claimed.map(message => ({ id: message.id, status: 'sent', messageId: `wamid.bench-detail-${id}-${message.id}` })))
+  }
+  if (!await store.finishRun(plan, { status: 'completed' })) throw new Error(`the run of campaign ${id} did not finish`)
+}
+
+async function readInChild (url: string, campaignId: number): Promise<DetailResult> {
+  const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'detail-reader.js')], {
+    env: { ...process.env, DETAIL_DATABASE_URL: url, DETAIL_TENANT: tenant, DETAIL_CAMPAIGN_ID: String(campaignId), DETAIL_READS: String(reads) },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  const [code] = await once(child, 'exit') as [number | null]
+  const line = output.trim().split('\n').at(-1) ?? ''
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`the reader process exited ${code}: ${output.slice(-1000)}`)
+  return JSON.parse(line) as DetailResult
+}
