@@ -19,6 +19,7 @@ export function memoryStore (): CampaignStore {
     get: async (tenant, id) => campaigns.get(state, tenant, id),
     contacts: async (tenant, id) => campaigns.contacts(state, tenant, id),
     messages: async (tenant, id, query) => campaigns.messages(state, tenant, id, query),
+    runs: async (tenant, id) => campaigns.runs(state, tenant, id),
     update: async (tenant, id, changes, allowed) => campaigns.update(state, tenant, id, changes, allowed),
     delete: async (tenant, id, allowed) => campaigns.remove(state, tenant, id, allowed),
     startRun: async (tenant, id, allowed, recipients) => runs.startRun(state, tenant, id, allowed, recipients),

@@ -13,6 +13,7 @@ const campaignRepository: Methods<CampaignRepository> = {
   get: 'required',
   contacts: 'required',
   messages: 'required',
+  runs: 'required',
   update: 'required',
   delete: 'required',
   startRun: 'required',
