@@ -1,9 +1,11 @@
 import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
+import type { CampaignRun } from '../schemas/run.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, Tenant } from '../store/types.js'
-import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
+import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
-import { presentCampaign, presentMessage } from './present.js'
+import { presentCampaign, presentMessage, presentRun } from './present.js'
+import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 
 export interface RunStarter {
@@ -19,7 +21,10 @@ export interface CampaignService {
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
   list (tenant: Tenant, query?: Partial<ListCampaignsQuery>): Promise<{ items: CampaignSummary[], total: number }>
   get (tenant: Tenant, id: number): Promise<Campaign>
+  /** Messages of the latest run, or of `query.run` (one of the campaign's runs). */
   messages (tenant: Tenant, id: number, query?: Partial<ListMessagesQuery>): Promise<Message[]>
+  /** Every run of the campaign, newest first. */
+  runs (tenant: Tenant, id: number): Promise<CampaignRun[]>
   update (tenant: Tenant, id: number, changes: UpdateCampaignBody): Promise<Campaign>
   delete (tenant: Tenant, id: number): Promise<void>
   /** Starts a run (or a rerun: of every contact, or of the last run's failed recipients) in the background; returns the campaign, now running. */
@@ -87,6 +92,26 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     return presentCampaign(stored)
   }
 
+  /**
+   * Which rule an edit falls under: a schedule, an edit of the plan (template, language, parameters,
+   * contacts), or of the rest. A paused campaign given fields with the values it has already is not
+   * changed by them, and they are left out: a rename from a form that sends the campaign back whole
+   * must not be refused for them. Whatever the status read here, the store's guard decides.
+   */
+  async function editAction (tenant: Tenant, id: number, given: CampaignChanges): Promise<{ name: 'edit' | 'editPlan' | 'schedule', changes: CampaignChanges }> {
+    let changes = given
+    if (givesPlan(changes) || changes.scheduledAt !== undefined) {
+      const current = await store.get(tenant, id)
+      if (current?.status === 'paused') {
+        const contacts = changes.contacts === undefined ? null : await store.contacts(tenant, id)
+        changes = withoutSamePlan(changes, current, contacts)
+        if (changes.scheduledAt !== undefined && changes.scheduledAt?.getTime() === current.scheduledAt?.getTime()) delete changes.scheduledAt
+      }
+    }
+    const name = changes.scheduledAt !== undefined ? 'schedule' : givesPlan(changes) ? 'editPlan' : 'edit'
+    return { name, changes }
+  }
+
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
     engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients)))
     return await summaryOf(tenant, id)
@@ -121,9 +146,16 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     },
 
     async messages (tenant, id, query = {}) {
-      const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after })
-      if (page === null) throw new CampaignNotFoundError(id)
-      return page.map(presentMessage)
+      const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after, run: query.run })
+      if (page !== null) return page.map(presentMessage)
+      if (query.run !== undefined && await store.get(tenant, id) !== null) throw new RunNotFoundError(id, query.run)
+      throw new CampaignNotFoundError(id)
+    },
+
+    async runs (tenant, id) {
+      const history = await store.runs(tenant, id)
+      if (history === null) throw new CampaignNotFoundError(id)
+      return history.runs.map(run => presentRun(run, history.readAt))
     },
 
     async update (tenant, id, input) {
@@ -133,9 +165,9 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       if (input.language !== undefined) changes.language = input.language
       if (input.parameters !== undefined) changes.parameters = input.parameters
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
-      const action = input.scheduledAt === undefined ? 'edit' : 'schedule'
       if (input.scheduledAt !== undefined) changes.scheduledAt = scheduleTime(input.scheduledAt)
-      return await full(tenant, settled(id, action, await store.update(tenant, id, changes, allowedFrom[action])))
+      const action = await editAction(tenant, id, changes)
+      return await full(tenant, settled(id, action.name, await store.update(tenant, id, action.changes, allowedFrom[action.name])))
     },
 
     async pause (tenant, id) {

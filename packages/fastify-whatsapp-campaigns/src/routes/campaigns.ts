@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
+import { CampaignRun } from '../schemas/run.js'
 import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
@@ -94,10 +95,20 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
   app.get('/campaigns/:id/messages', {
     schema: {
       tags,
-      summary: "Per-recipient results of the latest run, in order; page on with `after` (the last message's position)",
+      summary: "Per-recipient results of the latest run, or of `run`, in order; page on with `after` (the last message's position)",
       params: CampaignParams,
       querystring: ListMessagesQuery,
       response: { 200: Type.Array(Message), ...errors }
     }
   }, async request => await service.messages(tenantOf(request), request.params.id, request.query))
+
+  app.get('/campaigns/:id/runs', {
+    schema: {
+      tags,
+      summary: 'Every run and rerun of the campaign, newest first: whom it sent to, what, its counts, status and times',
+      description: "A run's messages are at `GET /campaigns/:id/messages?run=<id>`.",
+      params: CampaignParams,
+      response: { 200: Type.Array(CampaignRun), ...errors }
+    }
+  }, async request => await service.runs(tenantOf(request), request.params.id))
 }
