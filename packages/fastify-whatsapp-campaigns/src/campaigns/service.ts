@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
-import type { CampaignRun } from '../schemas/run.js'
+import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, Tenant } from '../store/types.js'
 import { CampaignNotFoundError, InvalidScheduleError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
@@ -11,7 +12,20 @@ import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 export interface RunStarter {
   start (plan: RunPlan): void
   stopped (campaignId: number, how: 'pause' | 'cancel'): void
+  /** Resolves once this process works on no run of the campaign (its sends in flight recorded). */
+  idle (campaignId: number): Promise<void>
 }
+
+export interface ServiceTiming {
+  /** How long a cancel waits for the sends in flight to be recorded before it answers (default 5 s). */
+  cancelSettleMs?: number
+}
+
+/** A few seconds: Meta answers in a fraction of one, and a cancel that hangs longer says so instead. */
+const defaultCancelSettleMs = 5000
+
+/** How often a cancel looks again at counts another instance is still recording. */
+const settlePollMs = 50
 
 /**
  * The campaigns as a host app's own code uses them (`fastify.whatsappCampaigns`), and what the routes
@@ -32,8 +46,12 @@ export interface CampaignService {
   /** Claims stop at once; sends in flight finish and are recorded. */
   pause (tenant: Tenant, id: number): Promise<CampaignSummary>
   resume (tenant: Tenant, id: number): Promise<CampaignSummary>
-  /** Stops the run for good: recipients not sent yet fail with CANCELLED. A scheduled campaign is unscheduled. */
-  cancel (tenant: Tenant, id: number): Promise<CampaignSummary>
+  /**
+   * Stops the run for good: recipients not sent yet fail with CANCELLED. A scheduled campaign is
+   * unscheduled. Answers once the sends in flight are recorded, so its counts are final; after a few
+   * seconds it answers anyway, with `settling: true`.
+   */
+  cancel (tenant: Tenant, id: number): Promise<CancelledCampaign>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
 }
@@ -60,7 +78,14 @@ export async function startScheduled (store: CampaignRepository, tenant: Tenant,
   return started.ok ? started.value : null
 }
 
-export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules): CampaignService {
+/** Whether every recipient of the campaign's latest run has its outcome recorded (true when it never ran). */
+function countsFinal (campaign: StoredCampaign): boolean {
+  const run = campaign.latestRun
+  return run === null || run.successCount + run.failedCount >= run.totalCount
+}
+
+export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules, timing: ServiceTiming = {}): CampaignService {
+  const cancelSettleMs = timing.cancelSettleMs ?? defaultCancelSettleMs
   async function full (tenant: Tenant, stored: StoredCampaign): Promise<Campaign> {
     const summary = presentCampaign(stored)
     const [contacts, messages] = await Promise.all([
@@ -110,6 +135,25 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     }
     const name = changes.scheduledAt !== undefined ? 'schedule' : givesPlan(changes) ? 'editPlan' : 'edit'
     return { name, changes }
+  }
+
+  /**
+   * The cancelled campaign once the sends that were in flight are recorded: this process's worker
+   * stops before its next send and records what it had sent; another instance's records its own as
+   * it sees the cancel, which only the counts tell. Bounded: past it, the answer says it is settling.
+   */
+  async function settledCancel (tenant: Tenant, id: number): Promise<CancelledCampaign> {
+    const deadline = Date.now() + cancelSettleMs
+    const timer = new AbortController()
+    await Promise.race([engine.idle(id), sleep(cancelSettleMs, undefined, { signal: timer.signal }).catch(() => {})])
+    timer.abort()
+    for (;;) {
+      const stored = await store.get(tenant, id)
+      if (stored === null) throw new CampaignNotFoundError(id)
+      if (countsFinal(stored)) return presentCampaign(stored)
+      if (Date.now() >= deadline) return { ...presentCampaign(stored), settling: true }
+      await sleep(settlePollMs)
+    }
   }
 
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
@@ -180,7 +224,8 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     },
 
     async cancel (tenant, id) {
-      return await stop(tenant, id, 'cancel')
+      await stop(tenant, id, 'cancel')
+      return await settledCancel(tenant, id)
     },
 
     async delete (tenant, id) {

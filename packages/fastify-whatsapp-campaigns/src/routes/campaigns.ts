@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Campaign, CampaignSummary, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
-import { CampaignRun } from '../schemas/run.js'
+import { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
@@ -83,14 +83,23 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
 
   const lifecycle = [
     ['pause', 'Pause a running campaign: no new sends; those in flight finish and are recorded'],
-    ['resume', 'Resume a paused campaign where it stopped'],
-    ['cancel', 'Stop a campaign for good: recipients not sent yet fail with CANCELLED; a scheduled one is unscheduled']
+    ['resume', 'Resume a paused campaign where it stopped']
   ] as const
   for (const [action, summary] of lifecycle) {
     app.post(`/campaigns/:id/${action}`, {
       schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors } }
     }, async request => await service[action](tenantOf(request), request.params.id))
   }
+
+  app.post('/campaigns/:id/cancel', {
+    schema: {
+      tags,
+      summary: 'Stop a campaign for good: recipients not sent yet fail with CANCELLED; a scheduled one is unscheduled',
+      description: 'Answers once the sends in flight are recorded, so the counts are final; if that takes more than a few seconds, it answers with `settling: true`.',
+      params: CampaignParams,
+      response: { 200: CancelledCampaign, ...errors }
+    }
+  }, async request => await service.cancel(tenantOf(request), request.params.id))
 
   app.get('/campaigns/:id/messages', {
     schema: {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { RunError, RunProgressFigures } from './campaign.js'
+import { CampaignSummary, RunError, RunProgressFigures } from './campaign.js'
 
 /** The states of a run; a campaign shows its latest run's. */
 export const CampaignRunStatus = Type.Union(
@@ -26,3 +26,14 @@ export const CampaignRun = Type.Object({
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null while it is under way' })
 }, { title: 'CampaignRun' })
 export type CampaignRun = Static<typeof CampaignRun>
+
+/** The answer to a cancel: the campaign, with its counts final unless `settling` says otherwise. */
+export const CancelledCampaign = Type.Composite([
+  CampaignSummary,
+  Type.Object({
+    settling: Type.Optional(Type.Literal(true, {
+      description: 'Present when sends in flight were still being recorded as the answer was made (a slow answer from Meta, or another server instance): read the campaign again for the final counts'
+    }))
+  })
+], { title: 'CancelledCampaign' })
+export type CancelledCampaign = Static<typeof CancelledCampaign>

@@ -377,6 +377,26 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.equal(edited.json().contacts.length, 3)
   })
 
+  t.test('cancel answers with final counts: the sends in flight are recorded first', async t => {
+    const { app, fake } = await setup(t, { fake: { latencyMs: 700 }, plugin: { sending: { messagesPerSecond: 100, concurrency: 40, idlePollMs: 50 } } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'settle', templateName: 'hello', contacts: contactsFor(400) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    // Well into the run, with sends in flight (each takes 700 ms to answer).
+    await waitFor('sends recorded', async () => (await app.inject({ method: 'GET', url: `${prefix}/campaigns` })).json()[0].successCount >= 20 || undefined)
+    const cancelled = await app.inject({ method: 'POST', url: `${url}/cancel` })
+    t.equal(cancelled.statusCode, 200)
+    const answer = cancelled.json()
+    t.match(answer, { status: 'cancelled', totalCount: 400 })
+    t.notOk('settling' in answer, 'nothing left to settle')
+    t.equal(answer.successCount + answer.failedCount, 400, 'every recipient is accounted for in the answer')
+    t.ok(answer.successCount > 20 && answer.successCount < 400, `cancelled midway (${answer.successCount as number} sent)`)
+    await sleep(1000)
+    const later = (await app.inject({ method: 'GET', url })).json()
+    t.strictSame([answer.successCount, answer.failedCount], [later.successCount, later.failedCount], 'a later read agrees')
+    t.equal(later.successCount, fake.log.length, 'sent is what Meta accepted')
+  })
+
   t.test('rerun only the recipients that failed last time', async t => {
     const { app, fake } = await setup(t, { fake: { failures: { [phoneFor(1)]: { code: 131026 }, [phoneFor(3)]: [{ code: 131000 }, { code: 131000 }] } }, plugin: { sending: { maxAttempts: 2 } } })
     const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'again', templateName: 'hello', contacts: contactsFor(5) } })).json()
