@@ -2,6 +2,7 @@ import createError from '@fastify/error'
 import type { InvalidRow } from './schemas/errors.js'
 
 export const CampaignNotFoundError = createError<[number]>('WAC_CAMPAIGN_NOT_FOUND', 'Campaign %s not found', 404)
+export const RunNotFoundError = createError<[number, number]>('WAC_RUN_NOT_FOUND', 'Campaign %s has no run %s: GET /campaigns/:id/runs lists its runs', 404)
 export const CampaignStatusError = createError<[string]>('WAC_CAMPAIGN_STATUS', '%s', 409)
 export const TooManyContactsError = createError<[number, number]>('WAC_TOO_MANY_CONTACTS', 'A campaign holds at most %s contacts (distinct phones); this list has more, in %s rows', 400)
 export const NoRecipientsError = createError<[number]>('WAC_NO_RECIPIENTS', 'Campaign %s has no recipient to send to: no contacts, or no failed recipient to send to again', 409)

@@ -28,7 +28,7 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     settings: resolved.sending,
     log: app.log.child({ plugin: 'whatsapp-campaigns' })
   })
-  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, resolved.inlineLimit)
+  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit })
   app.decorate('whatsappCampaigns', service)
 
   // Runs left running by a restart resume, scheduled campaigns start, other instances' runs are shared.

@@ -3,7 +3,8 @@
  * figures of a run from its counters and rate samples, and message statuses as the API names them.
  */
 import type { CampaignSummary, Message, RunProgressFigures } from '../schemas/campaign.js'
-import type { StoredCampaign, StoredMessage, StoredRun } from '../store/types.js'
+import type { CampaignRun } from '../schemas/run.js'
+import type { StoredCampaign, StoredCampaignRun, StoredMessage, StoredRun } from '../store/types.js'
 import { publicMessageStatus } from '../store/codes.js'
 import { rateWindowMs } from '../store/rate-samples.js'
 
@@ -32,6 +33,27 @@ export function presentCampaign (campaign: StoredCampaign): CampaignSummary {
   const progress = liveFigures(run, campaign.readAt.getTime())
   if (progress !== undefined) summary.progress = progress
   return summary
+}
+
+/** A run of the history, at `now` on the store's clock (its live figures while under way). */
+export function presentRun (run: StoredCampaignRun, now: Date): CampaignRun {
+  const shown: CampaignRun = {
+    id: run.id,
+    recipients: run.recipients,
+    templateName: run.templateName,
+    language: run.language,
+    status: run.status,
+    totalCount: run.totalCount,
+    successCount: run.successCount,
+    failedCount: run.failedCount,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null
+  }
+  // As on the campaign: why it failed, or why it was paused.
+  if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) shown.error = { ...run.error }
+  const progress = liveFigures(run, now.getTime())
+  if (progress !== undefined) shown.progress = progress
+  return shown
 }
 
 export function presentMessage (message: StoredMessage): Message {

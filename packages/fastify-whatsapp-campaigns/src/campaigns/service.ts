@@ -1,16 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
-import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError } from '../errors.js'
+import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
-import { presentCampaign, presentMessage } from './present.js'
+import { presentCampaign, presentMessage, presentRun } from './present.js'
+import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 
 export interface RunStarter {
   start (plan: RunPlan): void
   stopped (campaignId: number, how: 'pause' | 'cancel'): void
+  /** Resolves once this process works on no run of the campaign (its sends in flight recorded). */
+  idle (campaignId: number): Promise<void>
 }
+
+export interface ServiceSettings {
+  /** Contacts and messages a campaign's detail holds at most (the plugin's `inlineLimit`). */
+  inlineLimit: number
+  /** How long a cancel waits for the sends in flight to be recorded before it answers (default 5 s). */
+  cancelSettleMs?: number
+}
+
+/** A few seconds: Meta answers in a fraction of one, and a cancel that hangs longer says so instead. */
+const defaultCancelSettleMs = 5000
+
+/** How often a cancel looks again at counts another instance is still recording. */
+const settlePollMs = 50
 
 /**
  * The campaigns as a host app's own code uses them (`fastify.whatsappCampaigns`), and what the routes
@@ -28,7 +46,10 @@ export interface CampaignService {
   get (tenant: Tenant, id: number): Promise<Campaign>
   /** A page of the contact list in order; page on with `after`, the last contact's position. */
   contacts (tenant: Tenant, id: number, query?: Partial<ListContactsQuery>): Promise<ListedContact[]>
+  /** Messages of the latest run, or of `query.run` (one of the campaign's runs). */
   messages (tenant: Tenant, id: number, query?: Partial<ListMessagesQuery>): Promise<Message[]>
+  /** Every run of the campaign, newest first. */
+  runs (tenant: Tenant, id: number): Promise<CampaignRun[]>
   /** The campaign as it is after the change, bounded as `get`'s. */
   update (tenant: Tenant, id: number, changes: UpdateCampaignBody): Promise<Campaign>
   delete (tenant: Tenant, id: number): Promise<void>
@@ -37,8 +58,12 @@ export interface CampaignService {
   /** Claims stop at once; sends in flight finish and are recorded. */
   pause (tenant: Tenant, id: number): Promise<CampaignSummary>
   resume (tenant: Tenant, id: number): Promise<CampaignSummary>
-  /** Stops the run for good: recipients not sent yet fail with CANCELLED. A scheduled campaign is unscheduled. */
-  cancel (tenant: Tenant, id: number): Promise<CampaignSummary>
+  /**
+   * Stops the run for good: recipients not sent yet fail with CANCELLED. A scheduled campaign is
+   * unscheduled. Answers once the sends in flight are recorded, so its counts are final; after a few
+   * seconds it answers anyway, with `settling: true`.
+   */
+  cancel (tenant: Tenant, id: number): Promise<CancelledCampaign>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
 }
@@ -52,7 +77,16 @@ export async function startScheduled (store: CampaignRepository, tenant: Tenant,
   return started.ok ? started.value : null
 }
 
-export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules, inlineLimit: number): CampaignService {
+/** Whether every recipient of the campaign's latest run has its outcome recorded (true when it never ran). */
+function countsFinal (campaign: StoredCampaign): boolean {
+  const run = campaign.latestRun
+  return run === null || run.successCount + run.failedCount >= run.totalCount
+}
+
+export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules, settings: ServiceSettings): CampaignService {
+  const { inlineLimit } = settings
+  const cancelSettleMs = settings.cancelSettleMs ?? defaultCancelSettleMs
+
   /**
    * The detail with lists of at most `inlineLimit` entries: a campaign of 100,000 recipients would
    * otherwise be a document of tens of megabytes, built and serialised whole on every read.
@@ -94,6 +128,45 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     const stored = settled(id, how, result)
     engine.stopped(id, how)
     return presentCampaign(stored)
+  }
+
+  /**
+   * Which rule an edit falls under: a schedule, an edit of the plan (template, language, parameters,
+   * contacts), or of the rest. A paused campaign given fields with the values it has already is not
+   * changed by them, and they are left out: a rename from a form that sends the campaign back whole
+   * must not be refused for them. Whatever the status read here, the store's guard decides.
+   */
+  async function editAction (tenant: Tenant, id: number, given: CampaignChanges): Promise<{ name: 'edit' | 'editPlan' | 'schedule', changes: CampaignChanges }> {
+    let changes = given
+    if (givesPlan(changes) || changes.scheduledAt !== undefined) {
+      const current = await store.get(tenant, id)
+      if (current?.status === 'paused') {
+        const contacts = changes.contacts === undefined ? null : await store.contacts(tenant, id)
+        changes = withoutSamePlan(changes, current, contacts)
+        if (changes.scheduledAt !== undefined && changes.scheduledAt?.getTime() === current.scheduledAt?.getTime()) delete changes.scheduledAt
+      }
+    }
+    const name = changes.scheduledAt !== undefined ? 'schedule' : givesPlan(changes) ? 'editPlan' : 'edit'
+    return { name, changes }
+  }
+
+  /**
+   * The cancelled campaign once the sends that were in flight are recorded: this process's worker
+   * stops before its next send and records what it had sent; another instance's records its own as
+   * it sees the cancel, which only the counts tell. Bounded: past it, the answer says it is settling.
+   */
+  async function settledCancel (tenant: Tenant, id: number): Promise<CancelledCampaign> {
+    const deadline = Date.now() + cancelSettleMs
+    const timer = new AbortController()
+    await Promise.race([engine.idle(id), sleep(cancelSettleMs, undefined, { signal: timer.signal }).catch(() => {})])
+    timer.abort()
+    for (;;) {
+      const stored = await store.get(tenant, id)
+      if (stored === null) throw new CampaignNotFoundError(id)
+      if (countsFinal(stored)) return presentCampaign(stored)
+      if (Date.now() >= deadline) return { ...presentCampaign(stored), settling: true }
+      await sleep(settlePollMs)
+    }
   }
 
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
@@ -152,9 +225,16 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     },
 
     async messages (tenant, id, query = {}) {
-      const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after })
-      if (page === null) throw new CampaignNotFoundError(id)
-      return page.map(presentMessage)
+      const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after, run: query.run })
+      if (page !== null) return page.map(presentMessage)
+      if (query.run !== undefined && await store.get(tenant, id) !== null) throw new RunNotFoundError(id, query.run)
+      throw new CampaignNotFoundError(id)
+    },
+
+    async runs (tenant, id) {
+      const history = await store.runs(tenant, id)
+      if (history === null) throw new CampaignNotFoundError(id)
+      return history.runs.map(run => presentRun(run, history.readAt))
     },
 
     async update (tenant, id, input) {
@@ -166,8 +246,8 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
       const scheduledAt = await scheduleChange(tenant, id, input.scheduledAt)
       if (scheduledAt !== undefined) changes.scheduledAt = scheduledAt
-      const action = scheduledAt === undefined ? 'edit' : 'schedule'
-      return await full(tenant, settled(id, action, await store.update(tenant, id, changes, allowedFrom[action])))
+      const action = await editAction(tenant, id, changes)
+      return await full(tenant, settled(id, action.name, await store.update(tenant, id, action.changes, allowedFrom[action.name])))
     },
 
     async pause (tenant, id) {
@@ -180,7 +260,8 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
     },
 
     async cancel (tenant, id) {
-      return await stop(tenant, id, 'cancel')
+      await stop(tenant, id, 'cancel')
+      return await settledCancel(tenant, id)
     },
 
     async delete (tenant, id) {

@@ -35,6 +35,8 @@ export interface EngineOptions {
 export class Engine {
   readonly #options: EngineOptions
   readonly #workers = new Map<number, Promise<void>>()
+  /** The worker of each campaign's run in this process, by campaign id. */
+  readonly #workerOfCampaign = new Map<number, Promise<void>>()
   readonly #pacers = new Map<string, SlotPacer>()
   readonly #stop = new AbortController()
   /** Campaigns paused or cancelled through this process, by id, so its workers stop before the next send. */
@@ -61,12 +63,14 @@ export class Engine {
     this.#stoppedHere.delete(plan.campaignId)
     const worker = this.#keepWorking(plan).finally(() => {
       this.#workers.delete(plan.runId)
+      if (this.#workerOfCampaign.get(plan.campaignId) === worker) this.#workerOfCampaign.delete(plan.campaignId)
       this.#stoppedHere.delete(plan.campaignId)
       const again = this.#startAgain.get(plan.runId)
       this.#startAgain.delete(plan.runId)
       if (again !== undefined) this.start(again)
     })
     this.#workers.set(plan.runId, worker)
+    this.#workerOfCampaign.set(plan.campaignId, worker)
   }
 
   /**
@@ -80,6 +84,16 @@ export class Engine {
   /** The store has paused or cancelled the campaign: this process's workers stop before their next send. */
   stopped (campaignId: number, how: 'pause' | 'cancel'): void {
     this.#stoppedHere.set(campaignId, how)
+  }
+
+  /**
+   * Resolves once this process works on no run of the campaign: after a pause or a cancel made here,
+   * once its worker has recorded the sends it had in flight. At once when it works on none.
+   */
+  async idle (campaignId: number): Promise<void> {
+    for (let worker = this.#workerOfCampaign.get(campaignId); worker !== undefined; worker = this.#workerOfCampaign.get(campaignId)) {
+      await worker
+    }
   }
 
   /** Runs this process works on now. */

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
+import { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
@@ -85,8 +86,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
 
   const lifecycle = [
     ['pause', 'Pause a running campaign: no new sends; those in flight finish and are recorded'],
-    ['resume', 'Resume a paused campaign where it stopped'],
-    ['cancel', 'Stop a campaign for good: recipients not sent yet fail with CANCELLED; a scheduled one is unscheduled']
+    ['resume', 'Resume a paused campaign where it stopped']
   ] as const
   for (const [action, summary] of lifecycle) {
     app.post(`/campaigns/:id/${action}`, {
@@ -104,13 +104,33 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     }
   }, async request => await service.contacts(tenantOf(request), request.params.id, request.query))
 
+  app.post('/campaigns/:id/cancel', {
+    schema: {
+      tags,
+      summary: 'Stop a campaign for good: recipients not sent yet fail with CANCELLED; a scheduled one is unscheduled',
+      description: 'Answers once the sends in flight are recorded, so the counts are final; if that takes more than a few seconds, it answers with `settling: true`.',
+      params: CampaignParams,
+      response: { 200: CancelledCampaign, ...errors }
+    }
+  }, async request => await service.cancel(tenantOf(request), request.params.id))
+
   app.get('/campaigns/:id/messages', {
     schema: {
       tags,
-      summary: "Per-recipient results of the latest run, in order; page on with `after` (the last message's position)",
+      summary: "Per-recipient results of the latest run, or of `run`, in order; page on with `after` (the last message's position)",
       params: CampaignParams,
       querystring: ListMessagesQuery,
       response: { 200: Type.Array(Message), ...errors }
     }
   }, async request => await service.messages(tenantOf(request), request.params.id, request.query))
+
+  app.get('/campaigns/:id/runs', {
+    schema: {
+      tags,
+      summary: 'Every run and rerun of the campaign, newest first: whom it sent to, what, its counts, status and times',
+      description: "A run's messages are at `GET /campaigns/:id/messages?run=<id>`.",
+      params: CampaignParams,
+      response: { 200: Type.Array(CampaignRun), ...errors }
+    }
+  }, async request => await service.runs(tenantOf(request), request.params.id))
 }

@@ -83,7 +83,8 @@ export type ListCampaignsQuery = Static<typeof ListCampaignsQuery>
 export const ListMessagesQuery = Type.Object({
   status: Type.Optional(MessageStatus),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'The `position` of the last message of the previous page' }))
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'The `position` of the last message of the previous page' })),
+  run: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The run whose messages to read (an `id` from `GET /campaigns/:id/runs`); default: the latest' }))
 })
 export type ListMessagesQuery = Static<typeof ListMessagesQuery>
 

@@ -14,6 +14,7 @@ import { createGetList, remove, storedShapes, update } from './conformance/campa
 import { claims, counters, finishing, outcomes, startRuns } from './conformance/runs.js'
 import { staleLeases } from './conformance/leases.js'
 import { reruns } from './conformance/reruns.js'
+import { runHistory } from './conformance/history.js'
 import { schedules } from './conformance/schedules.js'
 import { cancels, pauses, selfPauses } from './conformance/lifecycle.js'
 import { liveFigures } from './conformance/figures.js'
@@ -38,7 +39,7 @@ export interface SuiteOptions {
  */
 export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   CampaignRepository: [
-    createGetList, storedShapes, update, remove, startRuns, reruns, schedules, pauses, cancels, liveFigures, tenantIsolation, unicode, largeLists
+    createGetList, storedShapes, update, remove, startRuns, reruns, runHistory, schedules, pauses, cancels, liveFigures, tenantIsolation, unicode, largeLists
   ],
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases],
   SendTimeline: [pacing],

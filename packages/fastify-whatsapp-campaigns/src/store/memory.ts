@@ -20,6 +20,7 @@ export function memoryStore (): CampaignStore {
     contacts: async (tenant, id) => campaigns.contacts(state, tenant, id),
     contactPage: async (tenant, id, query) => campaigns.contactPage(state, tenant, id, query),
     messages: async (tenant, id, query) => campaigns.messages(state, tenant, id, query),
+    runs: async (tenant, id) => campaigns.runs(state, tenant, id),
     update: async (tenant, id, changes, allowed) => campaigns.update(state, tenant, id, changes, allowed),
     delete: async (tenant, id, allowed) => campaigns.remove(state, tenant, id, allowed),
     startRun: async (tenant, id, allowed, recipients) => runs.startRun(state, tenant, id, allowed, recipients),

@@ -14,6 +14,7 @@ const campaignRepository: Methods<CampaignRepository> = {
   contacts: 'required',
   contactPage: 'required',
   messages: 'required',
+  runs: 'required',
   update: 'required',
   delete: 'required',
   startRun: 'required',

@@ -1,7 +1,7 @@
 import type { CampaignStore } from './types.js'
 import { sqlClient, type SqlClientInput } from './sql-client.js'
 import { migrate } from './migrate.js'
-import { contactPage, createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, readCampaign, updateCampaign } from './postgres/campaigns.js'
+import { contactPage, createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, listRuns, readCampaign, updateCampaign } from './postgres/campaigns.js'
 import { startRun } from './postgres/start.js'
 import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
 import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
@@ -41,7 +41,8 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     get: async (tenant, id) => isRowId(id) ? readCampaign(sql, tenant, id) : null,
     contacts: async (tenant, id) => isRowId(id) ? listContacts(sql, tenant, id) : null,
     contactPage: async (tenant, id, query) => isRowId(id) ? contactPage(sql, tenant, id, query) : null,
-    messages: async (tenant, id, query) => isRowId(id) ? listMessages(sql, tenant, id, query) : null,
+    messages: async (tenant, id, query) => isRowId(id) && (query.run === undefined || isRowId(query.run)) ? listMessages(sql, tenant, id, query) : null,
+    runs: async (tenant, id) => isRowId(id) ? listRuns(sql, tenant, id) : null,
     update: async (tenant, id, changes, allowed) => isRowId(id) ? updateCampaign(sql, tenant, id, changes, allowed) : notFound,
     delete: async (tenant, id, allowed) => isRowId(id) ? deleteCampaign(sql, tenant, id, allowed) : notFound,
     startRun: async (tenant, id, allowed, recipients) => isRowId(id) ? startRun(sql, tenant, id, allowed, recipients) : notFound,

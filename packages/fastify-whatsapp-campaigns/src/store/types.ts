@@ -56,6 +56,8 @@ export interface MessageQuery {
   limit: number
   /** Keyset cursor: the `position` of the last message of the previous page. */
   after?: number
+  /** The run whose messages to read (one of the campaign's, by id); default: the latest. */
+  run?: number
 }
 
 /** A rate sample of a run: how many recipients were settled (sent or failed) at a moment. */
@@ -77,6 +79,23 @@ export interface StoredRun {
   error: RunError | null
   startedAt: Date
   rate: { older: RateSample, newer: RateSample }
+}
+
+/** One run of a campaign, as its history shows it: whom it sent to, what, and how it went. */
+export interface StoredCampaignRun extends StoredRun {
+  id: number
+  /** Every contact, or the failed recipients of the run before it. */
+  recipients: RunRecipients
+  templateName: string
+  language: string
+  /** When it completed, failed or was cancelled; null while it is under way. */
+  finishedAt: Date | null
+}
+
+/** A campaign's runs, newest first, and the store's clock when they were read (the rate samples' clock). */
+export interface StoredRunHistory {
+  runs: StoredCampaignRun[]
+  readAt: Date
 }
 
 /** A campaign as stored, with its latest run. The plugin turns it into the API's JSON. */
@@ -204,8 +223,13 @@ export interface CampaignRepository {
   contacts(tenant: Tenant, id: number): Promise<Contact[] | null>
   /** Up to `limit` contacts after the position `after`, in order (null when there is no such campaign): a page that costs its own size, however long the list. */
   contactPage(tenant: Tenant, id: number, query: ContactQuery): Promise<PositionedContact[] | null>
-  /** Messages of the campaign's latest run in position order (an empty page when it never ran; null when there is no such campaign). */
+  /**
+   * Messages of the campaign's latest run, or of `query.run`, in position order (an empty page when it
+   * never ran; null when there is no such campaign, or `query.run` is not one of its runs).
+   */
   messages(tenant: Tenant, id: number, query: MessageQuery): Promise<StoredMessage[] | null>
+  /** Every run of the campaign, newest first (none when it never ran; null when there is no such campaign). */
+  runs(tenant: Tenant, id: number): Promise<StoredRunHistory | null>
   /** Applies the changes only while the campaign is in one of `allowed`. */
   update(tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Promise<Guarded<StoredCampaign>>
   /** Deletes the campaign, its contacts and every run, only while it is in one of `allowed`. */

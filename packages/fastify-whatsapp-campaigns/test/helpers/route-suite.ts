@@ -528,6 +528,67 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.equal((await app.inject({ method: 'POST', url: `${prefix}/campaigns/424242/pause` })).statusCode, 404)
   })
 
+  t.test('a paused campaign keeps the plan its run sends: template, language, parameters and contacts are refused, the name is not', async t => {
+    const { app, fake } = await setup(t, { plugin: { sending: { messagesPerSecond: 50 } } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'plan', templateName: 'hello', parameters: ['a'], contacts: contactsFor(100) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    await waitFor('the first sends', () => fake.log.length >= 5 || undefined)
+    t.equal((await app.inject({ method: 'POST', url: `${url}/pause` })).statusCode, 200)
+
+    const changes: Array<[string, unknown]> = [
+      ['templateName', { templateName: 'other_template' }],
+      ['language', { language: 'pt_BR' }],
+      ['parameters', { parameters: ['b'] }],
+      ['contacts', { contacts: contactsFor(3, 500) }],
+      ['a new name with a new template', { name: 'renamed', templateName: 'other_template' }]
+    ]
+    for (const [label, payload] of changes) {
+      const response = await app.inject({ method: 'PUT', url, payload: payload as any })
+      t.equal(response.statusCode, 409, label)
+      t.match(response.json(), {
+        statusCode: 409,
+        code: 'WAC_CAMPAIGN_STATUS',
+        message: /^Campaign \d+ is paused and cannot be given another template, language, parameters or contacts: the paused run keeps the plan it started with; cancel it, or resume it and let it finish, then edit/
+      }, label)
+    }
+    const whole = (await app.inject({ method: 'GET', url })).json()
+    const renamed = await app.inject({ method: 'PUT', url, payload: { ...whole, name: 'renamed', scheduleType: 'now' } })
+    t.equal(renamed.statusCode, 200, 'the campaign sent back whole with a new name: its plan fields are the same')
+    t.match(renamed.json(), { name: 'renamed', templateName: 'hello', parameters: ['a'], totalCount: 100, status: 'paused' })
+    t.equal(renamed.json().contacts.length, 100)
+
+    await app.inject({ method: 'POST', url: `${url}/resume` })
+    const done = await waitForStatus(app, created.id, ['completed'])
+    t.match(done, { name: 'renamed', templateName: 'hello', successCount: 100 })
+    t.ok(fake.log.every((entry: any) => entry.template === 'hello'), 'the run sent the template the campaign shows')
+    t.strictSame(new Set(fake.log.map((entry: any) => entry.to)), new Set(contactsFor(100).map(c => c.phone)), 'to the contacts it shows')
+    const edited = await app.inject({ method: 'PUT', url, payload: { templateName: 'other_template', contacts: contactsFor(3, 500) } })
+    t.equal(edited.statusCode, 200, 'once the run is over, the plan can change')
+    t.match(edited.json(), { templateName: 'other_template', status: 'completed' })
+    t.equal(edited.json().contacts.length, 3)
+  })
+
+  t.test('cancel answers with final counts: the sends in flight are recorded first', async t => {
+    const { app, fake } = await setup(t, { fake: { latencyMs: 700 }, plugin: { sending: { messagesPerSecond: 100, concurrency: 40, idlePollMs: 50 } } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'settle', templateName: 'hello', contacts: contactsFor(400) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    // Well into the run, with sends in flight (each takes 700 ms to answer).
+    await waitFor('sends recorded', async () => (await app.inject({ method: 'GET', url: `${prefix}/campaigns` })).json()[0].successCount >= 20 || undefined)
+    const cancelled = await app.inject({ method: 'POST', url: `${url}/cancel` })
+    t.equal(cancelled.statusCode, 200)
+    const answer = cancelled.json()
+    t.match(answer, { status: 'cancelled', totalCount: 400 })
+    t.notOk('settling' in answer, 'nothing left to settle')
+    t.equal(answer.successCount + answer.failedCount, 400, 'every recipient is accounted for in the answer')
+    t.ok(answer.successCount > 20 && answer.successCount < 400, `cancelled midway (${answer.successCount as number} sent)`)
+    await sleep(1000)
+    const later = (await app.inject({ method: 'GET', url })).json()
+    t.strictSame([answer.successCount, answer.failedCount], [later.successCount, later.failedCount], 'a later read agrees')
+    t.equal(later.successCount, fake.log.length, 'sent is what Meta accepted')
+  })
+
   t.test('rerun only the recipients that failed last time', async t => {
     const { app, fake } = await setup(t, { fake: { failures: { [phoneFor(1)]: { code: 131026 }, [phoneFor(3)]: [{ code: 131000 }, { code: 131000 }] } }, plugin: { sending: { maxAttempts: 2 } } })
     const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'again', templateName: 'hello', contacts: contactsFor(5) } })).json()
@@ -547,6 +608,63 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.strictSame(second.messages.map((m: any) => [m.phone, m.status]), [[phoneFor(1), 'failed'], [phoneFor(3), 'sent']])
     t.strictSame(fake.log.slice(sentBefore).map((entry: any) => entry.to).sort(), [phoneFor(1), phoneFor(3)], 'only those were sent to')
     t.equal((await app.inject({ method: 'POST', url: `${url}/run`, payload: { only: 'nobody' } })).statusCode, 400)
+  })
+
+  t.test('runs: every run newest first; an earlier run\'s messages by its id', async t => {
+    const { app } = await setup(t, { fake: { failures: { [phoneFor(1)]: { code: 131026 } } } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'history', templateName: 'hello', contacts: contactsFor(4) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    const none = await app.inject({ method: 'GET', url: `${url}/runs` })
+    t.equal(none.statusCode, 200)
+    t.strictSame(none.json(), [], 'a draft has no runs')
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    await waitForStatus(app, created.id, ['completed'])
+    await app.inject({ method: 'PUT', url, payload: { templateName: 'hello_again' } })
+    await app.inject({ method: 'POST', url: `${url}/run`, payload: { only: 'failed' } })
+    await waitForStatus(app, created.id, ['completed'])
+
+    const runs = (await app.inject({ method: 'GET', url: `${url}/runs` })).json()
+    t.match(runs, [
+      { id: Number, recipients: 'failed', templateName: 'hello_again', language: 'en', status: 'completed', totalCount: 1, successCount: 0, failedCount: 1 },
+      { id: Number, recipients: 'all', templateName: 'hello', language: 'en', status: 'completed', totalCount: 4, successCount: 3, failedCount: 1 }
+    ])
+    t.equal(runs.length, 2)
+    for (const run of runs) {
+      t.ok(Date.parse(run.startedAt) > 0 && Date.parse(run.finishedAt) >= Date.parse(run.startedAt), 'ISO start and end')
+      t.notOk('progress' in run, 'no live figures once over')
+    }
+
+    const latest = (await app.inject({ method: 'GET', url: `${url}/messages` })).json()
+    t.strictSame(latest.map((m: any) => m.phone), [phoneFor(1)], 'the latest run by default')
+    const earlier = await app.inject({ method: 'GET', url: `${url}/messages?run=${runs[1].id as number}` })
+    t.equal(earlier.statusCode, 200)
+    t.strictSame(earlier.json().map((m: any) => [m.phone, m.status]), contactsFor(4).map((c, i) => [c.phone, i === 1 ? 'failed' : 'sent']), "the first run's results are still there")
+    const failedOfFirst = (await app.inject({ method: 'GET', url: `${url}/messages?run=${runs[1].id as number}&status=failed` })).json()
+    t.strictSame(failedOfFirst.map((m: any) => m.phone), [phoneFor(1)])
+
+    const other = (await app.inject({ method: 'POST', url: `${prefix}/send-bulk`, payload: { templateName: 'hello', phoneNumbers: [phoneFor(9)] } })).json()
+    await waitForStatus(app, other.id, ['completed'])
+    const otherRun = (await app.inject({ method: 'GET', url: `${prefix}/campaigns/${other.id as number}/runs` })).json()[0]
+    const notOurs = await app.inject({ method: 'GET', url: `${url}/messages?run=${otherRun.id as number}` })
+    t.equal(notOurs.statusCode, 404, "another campaign's run")
+    t.match(notOurs.json(), { statusCode: 404, code: 'WAC_RUN_NOT_FOUND', message: `Campaign ${created.id as number} has no run ${otherRun.id as number}: GET /campaigns/:id/runs lists its runs` })
+    t.equal((await app.inject({ method: 'GET', url: `${url}/messages?run=2147483647` })).statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url: `${url}/messages?run=0` })).statusCode, 400)
+    t.equal((await app.inject({ method: 'GET', url: `${url}/messages?run=abc` })).statusCode, 400)
+    const missing = await app.inject({ method: 'GET', url: `${prefix}/campaigns/424242/runs` })
+    t.match(missing.json(), { statusCode: 404, code: 'WAC_CAMPAIGN_NOT_FOUND' })
+    t.equal((await app.inject({ method: 'GET', url: `${prefix}/campaigns/424242/messages?run=${runs[1].id as number}` })).json().code, 'WAC_CAMPAIGN_NOT_FOUND')
+  })
+
+  t.test('runs: a run under way shows its live figures and no end', async t => {
+    const { app } = await setup(t, { plugin: { sending: { messagesPerSecond: 50 } } })
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: { name: 'live runs', templateName: 'hello', contacts: contactsFor(200) } })).json()
+    const url = `${prefix}/campaigns/${created.id as number}`
+    await app.inject({ method: 'POST', url: `${url}/run` })
+    await sleep(300)
+    const [running] = (await app.inject({ method: 'GET', url: `${url}/runs` })).json()
+    t.match(running, { recipients: 'all', status: 'running', totalCount: 200, finishedAt: null, progress: { sent: Number, pending: Number, startedAt: running.startedAt } })
+    await app.inject({ method: 'POST', url: `${url}/cancel` })
   })
 
   t.test('scheduledAt: a due campaign starts by itself; null unschedules', async t => {

@@ -1,7 +1,8 @@
 /** What the groups of the conformance suite share: the runner's shape, the store under test, fixtures. */
 import { randomUUID } from 'node:crypto'
 import { campaignStatuses, type CampaignStatus, type CampaignSummary, type Message } from '../../schemas/campaign.js'
-import { presentCampaign, presentMessage } from '../../campaigns/present.js'
+import type { CampaignRun } from '../../schemas/run.js'
+import { presentCampaign, presentMessage, presentRun } from '../../campaigns/present.js'
 import { storeParts } from '../parts.js'
 import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredCampaign, StoredContact, Tenant } from '../types.js'
 
@@ -30,11 +31,12 @@ export interface Features {
  * The store under test as the API shows it: its campaigns and messages through the plugin's
  * presentation, so that a test reads what a user would; `stored` is the store itself.
  */
-export interface StoreView extends Omit<CampaignStore, 'create' | 'list' | 'get' | 'messages' | 'update' | 'pause' | 'cancel'> {
+export interface StoreView extends Omit<CampaignStore, 'create' | 'list' | 'get' | 'messages' | 'runs' | 'update' | 'pause' | 'cancel'> {
   create(...args: Parameters<CampaignStore['create']>): Promise<CampaignSummary>
   list(...args: Parameters<CampaignStore['list']>): Promise<{ items: CampaignSummary[], total: number }>
   get(...args: Parameters<CampaignStore['get']>): Promise<CampaignSummary | null>
   messages(...args: Parameters<CampaignStore['messages']>): Promise<Message[] | null>
+  runs(...args: Parameters<CampaignStore['runs']>): Promise<CampaignRun[] | null>
   update(...args: Parameters<CampaignStore['update']>): Promise<Guarded<CampaignSummary>>
   pause(...args: Parameters<CampaignStore['pause']>): Promise<Guarded<CampaignSummary>>
   cancel(...args: Parameters<CampaignStore['cancel']>): Promise<Guarded<CampaignSummary>>
@@ -54,7 +56,7 @@ export function viewOf (store: CampaignStore): StoreView {
       if (typeof method === 'function') own[name] = method.bind(store)
     }
   }
-  const shown: Pick<StoreView, 'create' | 'list' | 'get' | 'messages' | 'update' | 'pause' | 'cancel' | 'stored'> = {
+  const shown: Pick<StoreView, 'create' | 'list' | 'get' | 'messages' | 'runs' | 'update' | 'pause' | 'cancel' | 'stored'> = {
     create: async (...args) => presentCampaign(await store.create(...args)),
     list: async (...args) => {
       const { items, total } = await store.list(...args)
@@ -65,6 +67,10 @@ export function viewOf (store: CampaignStore): StoreView {
       return found === null ? null : presentCampaign(found)
     },
     messages: async (...args) => (await store.messages(...args))?.map(presentMessage) ?? null,
+    runs: async (...args) => {
+      const history = await store.runs(...args)
+      return history === null ? null : history.runs.map(run => presentRun(run, history.readAt))
+    },
     update: async (...args) => presented(await store.update(...args)),
     pause: async (...args) => presented(await store.pause(...args)),
     cancel: async (...args) => presented(await store.cancel(...args)),

@@ -1,8 +1,8 @@
 /** The campaign side of the memory adapter: what the API reads and edits. */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredMessage, Tenant } from '../types.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
 import { storedStatuses } from '../codes.js'
-import { copyContact, toStoredMessage, type CampaignRecord, type MemoryState } from './state.js'
+import { copyContact, storedCampaignRun, toStoredMessage, type CampaignRecord, type MemoryState } from './state.js'
 
 export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaign): StoredCampaign {
   const now = new Date()
@@ -52,7 +52,12 @@ export function contactPage (state: MemoryState, tenant: Tenant, id: number, que
 export function messages (state: MemoryState, tenant: Tenant, id: number, query: MessageQuery): StoredMessage[] | null {
   const campaign = state.campaignOf(tenant, id)
   if (campaign === undefined) return null
-  const run = state.latestRun(campaign)
+  if (query.run !== undefined) {
+    const chosen = state.runs.get(query.run)
+    // Another campaign's run, even this tenant's, is not one of this campaign's.
+    if (chosen?.campaignId !== campaign.id) return null
+  }
+  const run = query.run === undefined ? state.latestRun(campaign) : state.runs.get(query.run)
   if (run === undefined) return []
   const statuses = query.status === undefined ? null : storedStatuses(query.status)
   const after = query.after ?? 0
@@ -63,6 +68,12 @@ export function messages (state: MemoryState, tenant: Tenant, id: number, query:
     if (message.position > after && (statuses === null || statuses.includes(message.status))) page.push(toStoredMessage(message))
   }
   return page
+}
+
+export function runs (state: MemoryState, tenant: Tenant, id: number): StoredRunHistory | null {
+  const campaign = state.campaignOf(tenant, id)
+  if (campaign === undefined) return null
+  return { runs: state.runsOf(campaign).map(storedCampaignRun), readAt: new Date() }
 }
 
 export function update (state: MemoryState, tenant: Tenant, id: number, changes: CampaignChanges, allowed: readonly CampaignStatus[]): Guarded<StoredCampaign> {

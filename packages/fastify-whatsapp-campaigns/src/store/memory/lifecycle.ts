@@ -63,6 +63,7 @@ export function cancel (state: MemoryState, tenant: Tenant, id: number, allowed:
       if (message.status === 'pending') state.fail(run, message, cancelled)
     }
     run.status = 'cancelled'
+    run.finishedAt = new Date()
   }
   campaign.status = 'cancelled'
   campaign.updatedAt = new Date()

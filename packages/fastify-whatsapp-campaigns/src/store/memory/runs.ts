@@ -21,6 +21,7 @@ export function startRun (
     tenant,
     campaignId: id,
     status: 'running',
+    recipients,
     templateName: campaign.templateName,
     language: campaign.language,
     parameters: [...campaign.parameters],
@@ -30,6 +31,7 @@ export function startRun (
     messages: [],
     unsettledFrom: 0,
     startedAt: now,
+    finishedAt: null,
     rate: { older: { at: now, settled: 0 }, newer: { at: now, settled: 0 } }
   }
   run.messages = list.map((recipient, i) => ({
@@ -194,6 +196,7 @@ export function finishRun (state: MemoryState, ref: RunRef, outcome: { status: '
   }
   run.status = outcome.status
   run.error = error
+  run.finishedAt = new Date()
   const campaign = state.campaigns.get(run.campaignId)
   if (campaign !== undefined && campaign.latestRunId === run.id) {
     campaign.status = outcome.status

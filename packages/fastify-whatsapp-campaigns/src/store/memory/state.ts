@@ -3,7 +3,7 @@
  * copied in and out: a caller can never change what is stored by mutating an argument or a result.
  */
 import type { CampaignStatus, MessageError, RunError } from '../../schemas/campaign.js'
-import type { Refusal, RunPlan, RunRef, RunStatus, StoredCampaign, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
+import type { Refusal, RunPlan, RunRecipients, RunRef, RunStatus, StoredCampaign, StoredCampaignRun, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
 import type { StoredMessageStatus } from '../codes.js'
 import type { RateSamples } from '../rate-samples.js'
 import type { Timeline } from '../pacing.js'
@@ -28,6 +28,7 @@ export interface RunRecord {
   tenant: Tenant
   campaignId: number
   status: RunStatus
+  recipients: RunRecipients
   templateName: string
   language: string
   parameters: string[]
@@ -39,6 +40,8 @@ export interface RunRecord {
   /** Every message before this index is final: claims and progress start their scan here. */
   unsettledFrom: number
   startedAt: Date
+  /** When it completed, failed or was cancelled. */
+  finishedAt: Date | null
   rate: RateSamples
 }
 
@@ -141,6 +144,11 @@ export class MemoryState {
     run.failedCount++
   }
 
+  /** The campaign's runs, newest first. */
+  runsOf (campaign: CampaignRecord): RunRecord[] {
+    return [...this.runs.values()].filter(run => run.campaignId === campaign.id).sort((a, b) => b.id - a.id)
+  }
+
   removeRuns (campaignId: number): void {
     for (const run of this.runs.values()) {
       if (run.campaignId !== campaignId) continue
@@ -173,6 +181,17 @@ export function toStoredMessage (message: MessageRecord): StoredMessage {
     error: message.error === null ? null : { ...message.error },
     attempts: message.attempts,
     updatedAt: new Date(message.updatedAt)
+  }
+}
+
+export function storedCampaignRun (run: RunRecord): StoredCampaignRun {
+  return {
+    ...storedRun(run),
+    id: run.id,
+    recipients: run.recipients,
+    templateName: run.templateName,
+    language: run.language,
+    finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt)
   }
 }
 

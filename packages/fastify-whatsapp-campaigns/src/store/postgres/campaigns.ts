@@ -1,10 +1,13 @@
 /** The campaign side of the PostgreSQL store: what the API reads and edits. */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredContact, StoredMessage, Tenant } from '../types.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredContact, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
 import { storedStatuses, type StoredMessageStatus } from '../codes.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
-import { summarySelect, toContact, toMessage, toStoredCampaign, type ContactRow, type MessageRow, type SummaryRow } from './rows.js'
+import {
+  campaignRunsSelect, summarySelect, toContact, toDate, toMessage, toStoredCampaign, toStoredCampaignRun,
+  type CampaignRunRow, type ContactRow, type MessageRow, type SummaryRow
+} from './rows.js'
 
 export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<StoredCampaign> {
   return db.transaction(async tx => {
@@ -89,11 +92,17 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
   const statuses = query.status === undefined ? [] : storedStatuses(query.status)
   // One walk in position order per stored status, then merged. Statuses OR-ed in one walk would go
   // along the whole run: the planner expects them spread evenly, and the pending ones are all at its
-  // end. The run is looked up first, as a value, so that no join sorts the run either.
+  // end. The run is looked up first, as a value, so that no join sorts the run either: the latest, or
+  // the one asked for (the parameter after the limit) when it is this campaign's (by the runs' unique
+  // key on tenant and id).
+  const runs = query.run === undefined ? [] : [query.run]
+  const run = query.run === undefined
+    ? '(SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)'
+    : '(SELECT r.id FROM campaign_runs r WHERE r.tenant = $1 AND r.id = $5::int AND r.campaign_id = $2)'
   const rowsOf = (statusParam: string | undefined): string =>
     `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
        FROM campaign_messages m
-      WHERE m.tenant = $1 AND m.run_id = (SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)
+      WHERE m.tenant = $1 AND m.run_id = ${run}
         AND m.position > $3::bigint${statusParam === undefined ? '' : ` AND m.status = ${statusParam}`}`
   // Pending and settled rows each have an index in position order. In-flight rows have theirs by lease
   // (for the reaper), and they are few: they are read whole, then sorted. Offered a walk in position
@@ -102,13 +111,34 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
   const walk = (status?: StoredMessageStatus, statusParam?: string): string => status === 'sending'
     ? `(WITH in_flight AS MATERIALIZED (${rowsOf(statusParam)}) SELECT * FROM in_flight ORDER BY position LIMIT $4)`
     : `(${rowsOf(statusParam)} ORDER BY m.position LIMIT $4)`
-  const walks = statuses.length === 0 ? [walk()] : statuses.map((status, i) => walk(status, `$${5 + i}`))
+  const walks = statuses.length === 0 ? [walk()] : statuses.map((status, i) => walk(status, `$${5 + runs.length + i}`))
   const { rows } = await db.query<MessageRow>(
     walks.length === 1 ? walks[0] : `SELECT * FROM (${walks.join(' UNION ALL ')}) page ORDER BY position LIMIT $4`,
-    [tenant, id, query.after ?? 0, query.limit, ...statuses]
+    [tenant, id, query.after ?? 0, query.limit, ...runs, ...statuses]
   )
-  if (rows.length === 0 && await campaignStatus(db, tenant, id) === null) return null
+  if (rows.length === 0) {
+    if (await campaignStatus(db, tenant, id) === null) return null
+    if (query.run !== undefined && !(await isRunOf(db, tenant, id, query.run))) return null
+  }
   return rows.map(toMessage)
+}
+
+async function isRunOf (db: SqlClient, tenant: Tenant, id: number, runId: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND campaign_id = $3', [tenant, runId, id])
+  return rows.length > 0
+}
+
+export async function listRuns (db: SqlClient, tenant: Tenant, id: number): Promise<StoredRunHistory | null> {
+  // By the runs' index on (campaign_id, id), walked backwards: newest first.
+  const { rows } = await db.query<CampaignRunRow>(
+    `${campaignRunsSelect} ORDER BY r.id DESC`,
+    [tenant, id]
+  )
+  if (rows.length === 0) {
+    const { rows: [clock] } = await db.query<{ now: Date | string }>('SELECT now() AS now FROM campaigns WHERE tenant = $1 AND id = $2', [tenant, id])
+    return clock === undefined ? null : { runs: [], readAt: toDate(clock.now) }
+  }
+  return { runs: rows.map(toStoredCampaignRun), readAt: toDate(rows[0].now) }
 }
 
 export async function updateCampaign (

@@ -4,7 +4,7 @@
  * converted explicitly rather than trusted.
  */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { ClaimedMessage, RunPlan, RunStatus, StoredCampaign, StoredMessage, StoredRun } from '../types.js'
+import type { ClaimedMessage, RunPlan, RunRecipients, RunStatus, StoredCampaign, StoredCampaignRun, StoredMessage, StoredRun } from '../types.js'
 import { decodeCode, type StoredMessageStatus } from '../codes.js'
 
 export interface SummaryRow {
@@ -33,6 +33,29 @@ export interface SummaryRow {
   created_at: Date | string
   updated_at: Date | string
 }
+
+/** A run's counters, error and samples, named as in the summary (which joins the latest run). */
+type RunFigureRow = Pick<SummaryRow,
+  'run_status' | 'total_count' | 'success_count' | 'failed_count' | 'error_code' | 'error_title' | 'error_message' |
+  'started_at' | 'rate_older_at' | 'rate_older_settled' | 'rate_newer_at' | 'rate_newer_settled'>
+
+export interface CampaignRunRow extends RunFigureRow {
+  id: number
+  recipients: RunRecipients
+  template_name: string
+  language: string
+  finished_at: Date | string | null
+  /** The database's clock, which the rate samples were taken on. */
+  now: Date | string
+}
+
+/** A campaign's runs with the figures of each, in the summary's names ($1 tenant, $2 campaign id). */
+export const campaignRunsSelect = `
+  SELECT r.id, r.recipients, r.template_name, r.language, r.status AS run_status,
+         r.total_count, r.success_count, r.failed_count, r.error_code, r.error_title, r.error_message,
+         r.started_at, r.finished_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now
+    FROM campaign_runs r
+   WHERE r.tenant = $1 AND r.campaign_id = $2`
 
 export interface ContactRow {
   phone: string
@@ -100,8 +123,19 @@ export function toStoredCampaign (row: SummaryRow): StoredCampaign {
   }
 }
 
-/** The latest run's counters and samples (the row has a run). */
-function toStoredRun (row: SummaryRow): StoredRun {
+export function toStoredCampaignRun (row: CampaignRunRow): StoredCampaignRun {
+  return {
+    ...toStoredRun(row),
+    id: Number(row.id),
+    recipients: row.recipients,
+    templateName: row.template_name,
+    language: row.language,
+    finishedAt: toDate(row.finished_at)
+  }
+}
+
+/** A run's counters and samples (the row has a run). */
+function toStoredRun (row: RunFigureRow): StoredRun {
   return {
     status: row.run_status!,
     totalCount: Number(row.total_count),

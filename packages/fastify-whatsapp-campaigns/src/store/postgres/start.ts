@@ -46,8 +46,8 @@ export async function startRun (
       if (guard === undefined) return null
       const { rows: [run] } = await tx.query<RunPlanRow>(
         `WITH run AS (
-           INSERT INTO campaign_runs (tenant, campaign_id, template_name, language, parameters, total_count)
-           SELECT c.tenant, c.id, c.template_name, c.language, c.parameters, n.count
+           INSERT INTO campaign_runs (tenant, campaign_id, recipients, template_name, language, parameters, total_count)
+           SELECT c.tenant, c.id, $3, c.template_name, c.language, c.parameters, n.count
              FROM campaigns c CROSS JOIN LATERAL (${source.count}) AS n(count)
             WHERE c.tenant = $1 AND c.id = $2 AND n.count > 0
            RETURNING ${runPlanColumns}
@@ -59,7 +59,7 @@ export async function startRun (
              FROM run CROSS JOIN LATERAL (${source.rows}) AS s(position, phone, name, parameters)
          )
          SELECT * FROM run`,
-        [tenant, id]
+        [tenant, id, recipients]
       )
       // Nobody to send to: the guard's change is rolled back with the rest.
       if (run === undefined) return { ok: false, reason: 'empty' }
