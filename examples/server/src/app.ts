@@ -16,6 +16,9 @@ export const redactedPaths = [
   'apiToken', '*.apiToken'
 ]
 
+/** Where the campaigns API is mounted. */
+export const apiPrefix = '/api/whatsapp'
+
 export interface BuildOptions {
   /** A pino destination stream, for tests that read the log. */
   logStream?: NodeJS.WritableStream
@@ -45,7 +48,7 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
   const store = await openStorage(app, config)
   const account = await whatsappAccount(app, config)
   await app.register(campaigns, {
-    prefix: '/api/whatsapp',
+    prefix: apiPrefix,
     store,
     whatsapp: account,
     sending: { messagesPerSecond: config.messagesPerSecond },

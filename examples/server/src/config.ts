@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defaultApiUrl, type CampaignsPluginOptions } from 'fastify-whatsapp-campaigns'
+import { sandboxFromEnv, type SandboxConfig } from './sandbox-config.js'
 
 /** The reference server's settings, all from the environment (the original app's variable names). */
 export interface ServerConfig {
@@ -16,6 +17,8 @@ export interface ServerConfig {
     appSecret?: string
     verifyToken?: string
   }
+  /** The local fake's behaviour (SANDBOX_*), used when `whatsapp` is undefined. */
+  sandbox: SandboxConfig
   messagesPerSecond: number
   /** The country of phone numbers written without their country code; without it they are refused. */
   defaultCountry?: CampaignsPluginOptions['defaultCountry']
@@ -73,6 +76,7 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConf
           appSecret: optional(env, 'WHATSAPP_APP_SECRET'),
           verifyToken: optional(env, 'WHATSAPP_VERIFY_TOKEN')
         },
+    sandbox: sandboxFromEnv(env),
     messagesPerSecond: positiveNumber(env, 'WHATSAPP_MESSAGES_PER_SECOND', 80),
     defaultCountry: countryCode(env, 'DEFAULT_COUNTRY'),
     apiToken: optional(env, 'API_TOKEN'),

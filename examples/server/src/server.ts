@@ -1,8 +1,27 @@
-import { buildServer } from './app.js'
-import { configFromEnv } from './config.js'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { apiPrefix, buildServer } from './app.js'
+import { configFromEnv, type ServerConfig } from './config.js'
+import { serverUrls } from './server-urls.js'
 
-const config = configFromEnv()
-const app = await buildServer(config)
+/** A refusal to start is one line a person can act on, not a stack trace; `LOG_LEVEL=debug` adds the stack. */
+async function refuse (error: unknown, app?: FastifyInstance): Promise<never> {
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`whatsapp-campaigns-server: could not start: ${message}\n`)
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? '' : ''}\n`)
+  }
+  // Closing releases what was opened (the DATA_DIR lock among them).
+  await app?.close().catch(() => {})
+  process.exit(1)
+}
+
+async function build (): Promise<{ config: ServerConfig, app: FastifyInstance }> {
+  const config = configFromEnv()
+  return { config, app: await buildServer(config) }
+}
+
+const { config, app } = await build().catch(async (error: unknown) => await refuse(error))
 
 // SIGTERM lets in-flight sends finish and be recorded; runs left unfinished resume at the next start.
 let closing = false
@@ -23,9 +42,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   })
 }
 
-try {
-  await app.listen({ host: config.host, port: config.port })
-} catch (error) {
-  app.log.error({ err: error }, 'could not start')
-  process.exit(1)
-}
+await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => await refuse(error, app))
+const urls = serverUrls(app.server.address() as AddressInfo, apiPrefix)
+app.log.info({ urls }, `listening: the API at ${urls.api}, its docs at ${urls.docs}, the health check at ${urls.health}, the page at ${urls.page} (it opens the docs)`)

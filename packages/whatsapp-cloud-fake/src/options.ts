@@ -40,7 +40,8 @@ export type TemplateStatus = 'APPROVED' | 'PAUSED' | 'DISABLED' | 'PENDING' | 'R
 
 export interface TemplateDefinition {
   name: string
-  language: string
+  /** Absent: the template is approved in every language (a sandbox that only cares about names). */
+  language?: string
   /** Default APPROVED. PENDING and REJECTED answer like a missing template (132001), as Meta does. */
   status?: TemplateStatus
   /** How many `{{n}}` the body has; absent: not checked. */
@@ -102,8 +103,9 @@ export interface ResolvedOptions {
   arrivalHeader: string | undefined
 }
 
-export function templateKey (name: string, language: string): string {
-  return name + '\u0000' + language
+/** `language` undefined: the key of a template approved in every language. */
+export function templateKey (name: string, language: string | undefined): string {
+  return language === undefined ? name : name + '\u0000' + language
 }
 
 export function digitsOf (phone: string): string {

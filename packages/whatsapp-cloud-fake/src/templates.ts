@@ -4,7 +4,7 @@ import type { TemplateSend } from './validate.js'
 
 /** Meta's answers for a send against its approved templates; undefined when the send may go on. */
 export function checkTemplate (templates: Map<string, TemplateDefinition>, send: TemplateSend): GraphErrorSpec | undefined {
-  const template = templates.get(templateKey(send.name, send.language))
+  const template = templates.get(templateKey(send.name, send.language)) ?? templates.get(templateKey(send.name, undefined))
   const status = template?.status ?? 'APPROVED'
   // Meta answers an unapproved template (pending, rejected) exactly like a missing one.
   if (template === undefined || status === 'PENDING' || status === 'REJECTED') {

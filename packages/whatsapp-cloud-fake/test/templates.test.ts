@@ -64,3 +64,18 @@ t.test('templates can be changed at runtime', async t => {
   fake.setOptions({ templates: undefined })
   t.equal((await post(fake, { body: withTemplate('other', 'de', []) })).status, 200)
 })
+
+t.test('a template without a language is approved in every language; one with a language is judged first', async t => {
+  const fake = await fakeFor(t, {
+    templates: [
+      { name: 'welcome' },
+      { name: 'welcome', language: 'de', status: 'PAUSED' }
+    ]
+  })
+  t.equal((await post(fake, { body: withTemplate('welcome', 'en_US', []) })).status, 200)
+  t.equal((await post(fake, { body: withTemplate('welcome', 'pt_BR', []) })).status, 200)
+  t.equal((await post(fake, { body: withTemplate('welcome', 'de', []) })).json.error.code, 132015, 'the language-specific entry wins')
+  const other = await post(fake, { body: withTemplate('other', 'en_US', []) })
+  t.equal(other.status, 404)
+  t.equal(other.json.error.code, 132001)
+})

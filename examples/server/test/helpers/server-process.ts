@@ -44,6 +44,8 @@ export interface ServerProcess {
   exited: Promise<ServerExit>
   /** Its log lines at warn level or above (pino JSON, parsed), the last 500: for diagnostics. */
   problems: Array<Record<string, unknown>>
+  /** Every log line (pino JSON, parsed) when started with `keepLog`; else empty. */
+  log: Array<Record<string, unknown>>
   /** Sends the signal and waits for the exit. */
   kill: (signal?: NodeJS.Signals) => Promise<ServerExit>
 }
@@ -51,6 +53,8 @@ export interface ServerProcess {
 export interface StartOptions {
   /** Give up (and kill it) when it does not listen within this time; default 30 s. */
   timeoutMs?: number
+  /** Keep every log line in `log`, for tests that read what the server says. */
+  keepLog?: boolean
 }
 
 const live = new Set<ServerProcess>()
@@ -68,6 +72,7 @@ export async function startServer (env: Record<string, string>, options: StartOp
   })
   const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as ServerExit)
   const problems: Array<Record<string, unknown>> = []
+  const log: Array<Record<string, unknown>> = []
   let listening: (url: string) => void = () => {}
   const listeningUrl = new Promise<string>(resolve => { listening = resolve })
 
@@ -78,6 +83,7 @@ export async function startServer (env: Record<string, string>, options: StartOp
     } catch {
       entry = { level: 50, msg: line }
     }
+    if (options.keepLog === true) log.push(entry)
     const msg = typeof entry.msg === 'string' ? entry.msg : ''
     const match = /^Server listening at (http:\/\/127\.0\.0\.1:\d+)$/.exec(msg)
     if (match !== null) listening(match[1])
@@ -109,6 +115,7 @@ export async function startServer (env: Record<string, string>, options: StartOp
     listeningAt: Date.now(),
     exited,
     problems,
+    log,
     kill: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return await exited
@@ -117,6 +124,22 @@ export async function startServer (env: Record<string, string>, options: StartOp
   live.add(server)
   void exited.then(() => live.delete(server))
   return server
+}
+
+/** A server that is expected not to start: its exit, and what it wrote to stdout and stderr. */
+export async function startToRefusal (env: Record<string, string>): Promise<ServerExit & { stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [serverScript], {
+    env: { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += String(chunk) })
+  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  const [code, signal] = await once(child, 'close')
+  clearTimeout(timer)
+  return { code, signal, stdout, stderr }
 }
 
 /** SIGKILLs every server this file started that still runs: for `t.teardown`. */

@@ -7,6 +7,7 @@ import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
 import { OutcomeBuffer } from './outcome-buffer.js'
+import { RunLog } from './run-log.js'
 import type { EngineSettings } from './settings.js'
 import type { SlotPacer } from './slot-pacer.js'
 
@@ -55,7 +56,10 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   /** Wakes the sending loop waiting for a free connection (Promise.race over every send would cost one reaction each). */
   let connectionFreed: (() => void) | undefined
   let interruption: Interruption | null = null
-  const failuresAtStart = (await queue.counters(plan))?.failedCount ?? 0
+  const runLog = new RunLog(plan, queue, ctx.log)
+  const countersAtStart = await queue.counters(plan)
+  const failuresAtStart = countersAtStart?.failedCount ?? 0
+  runLog.started(countersAtStart)
 
   const settle = (message: ClaimedMessage, outcome: SendOutcome): void => {
     ctx.pacer.answered(outcome.kind === 'retry' && outcome.scope === 'number')
@@ -95,10 +99,14 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         if (interruption !== null || stop.aborted) break
         const state = await runState(ctx)
         if (state === 'done') {
-          if (await queue.finishRun(plan, { status: 'completed' })) ctx.log.info({ campaignId: plan.campaignId, runId: plan.runId }, 'campaign run completed')
+          if (await queue.finishRun(plan, { status: 'completed' })) await runLog.ended('info', 'campaign run completed')
+          else await runLog.ended('info', 'campaign run ended by another worker')
           return
         }
-        if (state === 'stopped') return
+        if (state === 'stopped') {
+          await runLog.ended('info', 'campaign run no longer running here')
+          return
+        }
         continue
       }
       // A short batch means the due recipients ran out: claim again only after it.
@@ -142,10 +150,14 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   await drain()
   if (interruption?.kind === 'halt') {
     const { error } = interruption
-    if (await queue.finishRun(plan, { status: 'failed', error })) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run stopped by the WhatsApp API')
+    if (await queue.finishRun(plan, { status: 'failed', error })) await runLog.ended('warn', 'campaign run stopped by the WhatsApp API', { error })
   } else if (interruption?.kind === 'pause') {
     const { error } = interruption
-    if (await queue.pauseRun(plan, error)) ctx.log.warn({ campaignId: plan.campaignId, runId: plan.runId, error }, 'campaign run paused itself')
+    if (await queue.pauseRun(plan, error)) await runLog.ended('warn', 'campaign run paused itself', { error })
+  } else if (interruption !== null) {
+    await runLog.ended('info', `campaign run ${interruption.kind}`)
+  } else if (stop.aborted) {
+    await runLog.ended('info', 'campaign run left running for the next start (shutting down)')
   }
 }
 
