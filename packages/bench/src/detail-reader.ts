@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
 import pg from 'pg'
+import { requiredEnv } from './child-env.js'
 
 export interface DetailResult {
   /** The process's high-water mark (KB) once started and idle, before the reads: the baseline. */
@@ -27,16 +28,11 @@ export interface DetailResult {
   messagesTruncated: boolean
 }
 
-const env = (name: string): string => {
-  const value = process.env[name]
-  if (value === undefined || value === '') throw new Error(`${name} is required`)
-  return value
-}
-const tenant = env('DETAIL_TENANT')
-const campaignId = Number(env('DETAIL_CAMPAIGN_ID'))
-const reads = Number(env('DETAIL_READS'))
+const tenant = requiredEnv('DETAIL_TENANT')
+const campaignId = Number(requiredEnv('DETAIL_CAMPAIGN_ID'))
+const reads = Number(requiredEnv('DETAIL_READS'))
 
-const pool = new pg.Pool({ connectionString: env('DETAIL_DATABASE_URL'), max: 10 })
+const pool = new pg.Pool({ connectionString: requiredEnv('DETAIL_DATABASE_URL'), max: 10 })
 const app = Fastify({ logger: { level: 'warn' } })
 await app.register(campaigns, {
   store: postgresStore(pool),

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
 import pg from 'pg'
+import { requiredEnv } from './child-env.js'
 
 export interface RssResult {
   /** The process's high-water mark (KB) once started and idle, before the run: the baseline. */
@@ -30,21 +31,16 @@ export interface RssResult {
   lastMinuteRate: number
 }
 
-const env = (name: string): string => {
-  const value = process.env[name]
-  if (value === undefined || value === '') throw new Error(`${name} is required`)
-  return value
-}
-const tenant = env('RSS_TENANT')
-const campaignId = Number(env('RSS_CAMPAIGN_ID'))
-const maxMs = Number(env('RSS_MAX_SECONDS')) * 1000
+const tenant = requiredEnv('RSS_TENANT')
+const campaignId = Number(requiredEnv('RSS_CAMPAIGN_ID'))
+const maxMs = Number(requiredEnv('RSS_MAX_SECONDS')) * 1000
 
-const pool = new pg.Pool({ connectionString: env('RSS_DATABASE_URL'), max: 10 })
+const pool = new pg.Pool({ connectionString: requiredEnv('RSS_DATABASE_URL'), max: 10 })
 const app = Fastify({ logger: { level: 'warn' } })
 await app.register(campaigns, {
   store: postgresStore(pool),
   // A number of its own: a number's pacing state is kept in the database, and the pacing benchmark's must not slow this run.
-  whatsapp: { apiUrl: env('RSS_API_URL'), phoneNumberId: '102', accessToken: 'bench-token' },
+  whatsapp: { apiUrl: requiredEnv('RSS_API_URL'), phoneNumberId: '102', accessToken: 'bench-token' },
   // Unpaced, as the throughput benchmark: the run is as short as this machine allows.
   sending: { messagesPerSecond: 1_000_000, concurrency: 64 }
 })
