@@ -18,8 +18,15 @@ function distance (a: string, b: string): number {
   return rows[a.length][b.length]
 }
 
+/** Longer names are no typo of a field's (and comparing them would cost their length times the field's). */
+const longestTypo = 64
+
+/** Unknown fields named in one answer; the rest are counted. */
+const mostNamed = 10
+
 /** The known field a typo most likely meant: the same but for case, or a couple of letters away. */
 export function closestField (field: string, known: string[]): string | undefined {
+  if (field.length > longestTypo) return undefined
   const lower = field.toLowerCase()
   let best: { name: string, edits: number } | undefined
   for (const name of known) {
@@ -35,16 +42,23 @@ export function closestField (field: string, known: string[]): string | undefine
  */
 export function unknownFieldsWords (body: Record<string, unknown>, fields: TopLevelFields): string | undefined {
   const problems: string[] = []
+  let unnamed = 0
   for (const key of Object.keys(body)) {
     if (fields.known.includes(key)) continue
     if (fields.ignored.includes(key)) {
       delete body[key]
       continue
     }
+    if (problems.length === mostNamed) {
+      unnamed++
+      continue
+    }
     const meant = closestField(key, fields.known)
-    problems.push(meant === undefined ? `unknown field "${key}"` : `unknown field "${key}": did you mean "${meant}"?`)
+    const shown = JSON.stringify(key.length > longestTypo ? `${key.slice(0, longestTypo)}…` : key)
+    problems.push(meant === undefined ? `unknown field ${shown}` : `unknown field ${shown}: did you mean "${meant}"?`)
   }
   if (problems.length === 0) return undefined
+  const more = unnamed === 0 ? '' : `; and ${unnamed} more unknown field${unnamed === 1 ? '' : 's'}`
   const hint = problems.some(problem => !problem.endsWith('?')) ? ` (the fields are ${fields.known.join(', ')})` : ''
-  return `${problems.join('; ')}${hint}`
+  return `${problems.join('; ')}${more}${hint}`
 }

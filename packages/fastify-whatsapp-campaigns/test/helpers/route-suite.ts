@@ -130,6 +130,16 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     const bulkFromFrontend = await send('POST', '/send-bulk', { templateName: 'hello', scheduleType: 'now', contacts: [{ name: 'A', phone: phoneFor(2) }] })
     t.equal(bulkFromFrontend.statusCode, 202, 'send-bulk takes the original frontend\'s schedule fields')
     await waitForStatus(app, bulkFromFrontend.json().id, ['completed'])
+
+    // Hostile bodies: a name of a megabyte is neither compared with every field nor echoed whole, and a
+    // body of many unknown fields names ten.
+    const huge = 'x'.repeat(1 << 20)
+    const started = Date.now()
+    const hugeAnswer = await send('POST', '/campaigns', { name: 'a', templateName: 'hello', [huge]: 1 })
+    t.equal(hugeAnswer.statusCode, 400)
+    t.ok(hugeAnswer.body.length < 1000 && Date.now() - started < 5000, `answered in ${Date.now() - started} ms with ${hugeAnswer.body.length} bytes`)
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`extra${i}`, i]))
+    t.match((await send('POST', '/campaigns', { name: 'a', templateName: 'hello', ...many })).json(), { statusCode: 400, message: /unknown field "extra9"; and 40 more unknown fields/ })
   })
 
   t.test('validation answers say in words what is wrong and what would do, one sentence each', async t => {
