@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { join } from 'node:path'
 import Fastify from 'fastify'
 import campaigns, { postgresStore, type CampaignStore } from 'fastify-whatsapp-campaigns'
+import { runChild } from './child-process.js'
 import type { BenchDatabase } from './database.js'
 import type { DetailResult } from './detail-reader.js'
 import { phoneFor, report, timed } from './measure.js'
@@ -102,14 +100,7 @@ async function runThroughStore (store: CampaignStore, id: number): Promise<void>
 }
 
 async function readInChild (url: string, campaignId: number): Promise<DetailResult> {
-  const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'detail-reader.js')], {
-    env: { ...process.env, DETAIL_DATABASE_URL: url, DETAIL_TENANT: tenant, DETAIL_CAMPAIGN_ID: String(campaignId), DETAIL_READS: String(reads) },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  let output = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-  const [code] = await once(child, 'exit') as [number | null]
-  const line = output.trim().split('\n').at(-1) ?? ''
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`the reader process exited ${code}: ${output.slice(-1000)}`)
-  return JSON.parse(line) as DetailResult
+  return await runChild<DetailResult>('reader', 'detail-reader.js', {
+    DETAIL_DATABASE_URL: url, DETAIL_TENANT: tenant, DETAIL_CAMPAIGN_ID: String(campaignId), DETAIL_READS: String(reads)
+  }, ['--expose-gc'])
 }

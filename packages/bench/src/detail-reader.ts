@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import campaigns, { postgresStore } from 'fastify-whatsapp-campaigns'
 import pg from 'pg'
-import { requiredEnv } from './child-env.js'
+import { requiredEnv } from './child-process.js'
 
 export interface DetailResult {
   /** The process's high-water mark (KB) once started and idle, before the reads: the baseline. */

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { join } from 'node:path'
 import { postgresStore } from 'fastify-whatsapp-campaigns'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
+import { runChild } from './child-process.js'
 import type { BenchDatabase } from './database.js'
 import { report } from './measure.js'
 import type { RssResult } from './rss-engine.js'
@@ -41,16 +39,9 @@ export async function benchPeakRss (database: BenchDatabase, count = Number(proc
   const fake = await startCloudApiFake({ accessToken: 'bench-token', keepLog: false })
   try {
     console.error(`  (peak RSS: sending ${count.toLocaleString('en')} messages; progress every minute)`)
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'rss-engine.js')], {
-      env: { ...process.env, RSS_DATABASE_URL: database.url, RSS_API_URL: fake.apiUrl, RSS_TENANT: tenant, RSS_CAMPAIGN_ID: String(id), RSS_MAX_SECONDS: String(maxSeconds) },
-      stdio: ['ignore', 'pipe', 'inherit']
+    const result = await runChild<RssResult>('engine', 'rss-engine.js', {
+      RSS_DATABASE_URL: database.url, RSS_API_URL: fake.apiUrl, RSS_TENANT: tenant, RSS_CAMPAIGN_ID: String(id), RSS_MAX_SECONDS: String(maxSeconds)
     })
-    let output = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-    const [code] = await once(child, 'exit') as [number | null]
-    const line = output.trim().split('\n').at(-1) ?? ''
-    if (code !== 0 || !line.startsWith('{')) throw new Error(`the engine process exited ${code}: ${output.slice(-1000)}`)
-    const result = JSON.parse(line) as RssResult
     const finished = result.status !== 'running'
     if (finished && (result.status !== 'completed' || result.sent !== count || fake.accepted() !== count)) {
       throw new Error(`the run ended ${result.status} with ${result.sent} sent, ${result.failed} failed; the fake accepted ${fake.accepted()} of ${count}`)

@@ -27,12 +27,7 @@ export function presentCampaign (campaign: StoredCampaign): CampaignSummary {
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString()
   }
-  if (run === null) return summary
-  // A run's error is why it failed, or why it was paused.
-  if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) summary.error = { ...run.error }
-  const progress = liveFigures(run, campaign.readAt.getTime())
-  if (progress !== undefined) summary.progress = progress
-  return summary
+  return run === null ? summary : Object.assign(summary, runState(run, campaign.readAt.getTime()))
 }
 
 /** A run of the history, at `now` on the store's clock (its live figures while under way). */
@@ -49,11 +44,16 @@ export function presentRun (run: StoredCampaignRun, now: Date): CampaignRun {
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null
   }
-  // As on the campaign: why it failed, or why it was paused.
-  if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) shown.error = { ...run.error }
-  const progress = liveFigures(run, now.getTime())
-  if (progress !== undefined) shown.progress = progress
-  return shown
+  return Object.assign(shown, runState(run, now.getTime()))
+}
+
+/** What a run shows beside its counts, on a campaign or in its history: why it failed or paused, and its live figures while under way. */
+function runState (run: StoredRun, now: number): Pick<CampaignSummary, 'error' | 'progress'> {
+  const state: Pick<CampaignSummary, 'error' | 'progress'> = {}
+  if ((run.status === 'failed' || run.status === 'paused') && run.error !== null) state.error = { ...run.error }
+  const progress = liveFigures(run, now)
+  if (progress !== undefined) state.progress = progress
+  return state
 }
 
 export function presentMessage (message: StoredMessage): Message {

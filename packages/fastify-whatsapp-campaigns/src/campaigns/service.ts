@@ -136,15 +136,12 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
    * changed by them, and they are left out: a rename from a form that sends the campaign back whole
    * must not be refused for them. Whatever the status read here, the store's guard decides.
    */
-  async function editAction (tenant: Tenant, id: number, given: CampaignChanges): Promise<{ name: 'edit' | 'editPlan' | 'schedule', changes: CampaignChanges }> {
+  async function editAction (tenant: Tenant, id: number, given: CampaignChanges, current: StoredCampaign | null): Promise<{ name: 'edit' | 'editPlan' | 'schedule', changes: CampaignChanges }> {
     let changes = given
-    if (givesPlan(changes) || changes.scheduledAt !== undefined) {
-      const current = await store.get(tenant, id)
-      if (current?.status === 'paused') {
-        const contacts = changes.contacts === undefined ? null : await store.contacts(tenant, id)
-        changes = withoutSamePlan(changes, current, contacts)
-        if (changes.scheduledAt !== undefined && changes.scheduledAt?.getTime() === current.scheduledAt?.getTime()) delete changes.scheduledAt
-      }
+    if (current?.status === 'paused') {
+      const contacts = changes.contacts === undefined ? null : await store.contacts(tenant, id)
+      changes = withoutSamePlan(changes, current, contacts)
+      if (changes.scheduledAt !== undefined && changes.scheduledAt?.getTime() === current.scheduledAt?.getTime()) delete changes.scheduledAt
     }
     const name = changes.scheduledAt !== undefined ? 'schedule' : givesPlan(changes) ? 'editPlan' : 'edit'
     return { name, changes }
@@ -179,19 +176,18 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
    * the grace is refused. An edit that sends back the campaign's own schedule, come and gone, changes
    * nothing: a client that saves the whole campaign it was given must not start it again.
    */
-  async function scheduleChange (tenant: Tenant, id: number | undefined, value: string | null | undefined): Promise<Date | null | undefined> {
+  function scheduleChange (value: string | null | undefined, current: StoredCampaign | null): Date | null | undefined {
     if (value === undefined) return undefined
     const time = scheduleTime(value)
     if (time === null || value === null || time.getTime() > Date.now()) return time
-    const stored = id === undefined ? null : await store.get(tenant, id)
-    if (stored?.scheduledAt?.getTime() === time.getTime()) return undefined
+    if (current?.scheduledAt?.getTime() === time.getTime()) return undefined
     if (isPastSchedule(time)) throw pastScheduleError(value, time)
     return time
   }
 
   async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
     const contacts = prepareContacts(input.contacts ?? [], rules)
-    const scheduledAt = await scheduleChange(tenant, undefined, input.scheduledAt) ?? null
+    const scheduledAt = scheduleChange(input.scheduledAt, null) ?? null
     const stored = await store.create(tenant, {
       name: input.name.trim(),
       templateName: input.templateName,
@@ -244,9 +240,11 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
       if (input.language !== undefined) changes.language = input.language
       if (input.parameters !== undefined) changes.parameters = input.parameters
       if (input.contacts !== undefined) changes.contacts = prepareContacts(input.contacts, rules)
-      const scheduledAt = await scheduleChange(tenant, id, input.scheduledAt)
+      // The campaign as it is, read once for the rules that compare an edit with it (an edit of the name alone needs none).
+      const current = input.scheduledAt !== undefined || givesPlan(changes) ? await store.get(tenant, id) : null
+      const scheduledAt = scheduleChange(input.scheduledAt, current)
       if (scheduledAt !== undefined) changes.scheduledAt = scheduledAt
-      const action = await editAction(tenant, id, changes)
+      const action = await editAction(tenant, id, changes, current)
       return await full(tenant, settled(id, action.name, await store.update(tenant, id, action.changes, allowedFrom[action.name])))
     },
 

@@ -34,9 +34,8 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly #options: EngineOptions
-  readonly #workers = new Map<number, Promise<void>>()
-  /** The worker of each campaign's run in this process, by campaign id. */
-  readonly #workerOfCampaign = new Map<number, Promise<void>>()
+  /** This process's workers, by run id, with the run they work on. */
+  readonly #workers = new Map<number, { plan: RunPlan, done: Promise<void> }>()
   readonly #pacers = new Map<string, SlotPacer>()
   readonly #stop = new AbortController()
   /** Campaigns paused or cancelled through this process, by id, so its workers stop before the next send. */
@@ -61,16 +60,14 @@ export class Engine {
       return
     }
     this.#stoppedHere.delete(plan.campaignId)
-    const worker = this.#keepWorking(plan).finally(() => {
+    const done = this.#keepWorking(plan).finally(() => {
       this.#workers.delete(plan.runId)
-      if (this.#workerOfCampaign.get(plan.campaignId) === worker) this.#workerOfCampaign.delete(plan.campaignId)
       this.#stoppedHere.delete(plan.campaignId)
       const again = this.#startAgain.get(plan.runId)
       this.#startAgain.delete(plan.runId)
       if (again !== undefined) this.start(again)
     })
-    this.#workers.set(plan.runId, worker)
-    this.#workerOfCampaign.set(plan.campaignId, worker)
+    this.#workers.set(plan.runId, { plan, done })
   }
 
   /**
@@ -91,8 +88,10 @@ export class Engine {
    * once its worker has recorded the sends it had in flight. At once when it works on none.
    */
   async idle (campaignId: number): Promise<void> {
-    for (let worker = this.#workerOfCampaign.get(campaignId); worker !== undefined; worker = this.#workerOfCampaign.get(campaignId)) {
-      await worker
+    for (;;) {
+      const workers = [...this.#workers.values()].filter(worker => worker.plan.campaignId === campaignId)
+      if (workers.length === 0) return
+      await Promise.all(workers.map(async worker => { await worker.done }))
     }
   }
 
@@ -105,7 +104,7 @@ export class Engine {
   async close (): Promise<void> {
     this.#stop.abort()
     await this.#scanning
-    await Promise.all(this.#workers.values())
+    await Promise.all([...this.#workers.values()].map(async worker => { await worker.done }))
   }
 
   async #scanLoop (): Promise<void> {

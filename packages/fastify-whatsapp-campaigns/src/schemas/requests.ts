@@ -26,8 +26,19 @@ export const Language = Type.String({
   'x-rule': 'must be a language code such as en, en_US or pt_BR'
 })
 
+/** Ids, positions and offsets are PostgreSQL `integer`s: larger ones name nothing. */
+const largestInteger = 2147483647
+
+/** A page of a keyset-paged list: up to `limit` entries after the `position` of the previous page's last. */
+function keysetPage (entry: string) {
+  return {
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: largestInteger, description: `The \`position\` of the last ${entry} of the previous page` }))
+  }
+}
+
 export const CampaignParams = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: 2147483647 })
+  id: Type.Integer({ minimum: 1, maximum: largestInteger })
 })
 export type CampaignParams = Static<typeof CampaignParams>
 
@@ -76,22 +87,18 @@ export type RunCampaignBody = Static<typeof RunCampaignBody>
 export const ListCampaignsQuery = Type.Object({
   status: Type.Optional(CampaignStatus),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 2147483647, default: 0 })
+  offset: Type.Integer({ minimum: 0, maximum: largestInteger, default: 0 })
 })
 export type ListCampaignsQuery = Static<typeof ListCampaignsQuery>
 
 export const ListMessagesQuery = Type.Object({
   status: Type.Optional(MessageStatus),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'The `position` of the last message of the previous page' })),
-  run: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The run whose messages to read (an `id` from `GET /campaigns/:id/runs`); default: the latest' }))
+  ...keysetPage('message'),
+  run: Type.Optional(Type.Integer({ minimum: 1, maximum: largestInteger, description: 'The run whose messages to read (an `id` from `GET /campaigns/:id/runs`); default: the latest' }))
 })
 export type ListMessagesQuery = Static<typeof ListMessagesQuery>
 
-export const ListContactsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'The `position` of the last contact of the previous page' }))
-})
+export const ListContactsQuery = Type.Object(keysetPage('contact'))
 export type ListContactsQuery = Static<typeof ListContactsQuery>
 
 export const SendBulkBody = Type.Object({

@@ -6,6 +6,7 @@ import type {
   MessageStatus,
   RunError
 } from '../schemas/campaign.js'
+import type { CampaignRun, CampaignRunStatus } from '../schemas/run.js'
 import type { StoredMessageStatus } from './codes.js'
 
 /** Who owns a row. Every store call is scoped by it: one tenant never sees another's campaigns. */
@@ -146,10 +147,10 @@ export type Refusal =
   | { ok: false, reason: 'status', status: CampaignStatus }
 
 /** Whom a run sends to: every contact, or the recipients whose message failed in the latest run. */
-export type RunRecipients = 'all' | 'failed'
+export type RunRecipients = CampaignRun['recipients']
 
 /** The states of a run; a campaign shows its latest run's. */
-export type RunStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled'
+export type RunStatus = CampaignRunStatus
 
 /** A run the engine works on. */
 export interface RunRef {
