@@ -524,7 +524,7 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
 
     const sentBeforeResume = fake.log.length
     t.match((await app.inject({ method: 'POST', url: `${url}/resume` })).json(), { status: 'running' })
-    t.ok(await waitFor('a send after the resume', () => fake.log.length > sentBeforeResume || undefined, { timeoutMs: 10_000 }), 'sending again after the resume')
+    t.ok(await waitFor('a send after the resume', () => fake.log.length > sentBeforeResume || undefined, { timeoutMs: 3000 }), 'sending again within seconds of the resume')
     await sleep(600)
     const cancelled = await app.inject({ method: 'POST', url: `${url}/cancel` })
     t.match(cancelled.json(), { status: 'cancelled' })
