@@ -11,13 +11,13 @@ export const CampaignStatus = Type.Union(
 export type CampaignStatus = Static<typeof CampaignStatus>
 export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled']
 
-/** A recipient's state in a run. `delivered` and `read` are reserved for status webhooks, not tracked yet. */
+/** A recipient's state in a run; delivered and read come from Meta's status webhooks. */
 export const MessageStatus = Type.Union(
-  [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed')],
-  { description: 'pending: not sent yet; sent: Meta accepted it; delivered and read: reserved for status webhooks, not tracked yet; failed: see error' }
+  [Type.Literal('pending'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read'), Type.Literal('failed'), Type.Literal('skipped')],
+  { description: "pending: not sent yet (or its send's outcome is not known yet); sent: Meta accepted it; delivered: it reached the phone; read: the recipient opened it; failed: see error; skipped: never sent, the phone is on the opt-out list" }
 )
 export type MessageStatus = Static<typeof MessageStatus>
-export const messageStatuses: readonly MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed']
+export const messageStatuses: readonly MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed', 'skipped']
 
 /** Meta's numeric error code, or one of ours in upper case (NETWORK_ERROR, UNKNOWN_OUTCOME, RUN_HALTED…). */
 export const ErrorCode = Type.Union([Type.Integer(), Type.String()])

@@ -1,18 +1,24 @@
 /** What every adapter agrees on beyond the types: stored codes, the internal message status, our own errors. */
 import type { ErrorCode, MessageError, MessageStatus } from '../schemas/campaign.js'
 
-/** A message row's status inside the store: `sending` is a claimed row whose outcome is not known yet. */
-export type StoredMessageStatus = MessageStatus | 'sending'
+/**
+ * A message row's status inside the store: `sending` is a claimed row whose outcome is not known yet;
+ * `doubt` one that may have been sent, waiting for a status webhook to witness it.
+ */
+export type StoredMessageStatus = MessageStatus | 'sending' | 'doubt'
 
-/** The API does not know `sending`: a claimed row is still pending as far as anyone outside can tell. */
+/** The API knows neither `sending` nor `doubt`: as far as anyone outside can tell, the row is still pending. */
 export function publicMessageStatus (status: StoredMessageStatus): MessageStatus {
-  return status === 'sending' ? 'pending' : status
+  return status === 'sending' || status === 'doubt' ? 'pending' : status
 }
 
 /** The stored statuses a public status filter stands for. */
 export function storedStatuses (status: MessageStatus): StoredMessageStatus[] {
-  return status === 'pending' ? ['pending', 'sending'] : [status]
+  return status === 'pending' ? ['pending', 'sending', 'doubt'] : [status]
 }
+
+/** How far each status has come: a status webhook moves a message only to a higher one (failed only from sent). */
+export const statusRank: Readonly<Record<'sent' | 'delivered' | 'read', number>> = { sent: 1, delivered: 2, read: 3 }
 
 /** Codes are stored as text; Meta's are digits and come back as the numbers they were. */
 export function encodeCode (code: ErrorCode): string {
@@ -47,3 +53,18 @@ export const cancelled: MessageError = {
   code: 'CANCELLED',
   title: 'The run was cancelled before this message was sent'
 }
+
+/** A recipient on the tenant's opt-out list: the run skips it. */
+export const optedOut: MessageError = {
+  code: 'OPTED_OUT',
+  title: 'The recipient asked not to be messaged (on the opt-out list)'
+}
+
+/** Meta's answer for a recipient who stopped marketing messages: the phone joins the opt-out list. */
+export const optOutErrorCode = 131050
+
+/** How long after a send an answer from that phone counts as a reply to it. */
+export const replyWindowMs = 72 * 60 * 60 * 1000
+
+/** How many of the messages claimed before a send in doubt must have been witnessed to prove its webhooks would have come. */
+export const doubtNeighbours = 20

@@ -43,6 +43,9 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   ],
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases],
   SendTimeline: [pacing],
+  DeliveryLedger: [],
+  OptOutList: [],
+  CampaignAnalytics: [],
   // close() ends every test of the others; init() is the factory's to call.
   StoreLifecycle: []
 }

@@ -7,6 +7,7 @@
 import type { CampaignStore } from './types.js'
 import { checkReservation, checkThrottle, reserve, throttled } from './pacing.js'
 import { MemoryState } from './memory/state.js'
+import { notYet } from './not-yet.js'
 import * as campaigns from './memory/campaigns.js'
 import * as lifecycle from './memory/lifecycle.js'
 import * as runs from './memory/runs.js'
@@ -50,6 +51,15 @@ export function memoryStore (): CampaignStore {
       const timeline = state.timelines.get(numberKey)
       if (timeline !== undefined) state.timelines.set(numberKey, throttled(timeline, factor, Date.now()))
     },
+
+    ingest: async () => notYet('ingest'),
+    resolveDoubts: async () => notYet('resolveDoubts'),
+    expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
+    optOuts: async () => notYet('optOuts'),
+    addOptOuts: async () => notYet('addOptOuts'),
+    removeOptOut: async () => notYet('removeOptOut'),
+    stats: async () => notYet('stats'),
+    analytics: async () => notYet('analytics'),
 
     close: async () => {}
   }

@@ -3,7 +3,7 @@
  * the compiler (a method added to an interface and not here, or named here and not there, does not
  * compile), and the plugin's check of a store at registration is derived from them.
  */
-import type { CampaignRepository, RunQueue, SendTimeline, StoreLifecycle } from './types.js'
+import type { CampaignAnalytics, CampaignRepository, DeliveryLedger, OptOutList, RunQueue, SendTimeline, StoreLifecycle } from './types.js'
 
 type Methods<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? 'optional' : 'required' }
 
@@ -41,6 +41,23 @@ const sendTimeline: Methods<SendTimeline> = {
   throttle: 'required'
 }
 
+const deliveryLedger: Methods<DeliveryLedger> = {
+  ingest: 'required',
+  resolveDoubts: 'required',
+  expireEarlyStatuses: 'required'
+}
+
+const optOutList: Methods<OptOutList> = {
+  optOuts: 'required',
+  addOptOuts: 'required',
+  removeOptOut: 'required'
+}
+
+const campaignAnalytics: Methods<CampaignAnalytics> = {
+  stats: 'required',
+  analytics: 'required'
+}
+
 const storeLifecycle: Methods<StoreLifecycle> = {
   init: 'optional',
   close: 'required'
@@ -51,6 +68,9 @@ export const storeParts = {
   CampaignRepository: campaignRepository,
   RunQueue: runQueue,
   SendTimeline: sendTimeline,
+  DeliveryLedger: deliveryLedger,
+  OptOutList: optOutList,
+  CampaignAnalytics: campaignAnalytics,
   StoreLifecycle: storeLifecycle
 } as const
 

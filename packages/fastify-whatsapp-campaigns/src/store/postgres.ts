@@ -7,6 +7,7 @@ import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
 import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
+import { notYet } from './not-yet.js'
 
 export interface PostgresStoreOptions {
   /**
@@ -63,6 +64,15 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
 
     reserveSlots: async (numberKey, count, maxRate) => reserveSlots(sql, numberKey, count, maxRate),
     throttle: async (numberKey, factor) => throttle(sql, numberKey, factor),
+
+    ingest: async () => notYet('ingest'),
+    resolveDoubts: async () => notYet('resolveDoubts'),
+    expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
+    optOuts: async () => notYet('optOuts'),
+    addOptOuts: async () => notYet('addOptOuts'),
+    removeOptOut: async () => notYet('removeOptOut'),
+    stats: async () => notYet('stats'),
+    analytics: async () => notYet('analytics'),
 
     // Twice is fine: a pool ended twice throws.
     close: async () => {

@@ -61,6 +61,18 @@ export interface MessageQuery {
   run?: number
 }
 
+/**
+ * What the status webhooks and the opt-out list made of a run's recipients, kept with the run in the
+ * statements that move its messages. `delivered` counts what was delivered or read.
+ */
+export interface DeliveryCounts {
+  deliveredCount: number
+  readCount: number
+  repliedCount: number
+  /** Not sent: the phone was on the tenant's opt-out list. */
+  skippedCount: number
+}
+
 /** A rate sample of a run: how many recipients were settled (sent or failed) at a moment. */
 export interface RateSample {
   at: Date
@@ -71,9 +83,10 @@ export interface RateSample {
  * A run as stored: its counters and two rate samples, from which the plugin derives the live figures
  * (kept as in `rate-samples.ts`), so that showing a run of a million recipients counts no rows.
  */
-export interface StoredRun {
+export interface StoredRun extends DeliveryCounts {
   status: RunStatus
   totalCount: number
+  /** Recipients Meta accepted: sent, delivered or read. */
   successCount: number
   failedCount: number
   /** Why the run failed, or why it was paused; null otherwise. */
@@ -122,12 +135,18 @@ export interface StoredMessage {
   position: number
   phone: string
   name: string | null
-  /** `sending`: claimed, its outcome not known yet. */
+  /** `sending`: claimed, its outcome not known yet; `doubt`: maybe sent, waiting for its witness. */
   status: StoredMessageStatus
   /** The wamid Meta gave the message. */
   messageId: string | null
   error: MessageError | null
   attempts: number
+  /** When Meta accepted it (its `sent` status's timestamp once that came). */
+  sentAt: Date | null
+  deliveredAt: Date | null
+  readAt: Date | null
+  /** The recipient's first answer to it. */
+  repliedAt: Date | null
   updatedAt: Date
 }
 
@@ -183,7 +202,13 @@ export interface ClaimedMessage {
 /** What became of one claimed message. */
 export type MessageOutcome =
   | { id: number, status: 'sent', messageId: string }
-  | { id: number, status: 'failed', code: ErrorCode, title: string }
+  /** `optOut`: Meta said the recipient opted out (131050): the phone joins the tenant's opt-out list. */
+  | { id: number, status: 'failed', code: ErrorCode, title: string, optOut?: boolean }
+  /**
+   * The request may have reached Meta and its answer was lost: the row waits in `doubt` for its witness
+   * (a status webhook naming it) instead of failing; only when the plugin has webhooks to witness it.
+   */
+  | { id: number, status: 'doubt', code: ErrorCode, title: string }
   /** Back to pending, to be claimed again at `notBefore`; the attempt counts (and `pairRate` ones count apart too). */
   | { id: number, status: 'retry', code: ErrorCode, title: string, notBefore: Date, pairRate?: boolean }
   /**
@@ -197,7 +222,14 @@ export interface RunCounters {
   totalCount: number
   successCount: number
   failedCount: number
+  skippedCount: number
 }
+
+/**
+ * What becomes of a claimed row whose lease ran out: `fail` it with UNKNOWN_OUTCOME (no witness can
+ * come: webhooks are not configured), or hold it in `doubt` for its witness.
+ */
+export type LeaseExpiry = 'fail' | 'doubt'
 
 export interface RunProgress {
   /** The run's status now: a worker stops claiming when it is no longer `running`. */
@@ -206,6 +238,8 @@ export interface RunProgress {
   /** Pending rows that may be claimed now; the rest wait for their backoff. */
   due: number
   sending: number
+  /** Rows in doubt, waiting for their witness or their window (see DeliveryLedger.resolveDoubts). */
+  doubt: number
   /** When the earliest waiting row becomes due, if any. */
   nextDueAt: Date | null
 }
@@ -238,9 +272,11 @@ export interface CampaignRepository {
   /**
    * Atomically, only while the campaign is in one of `allowed`: sets it `running`, creates a run and
    * one pending message row per recipient (every contact, or the latest run's failed recipients), in
-   * one statement. Of many concurrent calls exactly one succeeds. No recipient: 'empty', nothing changed.
+   * one statement; a recipient on the tenant's opt-out list gets a `skipped` row (OPTED_OUT) instead.
+   * `sender` is the phone number id the run sends from (inbound messages to it find the run's
+   * recipients). Of many concurrent calls exactly one succeeds. No recipient: 'empty', nothing changed.
    */
-  startRun(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients?: RunRecipients): Promise<Guarded<RunPlan>>
+  startRun(tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients?: RunRecipients, sender?: string): Promise<Guarded<RunPlan>>
   /**
    * Only while the campaign is in one of `allowed`: the campaign and its latest run become `paused`
    * (claims stop; what is in flight is still recorded). A campaign without a run under way is refused.
@@ -268,8 +304,10 @@ export interface RunQueue {
   /**
    * Moves up to `limit` due pending messages of the run to `sending` with a lease until `leaseUntil`,
    * in position order, skipping rows another worker holds. Rows whose lease ran out while `sending`
-   * are in doubt and are not claimed again (see `failExpiredLeases`). Returns nothing unless the run is
-   * `running`: a pause or a cancel stops claims at once.
+   * are in doubt and are not claimed again (see `failExpiredLeases`). A row whose phone is on the
+   * tenant's opt-out list becomes `skipped` (OPTED_OUT, counted) instead of being claimed: an opt-out
+   * that came mid-run is honoured from the next claim. Returns nothing unless the run is `running`: a
+   * pause or a cancel stops claims at once.
    */
   claim(run: RunRef, limit: number, leaseUntil: Date): Promise<ClaimedMessage[]>
   /**
@@ -278,15 +316,19 @@ export interface RunQueue {
    * move: recording twice changes nothing; of two outcomes for one row in a call, the first counts.
    */
   record(run: RunRef, outcomes: MessageOutcome[]): Promise<void>
-  /** Marks `sending` rows whose lease ended before `now` as failed with UNKNOWN_OUTCOME: they may have been sent, so they are never resent. Returns how many. */
-  failExpiredLeases(run: RunRef, now: Date): Promise<number>
+  /**
+   * `sending` rows whose lease ended before `now` may have been sent: with `fail` (the default) they
+   * fail with UNKNOWN_OUTCOME and are never resent; with `doubt` they wait in `doubt` for their
+   * witness (DeliveryLedger.resolveDoubts). Returns how many.
+   */
+  failExpiredLeases(run: RunRef, now: Date, expiry?: LeaseExpiry): Promise<number>
   /**
    * The reaper, across every tenant (like `activeRuns`): what `failExpiredLeases` does, for the runs that
    * are not `running` (paused, cancelled, ended), whose workers may have died holding leases that nobody
    * would otherwise settle. A running run's leases are left to its own workers. At most `limit` rows per
    * call (default 1,000), so one call never holds many locks; returns how many were failed.
    */
-  failStaleLeases(now: Date, limit?: number): Promise<number>
+  failStaleLeases(now: Date, limit?: number, expiry?: LeaseExpiry): Promise<number>
   /** What is left to send, counted from the rows; a run that is gone reads as `cancelled` with nothing left. */
   progress(run: RunRef, now: Date): Promise<RunProgress>
   /** The run's status and counters as kept with it, without counting rows; null when the run is gone. */
@@ -321,6 +363,176 @@ export interface SendTimeline {
   throttle(numberKey: string, factor: number): Promise<void>
 }
 
+/** Where a send's callback data points: the message row it was sent for. */
+export interface MessageOrigin {
+  runId: number
+  /** The store's key of the message in its run (ClaimedMessage.id). */
+  id: number
+}
+
+/**
+ * What the status webhooks said of one message (by its wamid), the reports of one batch merged: the
+ * earliest timestamp of each status. The store moves the message forward only (sent → delivered →
+ * read; failed only from sent, and final), whatever it held and however often it is told.
+ */
+export interface StatusReport {
+  wamid: string
+  /** The row named by the send's callback data, when the send was ours: a send in doubt is witnessed by it. */
+  origin: MessageOrigin | null
+  sentAt: Date | null
+  deliveredAt: Date | null
+  readAt: Date | null
+  failed: { at: Date, code: ErrorCode, title: string } | null
+}
+
+/** A message a recipient sent to one of the business's numbers. */
+export interface InboundMessage {
+  /** Digits with the country code (Meta's `from`). */
+  from: string
+  /** The business number it was sent to (metadata.phone_number_id). */
+  phoneNumberId: string
+  at: Date
+  /** The wamid of the message it answers (a quick-reply tap's context.id), if any. */
+  replyTo: string | null
+  /** The plugin's reading of its text: a stop or start keyword, or neither. */
+  keyword: 'stop' | 'start' | null
+}
+
+/** WhatsApp's own marketing opt-out (the `user_preferences` webhook). */
+export interface PreferenceChange {
+  phone: string
+  phoneNumberId: string
+  value: 'stop' | 'resume'
+  at: Date
+}
+
+/** Another webhook field, kept as it came (template status updates among them). */
+export interface OtherWebhookEvent {
+  field: string
+  /** entry[].id: the WhatsApp Business Account. */
+  accountId: string | null
+  value: unknown
+}
+
+/** One batch of webhook reports, from one or many requests: applied all or nothing. */
+export interface DeliveryReports {
+  statuses: StatusReport[]
+  inbound: InboundMessage[]
+  preferences: PreferenceChange[]
+  other: OtherWebhookEvent[]
+}
+
+export interface IngestSummary {
+  /** Status reports that found their message (by wamid, or a send in doubt by its origin). */
+  matched: number
+  /** Status reports kept for a message not recorded yet. */
+  early: number
+  /** Messages marked replied. */
+  replies: number
+  /** Opt-outs added, and removed, by keyword or preference. */
+  optedOut: number
+  optedIn: number
+}
+
+export interface DoubtResolution {
+  /** Found sent by a status that named them. */
+  witnessed: number
+  /** Back to pending, to be sent once more: no witness in a window in which their neighbours' came. */
+  resent: number
+  /** Failed with UNKNOWN_OUTCOME: no witness, and no proof that webhooks of their time came. */
+  failed: number
+}
+
+/**
+ * What status webhooks tell: applied to the messages they name, in batches; and the resolution of
+ * sends left in doubt.
+ */
+export interface DeliveryLedger {
+  /**
+   * Applies one batch in one transaction, scoped by what each report names (a wamid is one message of
+   * one tenant; inbound messages find the tenants that messaged that phone from that number):
+   * - a status moves its message forward and the run's counters with it; a status whose wamid no
+   *   message has yet is kept (merged per wamid) and applied when `record` writes that wamid, or by
+   *   its origin to a message in `doubt` (or failed UNKNOWN_OUTCOME), which becomes sent with that wamid;
+   * - an inbound message marks replied (once) the message it answers (`replyTo`), else the latest
+   *   message sent to that phone from that number within 72 hours before it, for each tenant;
+   * - a stop keyword or a `stop` preference puts the phone on the opt-out list of every tenant that
+   *   messaged it from that number; start/resume takes it off;
+   * - other events are stored as they came.
+   * Reports applied twice, or in any order, change nothing twice.
+   */
+  ingest(reports: DeliveryReports): Promise<IngestSummary>
+  /**
+   * The run's rows in `doubt` whose lease ended at least `windowMs` before `now`: witnessed ones (a
+   * kept status names them by origin) become sent; for the others, when every one of the (up to 20)
+   * messages of the run claimed last before it that Meta accepted has been witnessed since, their own
+   * witness would have come with theirs: back to pending to be sent again, once (a row resent once
+   * and in doubt again fails); when that proof is missing, they fail with UNKNOWN_OUTCOME.
+   */
+  resolveDoubts(run: RunRef, now: Date, windowMs: number): Promise<DoubtResolution>
+  /** Kept statuses received before `before` whose message never appeared (another app's): dropped. Returns how many. */
+  expireEarlyStatuses(before: Date): Promise<number>
+}
+
+export type OptOutSource = 'keyword' | 'preference' | 'error' | 'api'
+
+export interface StoredOptOut {
+  phone: string
+  source: OptOutSource
+  createdAt: Date
+}
+
+export interface OptOutQuery {
+  limit: number
+  /** Keyset cursor: the phone of the last entry of the previous page (phones in order). */
+  after?: string
+  /** Only this phone. */
+  phone?: string
+}
+
+/** Each tenant's phones that asked not to be messaged: runs skip them (see startRun and claim). */
+export interface OptOutList {
+  optOuts(tenant: Tenant, query: OptOutQuery): Promise<StoredOptOut[]>
+  /** Adds the phones (normalised digits); those already there stay as they were. Returns how many were new. */
+  addOptOuts(tenant: Tenant, phones: string[], source: OptOutSource): Promise<number>
+  /** Says false when the phone was not on the list. */
+  removeOptOut(tenant: Tenant, phone: string): Promise<boolean>
+}
+
+/** One minute of a run's timeline: what happened in it, by the messages' timestamps. */
+export interface TimelineMinute {
+  minute: Date
+  sent: number
+  delivered: number
+  read: number
+  failed: number
+}
+
+export interface StoredRunStats {
+  run: StoredCampaignRun
+  /** The run's failures by code and title, most frequent first. */
+  failures: Array<{ code: ErrorCode, title: string, count: number }>
+  timeline: TimelineMinute[]
+  readAt: Date
+}
+
+/** A tenant's figures over the runs started in a period. */
+export interface StoredAnalytics extends DeliveryCounts {
+  campaigns: number
+  runs: number
+  totalCount: number
+  successCount: number
+  failedCount: number
+}
+
+/** Figures read over many rows, for the stats and analytics routes (not on the hot path). */
+export interface CampaignAnalytics {
+  /** A run of the campaign (its latest, or `query.run`) with its failures and timeline; null when there is no such campaign or run. */
+  stats(tenant: Tenant, id: number, query: { run?: number }): Promise<StoredRunStats | null>
+  /** Over the tenant's runs started in [from, to). */
+  analytics(tenant: Tenant, period: { from: Date, to: Date }): Promise<StoredAnalytics>
+}
+
 /** What the plugin does with a store as a whole: prepare it at registration, release it at the end. */
 export interface StoreLifecycle {
   /** Prepares the store (the PostgreSQL adapter applies its migrations); the plugin calls it at registration. */
@@ -330,4 +542,4 @@ export interface StoreLifecycle {
 }
 
 /** What the plugin takes: one object that is every part. */
-export interface CampaignStore extends CampaignRepository, RunQueue, SendTimeline, StoreLifecycle {}
+export interface CampaignStore extends CampaignRepository, RunQueue, SendTimeline, DeliveryLedger, OptOutList, CampaignAnalytics, StoreLifecycle {}

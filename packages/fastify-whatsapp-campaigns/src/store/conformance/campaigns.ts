@@ -192,7 +192,7 @@ export function remove ({ test }: Group): void {
     t.strictSame(await store.activeRuns(), [], 'its run is gone')
     t.strictSame(await store.claim(plan, 10, leaseFor()), [], 'nothing left to claim')
     await store.record(plan, [{ id: claimed[0].id, status: 'sent', messageId: 'wamid.late' }])
-    t.strictSame(await store.progress(plan, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }, 'a run that is gone is over')
+    t.strictSame(await store.progress(plan, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null }, 'a run that is gone is over')
     t.strictSame(await store.delete(tenantA, plan.campaignId, anyStatus), { ok: false, reason: 'not_found' }, 'deleting twice')
   })
 

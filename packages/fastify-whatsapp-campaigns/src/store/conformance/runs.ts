@@ -95,9 +95,9 @@ export function claims ({ test }: Group): void {
 
   test('runs: progress counts pending, due and sending', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
-    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 4, due: 4, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 4, due: 4, sending: 0, doubt: 0, nextDueAt: null })
     await store.claim(plan, 1, leaseFor())
-    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 3, due: 3, sending: 1, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 3, due: 3, sending: 1, doubt: 0, nextDueAt: null })
   })
 }
 
@@ -119,7 +119,7 @@ export function outcomes ({ test }: Group): void {
       ['failed', null, { code: 'NETWORK_ERROR', title: 'Connection reset' }, 1]
     ], "Meta's codes stay numbers, ours words")
     t.ok(messages.every(m => new Date(m.updatedAt).toISOString() === m.updatedAt), 'ISO timestamps')
-    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null })
   })
 
   test('runs: a message given two outcomes in one batch takes the first, counted once', async (t, store) => {
@@ -174,7 +174,7 @@ export function outcomes ({ test }: Group): void {
     ])
     const [first] = (await store.messages(tenantA, plan.campaignId, { limit: 1 }))!
     t.strictSame([first.status, first.attempts, first.error], ['pending', 1, { code: 131000, title: 'Something went wrong' }], 'the last error shows')
-    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 2, due: 1, sending: 0, nextDueAt: notBefore })
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 2, due: 1, sending: 0, doubt: 0, nextDueAt: notBefore })
     const again = await store.claim(plan, 10, leaseFor())
     t.strictSame(again.map(m => [m.id, m.attempts]), [[soon.id, 2]], 'only the due one, second attempt')
     const summary = (await store.get(tenantA, plan.campaignId))!
@@ -311,7 +311,7 @@ export function finishing ({ test }: Group): void {
     t.strictSame(messages.map(m => [m.phone, m.status]), contacts(2, 500).map(c => [c.phone, 'pending']))
     t.strictSame(await store.activeRuns(), [second])
     t.strictSame(await store.claim(first, 10, leaseFor()), [], 'the old run has nothing to send')
-    t.strictSame(await store.progress(first, new Date()), { status: 'completed', pending: 0, due: 0, sending: 0, nextDueAt: null })
+    t.strictSame(await store.progress(first, new Date()), { status: 'completed', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null })
     await sendAll(store, second)
     await store.finishRun(second, { status: 'completed' })
     const after = (await store.get(tenantA, first.campaignId))!
@@ -347,10 +347,10 @@ export function finishing ({ test }: Group): void {
 export function counters ({ test }: Group): void {
   test('runs: counters are the run\'s status and counts as kept with it; null for a run that is gone', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(3) }))
-    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 0, failedCount: 0 })
+    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 0, failedCount: 0, skippedCount: 0 })
     const [first, second] = await store.claim(plan, 2, leaseFor())
     await store.record(plan, [sentOutcome(first.id), { id: second.id, status: 'failed', code: 131026, title: 'Undeliverable' }])
-    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 1, failedCount: 1 })
+    t.strictSame(await store.counters(plan), { status: 'running', totalCount: 3, successCount: 1, failedCount: 1, skippedCount: 0 })
     t.strictSame(await store.counters({ ...plan, tenant: tenantB }), null, "another tenant's run is not there")
     allowed(await store.delete(tenantA, plan.campaignId, anyStatus))
     t.strictSame(await store.counters(plan), null, 'gone with its campaign')

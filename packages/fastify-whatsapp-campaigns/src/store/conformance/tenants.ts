@@ -26,14 +26,14 @@ export function tenantIsolation ({ test }: Group): void {
     const plan = await started(store, tenantA)
     const stranger = { ...plan, tenant: tenantB }
     t.strictSame(await store.claim(stranger, 10, leaseFor()), [])
-    t.strictSame(await store.progress(stranger, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }, 'as if it were gone')
+    t.strictSame(await store.progress(stranger, new Date()), { status: 'cancelled', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null }, 'as if it were gone')
     const claimed = await store.claim(plan, 3, leaseFor())
     await store.record(stranger, claimed.map(m => sentOutcome(m.id)))
     t.equal(await store.failExpiredLeases(stranger, new Date(Date.now() + 3_600_000)), 0)
     await store.finishRun(stranger, { status: 'failed', error: { code: 'RUN_HALTED', title: 'x', message: 'x' } })
     const summary = (await store.get(tenantA, plan.campaignId))!
     t.strictSame([summary.status, summary.successCount, summary.failedCount], ['running', 0, 0])
-    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 3, nextDueAt: null }, 'still claimed by its own engine')
+    t.strictSame(await store.progress(plan, new Date()), { status: 'running', pending: 0, due: 0, sending: 3, doubt: 0, nextDueAt: null }, 'still claimed by its own engine')
   })
 
   test('tenants: another tenant cannot pause, resume, cancel or rerun a campaign', async (t, store) => {

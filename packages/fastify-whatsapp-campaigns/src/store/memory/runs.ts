@@ -27,6 +27,11 @@ export function startRun (
     parameters: [...campaign.parameters],
     successCount: 0,
     failedCount: 0,
+    deliveredCount: 0,
+    readCount: 0,
+    repliedCount: 0,
+    skippedCount: 0,
+    sender: null,
     error: null,
     messages: [],
     unsettledFrom: 0,
@@ -48,6 +53,12 @@ export function startRun (
     nextAttemptAt: -Infinity,
     leaseUntil: null,
     error: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    repliedAt: null,
+    witnessedAt: null,
+    resentAfterDoubt: false,
     updatedAt: now
   }))
   for (const message of run.messages) state.messagesById.set(message.id, message)
@@ -118,6 +129,9 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
       run.successCount++
     } else if (outcome.status === 'failed') {
       state.fail(run, message, { code: outcome.code, title: outcome.title })
+    } else if (outcome.status === 'doubt') {
+      message.status = 'doubt'
+      message.error = { code: outcome.code, title: outcome.title }
     } else if (outcome.status === 'unsent') {
       message.status = 'pending'
       message.attempts--
@@ -165,11 +179,12 @@ function failLeases (state: MemoryState, run: RunRecord, now: Date, limit: numbe
 export function progress (state: MemoryState, ref: RunRef, now: Date): RunProgress {
   const run = state.runOf(ref)
   // A run that is gone (deleted with its campaign), or not this tenant's, is over for good.
-  const result: RunProgress = { status: run?.status ?? 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }
+  const result: RunProgress = { status: run?.status ?? 'cancelled', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null }
   if (run === undefined) return result
   let nextDue = Infinity
   for (const message of state.unsettled(run)) {
     if (message.status === 'sending') result.sending++
+    if (message.status === 'doubt') result.doubt++
     if (message.status !== 'pending') continue
     result.pending++
     if (message.nextAttemptAt <= now.getTime()) result.due++
@@ -182,7 +197,7 @@ export function progress (state: MemoryState, ref: RunRef, now: Date): RunProgre
 export function counters (state: MemoryState, ref: RunRef): RunCounters | null {
   const run = state.runOf(ref)
   if (run === undefined) return null
-  return { status: run.status, totalCount: run.messages.length, successCount: run.successCount, failedCount: run.failedCount }
+  return { status: run.status, totalCount: run.messages.length, successCount: run.successCount, failedCount: run.failedCount, skippedCount: run.skippedCount }
 }
 
 export function finishRun (state: MemoryState, ref: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): boolean {

@@ -34,6 +34,12 @@ export interface RunRecord {
   parameters: string[]
   successCount: number
   failedCount: number
+  deliveredCount: number
+  readCount: number
+  repliedCount: number
+  skippedCount: number
+  /** The phone number id it sends from, when known. */
+  sender: string | null
   /** Why the run failed, or why it was paused. */
   error: RunError | null
   messages: MessageRecord[]
@@ -58,8 +64,17 @@ export interface MessageRecord {
   pairRateRetries: number
   /** Epoch ms; -Infinity until a retry sets a time. */
   nextAttemptAt: number
+  /** Epoch ms; kept after the outcome is recorded: when the send was claimed, for a doubt's neighbours. */
   leaseUntil: number | null
   error: MessageError | null
+  sentAt: Date | null
+  deliveredAt: Date | null
+  readAt: Date | null
+  repliedAt: Date | null
+  /** When the first status webhook about it came. */
+  witnessedAt: Date | null
+  /** A send in doubt went back to pending once for want of a witness: never again. */
+  resentAfterDoubt: boolean
   updatedAt: Date
 }
 
@@ -166,6 +181,10 @@ export function isUnsettled (message: MessageRecord): boolean {
   return message.status === 'pending' || message.status === 'sending'
 }
 
+function copyDate (date: Date | null): Date | null {
+  return date === null ? null : new Date(date)
+}
+
 export function copyContact (contact: StoredContact): StoredContact {
   // undefined as SQL would store it: null.
   return { phone: contact.phone, name: contact.name ?? null, parameters: contact.parameters == null ? null : [...contact.parameters] }
@@ -180,6 +199,10 @@ export function toStoredMessage (message: MessageRecord): StoredMessage {
     messageId: message.wamid,
     error: message.error === null ? null : { ...message.error },
     attempts: message.attempts,
+    sentAt: copyDate(message.sentAt),
+    deliveredAt: copyDate(message.deliveredAt),
+    readAt: copyDate(message.readAt),
+    repliedAt: copyDate(message.repliedAt),
     updatedAt: new Date(message.updatedAt)
   }
 }
@@ -201,6 +224,10 @@ function storedRun (run: RunRecord): StoredRun {
     totalCount: run.messages.length,
     successCount: run.successCount,
     failedCount: run.failedCount,
+    deliveredCount: run.deliveredCount,
+    readCount: run.readCount,
+    repliedCount: run.repliedCount,
+    skippedCount: run.skippedCount,
     error: run.error === null ? null : { ...run.error },
     startedAt: new Date(run.startedAt),
     rate: {

@@ -6,7 +6,7 @@ import { storedStatuses, type StoredMessageStatus } from '../codes.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
 import {
   campaignRunsSelect, summarySelect, toContact, toDate, toMessage, toStoredCampaign, toStoredCampaignRun,
-  type CampaignRunRow, type ContactRow, type MessageRow, type SummaryRow
+  type CampaignRunRow, type ContactRow, type MessageRow, type SummaryRow, messageColumns
 } from './rows.js'
 
 export async function createCampaign (db: SqlClient, tenant: Tenant, campaign: NewCampaign): Promise<StoredCampaign> {
@@ -100,7 +100,7 @@ export async function listMessages (db: SqlClient, tenant: Tenant, id: number, q
     ? '(SELECT c.latest_run_id FROM campaigns c WHERE c.tenant = $1 AND c.id = $2)'
     : '(SELECT r.id FROM campaign_runs r WHERE r.tenant = $1 AND r.id = $5::int AND r.campaign_id = $2)'
   const rowsOf = (statusParam: string | undefined): string =>
-    `SELECT m.position, m.phone, m.name, m.status, m.wamid, m.error_code, m.error_title, m.attempts, m.updated_at
+    `SELECT ${messageColumns.split(', ').map(column => `m.${column}`).join(', ')}
        FROM campaign_messages m
       WHERE m.tenant = $1 AND m.run_id = ${run}
         AND m.position > $3::bigint${statusParam === undefined ? '' : ` AND m.status = ${statusParam}`}`

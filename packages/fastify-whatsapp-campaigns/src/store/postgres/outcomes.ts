@@ -81,5 +81,7 @@ function outcomeRow (outcome: MessageOutcome): OutcomeRow {
       return ['pending', null, encodeCode(outcome.code), outcome.title, outcome.notBefore.toISOString(), outcome.pairRate === true, false]
     case 'failed':
       return ['failed', null, encodeCode(outcome.code), outcome.title, null, false, false]
+    case 'doubt':
+      return ['doubt', null, encodeCode(outcome.code), outcome.title, null, false, false]
   }
 }

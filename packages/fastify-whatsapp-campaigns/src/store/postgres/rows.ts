@@ -18,6 +18,10 @@ export interface SummaryRow {
   total_count: number | null
   success_count: number | null
   failed_count: number | null
+  delivered_count: number | null
+  read_count: number | null
+  replied_count: number | null
+  skipped_count: number | null
   scheduled_at: Date | string | null
   run_status: RunStatus | null
   error_code: string | null
@@ -36,7 +40,7 @@ export interface SummaryRow {
 
 /** A run's counters, error and samples, named as in the summary (which joins the latest run). */
 type RunFigureRow = Pick<SummaryRow,
-  'run_status' | 'total_count' | 'success_count' | 'failed_count' | 'error_code' | 'error_title' | 'error_message' |
+  'run_status' | 'total_count' | 'success_count' | 'failed_count' | 'delivered_count' | 'read_count' | 'replied_count' | 'skipped_count' | 'error_code' | 'error_title' | 'error_message' |
   'started_at' | 'rate_older_at' | 'rate_older_settled' | 'rate_newer_at' | 'rate_newer_settled'>
 
 export interface CampaignRunRow extends RunFigureRow {
@@ -52,7 +56,7 @@ export interface CampaignRunRow extends RunFigureRow {
 /** A campaign's runs with the figures of each, in the summary's names ($1 tenant, $2 campaign id). */
 export const campaignRunsSelect = `
   SELECT r.id, r.recipients, r.template_name, r.language, r.status AS run_status,
-         r.total_count, r.success_count, r.failed_count, r.error_code, r.error_title, r.error_message,
+         r.total_count, r.success_count, r.failed_count, r.delivered_count, r.read_count, r.replied_count, r.skipped_count, r.error_code, r.error_title, r.error_message,
          r.started_at, r.finished_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now
     FROM campaign_runs r
    WHERE r.tenant = $1 AND r.campaign_id = $2`
@@ -72,8 +76,15 @@ export interface MessageRow {
   error_code: string | null
   error_title: string | null
   attempts: number
+  sent_at: Date | string | null
+  delivered_at: Date | string | null
+  read_at: Date | string | null
+  replied_at: Date | string | null
   updated_at: Date | string
 }
+
+/** The columns of a MessageRow. */
+export const messageColumns = 'position, phone, name, status, wamid, error_code, error_title, attempts, sent_at, delivered_at, read_at, replied_at, updated_at'
 
 /** What RETURNING or SELECT gives for a RunPlanRow. */
 export const runPlanColumns = 'tenant, campaign_id, id, template_name, language, parameters, total_count'
@@ -100,7 +111,7 @@ export interface ClaimedRow {
 /** The campaign's columns and its latest run's counters and samples, from the run's row alone. */
 export const summarySelect = `
   SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status, c.scheduled_at, c.contact_count,
-         r.total_count, r.success_count, r.failed_count, r.status AS run_status, r.error_code, r.error_title, r.error_message,
+         r.total_count, r.success_count, r.failed_count, r.delivered_count, r.read_count, r.replied_count, r.skipped_count, r.status AS run_status, r.error_code, r.error_title, r.error_message,
          r.started_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now,
          c.created_at, c.updated_at
     FROM campaigns c
@@ -141,6 +152,10 @@ function toStoredRun (row: RunFigureRow): StoredRun {
     totalCount: Number(row.total_count),
     successCount: Number(row.success_count),
     failedCount: Number(row.failed_count),
+    deliveredCount: Number(row.delivered_count),
+    readCount: Number(row.read_count),
+    repliedCount: Number(row.replied_count),
+    skippedCount: Number(row.skipped_count),
     // The error columns hold why the run failed, or why it was paused.
     error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '', message: row.error_message ?? '' },
     startedAt: toDate(row.started_at!),
@@ -164,6 +179,10 @@ export function toMessage (row: MessageRow): StoredMessage {
     messageId: row.wamid,
     error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '' },
     attempts: Number(row.attempts),
+    sentAt: toDate(row.sent_at),
+    deliveredAt: toDate(row.delivered_at),
+    readAt: toDate(row.read_at),
+    repliedAt: toDate(row.replied_at),
     updatedAt: toDate(row.updated_at)
   }
 }

@@ -140,31 +140,38 @@ async function failLeases (
 export async function progress (db: SqlClient, run: RunRef, now: Date): Promise<RunProgress> {
   // Pending and in-flight rows each have their own partial index: written as an OR, the planner can
   // read the two (a BitmapOr) instead of the run. Messages share the run's tenant by foreign key.
-  const { rows: [row] } = await db.query<{ status: RunStatus, pending: number, due: number, sending: number, next_due_at: Date | string | null }>(
+  const { rows: [row] } = await db.query<{ status: RunStatus, pending: number, due: number, sending: number, doubt: number, next_due_at: Date | string | null }>(
     `SELECT r.status, n.*
        FROM campaign_runs r CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
                 count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= $3)::int AS due,
                 count(*) FILTER (WHERE status = 'sending')::int AS sending,
+                count(*) FILTER (WHERE status = 'doubt')::int AS doubt,
                 min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > $3) AS next_due_at
            FROM campaign_messages
-          WHERE run_id = r.id AND (status = 'pending' OR status = 'sending')
+          WHERE run_id = r.id AND (status = 'pending' OR status = 'sending' OR status = 'doubt')
        ) n
       WHERE r.tenant = $1 AND r.id = $2`,
     [run.tenant, run.runId, now.toISOString()]
   )
   // A run that is gone (deleted with its campaign), or not this tenant's, is over for good.
-  if (row === undefined) return { status: 'cancelled', pending: 0, due: 0, sending: 0, nextDueAt: null }
-  return { status: row.status, pending: Number(row.pending), due: Number(row.due), sending: Number(row.sending), nextDueAt: toDate(row.next_due_at) }
+  if (row === undefined) return { status: 'cancelled', pending: 0, due: 0, sending: 0, doubt: 0, nextDueAt: null }
+  return { status: row.status, pending: Number(row.pending), due: Number(row.due), sending: Number(row.sending), doubt: Number(row.doubt), nextDueAt: toDate(row.next_due_at) }
 }
 
 export async function counters (db: SqlClient, run: RunRef): Promise<RunCounters | null> {
-  const { rows: [row] } = await db.query<{ status: RunStatus, total_count: number, success_count: number, failed_count: number }>(
-    'SELECT status, total_count, success_count, failed_count FROM campaign_runs WHERE tenant = $1 AND id = $2',
+  const { rows: [row] } = await db.query<{ status: RunStatus, total_count: number, success_count: number, failed_count: number, skipped_count: number }>(
+    'SELECT status, total_count, success_count, failed_count, skipped_count FROM campaign_runs WHERE tenant = $1 AND id = $2',
     [run.tenant, run.runId]
   )
   if (row === undefined) return null
-  return { status: row.status, totalCount: Number(row.total_count), successCount: Number(row.success_count), failedCount: Number(row.failed_count) }
+  return {
+    status: row.status,
+    totalCount: Number(row.total_count),
+    successCount: Number(row.success_count),
+    failedCount: Number(row.failed_count),
+    skippedCount: Number(row.skipped_count)
+  }
 }
 
 export async function finishRun (db: SqlClient, run: RunRef, outcome: { status: 'completed' } | { status: 'failed', error: RunError }): Promise<boolean> {
