@@ -68,3 +68,9 @@ export const replyWindowMs = 72 * 60 * 60 * 1000
 
 /** How many of the messages claimed before a send in doubt must have been witnessed to prove its webhooks would have come. */
 export const doubtNeighbours = 20
+
+/** A send that may have reached Meta, waiting in `doubt` for a status webhook to witness it (shown as pending). */
+export const inDoubt: MessageError = {
+  code: 'IN_DOUBT',
+  title: 'The send may have reached Meta: waiting for its status webhook before deciding whether to send it again'
+}
