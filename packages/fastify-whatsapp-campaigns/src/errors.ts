@@ -19,3 +19,6 @@ export function invalidRowsError (field: string, rows: InvalidRow[]): Error & { 
   const more = rows.length > 5 ? `; and ${rows.length - 5} more (see details)` : ''
   return Object.assign(new InvalidRowsBase(`${rows.length} invalid ${field}: ${shown}${more}`), { details: rows })
 }
+export const NeverRanError = createError<[number]>('WAC_NEVER_RAN', 'Campaign %s never ran: its figures come with its first run', 404)
+export const OptOutNotFoundError = createError<[string]>('WAC_OPT_OUT_NOT_FOUND', '%s is not on the opt-out list', 404)
+export const InvalidPeriodError = createError<[string, string]>('WAC_INVALID_PERIOD', 'The period must end after it starts: from %s, to %s', 400)

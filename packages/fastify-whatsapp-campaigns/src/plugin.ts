@@ -19,16 +19,18 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   const { store } = resolved
   await store.init?.()
 
+  const senderOf = async (tenant: string): Promise<string> => (await resolved.accountFor(tenant)).phoneNumberId
   const senders = new SenderCache(account => createCloudApiClient({ ...account, connections: resolved.sending.concurrency }))
   const engine = new Engine({
     queue: store,
     timeline: store,
-    startScheduled: async (tenant, id) => await startScheduled(store, tenant, id),
+    ledger: store,
+    startScheduled: async (tenant, id) => await startScheduled(store, tenant, id, senderOf),
     senderFor: async tenant => senders.lend(await resolved.accountFor(tenant)),
     settings: resolved.sending,
     log: app.log.child({ plugin: 'whatsapp-campaigns' })
   })
-  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit })
+  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit, senderOf })
   app.decorate('whatsappCampaigns', service)
 
   // Runs left running by a restart resume, scheduled campaigns start, other instances' runs are shared.

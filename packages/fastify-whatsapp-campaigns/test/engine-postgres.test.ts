@@ -29,6 +29,7 @@ if (postgresUrl === undefined) {
     const engine = new Engine({
       queue: store.stored,
       timeline: store.stored,
+      ledger: store.stored,
       startScheduled: async () => null,
       senderFor: async () => ({ sender, numberKey: 'fake/555' }),
       // Short leases: a claim whose commit went through but whose answer was lost settles quickly.

@@ -32,6 +32,7 @@ async function setup (t: Test, fakeOptions: Parameters<typeof startCloudApiFake>
     const engine = new Engine({
       queue: store.stored,
       timeline: store.stored,
+      ledger: store.stored,
       startScheduled: async (tenant, id) => await startScheduled(store.stored, tenant, id),
       senderFor: async () => ({ sender, numberKey: 'fake/555' }),
       settings: { ...defaultEngineSettings, messagesPerSecond: 5000, retryDelayMs: 10, maxRetryDelayMs: 50, idlePollMs: 20, ...settings },

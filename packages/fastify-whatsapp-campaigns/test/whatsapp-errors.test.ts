@@ -118,3 +118,10 @@ t.test('transport errors: before the request left → transient; after → unkno
   }
   t.match(classifyTransportError(new undiciErrors.HeadersTimeoutError()).title, /UND_ERR_HEADERS_TIMEOUT/)
 })
+
+t.test('131050 alone says the recipient opted out: the phone joins the opt-out list', async t => {
+  t.same(classifyGraphError({ code: 131050, http: 400, message: '(#131050) Unable to deliver the message' }),
+    { kind: 'failed', code: 131050, title: 'Unable to deliver the message', optOut: true })
+  const others = [...GRAPH_ERROR_CODES.keys()].filter(code => code !== 131050)
+  t.ok(others.every(code => !('optOut' in classifyGraphError({ code, http: 400 }))), 'no other code opts out')
+})

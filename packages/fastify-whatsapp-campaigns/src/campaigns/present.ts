@@ -4,7 +4,7 @@
  */
 import type { CampaignSummary, Message, RunProgressFigures } from '../schemas/campaign.js'
 import type { CampaignRun } from '../schemas/run.js'
-import type { StoredCampaign, StoredCampaignRun, StoredMessage, StoredRun } from '../store/types.js'
+import type { DeliveryCounts, StoredCampaign, StoredCampaignRun, StoredMessage, StoredRun } from '../store/types.js'
 import { publicMessageStatus } from '../store/codes.js'
 import { rateWindowMs } from '../store/rate-samples.js'
 
@@ -23,6 +23,7 @@ export function presentCampaign (campaign: StoredCampaign): CampaignSummary {
     totalCount: run?.totalCount ?? campaign.contactCount,
     successCount: run?.successCount ?? 0,
     failedCount: run?.failedCount ?? 0,
+    ...deliveryCounts(run),
     scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString()
@@ -41,10 +42,21 @@ export function presentRun (run: StoredCampaignRun, now: Date): CampaignRun {
     totalCount: run.totalCount,
     successCount: run.successCount,
     failedCount: run.failedCount,
+    ...deliveryCounts(run),
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null
   }
   return Object.assign(shown, runState(run, now.getTime()))
+}
+
+/** A run's delivery counts; zeros for a campaign that never ran. */
+function deliveryCounts (run: DeliveryCounts | null): DeliveryCounts {
+  return {
+    deliveredCount: run?.deliveredCount ?? 0,
+    readCount: run?.readCount ?? 0,
+    repliedCount: run?.repliedCount ?? 0,
+    skippedCount: run?.skippedCount ?? 0
+  }
 }
 
 /** What a run shows beside its counts, on a campaign or in its history: why it failed or paused, and its live figures while under way. */
@@ -64,6 +76,10 @@ export function presentMessage (message: StoredMessage): Message {
     status: publicMessageStatus(message.status),
     messageId: message.messageId,
     attempts: message.attempts,
+    sentAt: message.sentAt?.toISOString() ?? null,
+    deliveredAt: message.deliveredAt?.toISOString() ?? null,
+    readAt: message.readAt?.toISOString() ?? null,
+    repliedAt: message.repliedAt?.toISOString() ?? null,
     updatedAt: message.updatedAt.toISOString()
   }
   if (message.error !== null) shown.error = { ...message.error }
@@ -73,8 +89,9 @@ export function presentMessage (message: StoredMessage): Message {
 /** The figures of a run that is running or paused, at `now` on the store's clock; undefined for one that ended. */
 export function liveFigures (run: StoredRun, now: number): RunProgressFigures | undefined {
   if (run.status !== 'running' && run.status !== 'paused') return undefined
+  // The rate samples count what was sent or failed; skipped recipients took no sending.
   const settled = run.successCount + run.failedCount
-  const pending = Math.max(0, run.totalCount - settled)
+  const pending = Math.max(0, run.totalCount - settled - run.skippedCount)
   const older = { at: run.rate.older.at.getTime(), settled: run.rate.older.settled }
   const newer = { at: run.rate.newer.at.getTime(), settled: run.rate.newer.settled }
   // A newer sample already a window old is the better base: nothing it saw is "now" any more.

@@ -2,13 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import type { CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignChanges, CampaignRepository, Guarded, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
+import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
 import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { presentCampaign, presentMessage, presentRun } from './present.js'
 import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
+import { createTrackingService, type TrackingService } from './tracking.js'
 
 export interface RunStarter {
   start (plan: RunPlan): void
@@ -22,7 +23,12 @@ export interface ServiceSettings {
   inlineLimit: number
   /** How long a cancel waits for the sends in flight to be recorded before it answers (default 5 s). */
   cancelSettleMs?: number
+  /** The phone number id a tenant sends from, kept with each run it starts (inbound messages to it find the run). */
+  senderOf?: SenderOf
 }
+
+/** The phone number id a tenant sends from; undefined when it cannot be told. */
+export type SenderOf = (tenant: Tenant) => Promise<string | undefined>
 
 /** A few seconds: Meta answers in a fraction of one, and a cancel that hangs longer says so instead. */
 const defaultCancelSettleMs = 5000
@@ -34,7 +40,7 @@ const settlePollMs = 50
  * The campaigns as a host app's own code uses them (`fastify.whatsappCampaigns`), and what the routes
  * call: input checks, the status rules, and the store and the engine behind them.
  */
-export interface CampaignService {
+export interface CampaignService extends TrackingService {
   /** The new campaign; its contacts inline up to `inlineLimit` (see `get`). */
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
   list (tenant: Tenant, query?: Partial<ListCampaignsQuery>): Promise<{ items: CampaignSummary[], total: number }>
@@ -72,18 +78,20 @@ export interface CampaignService {
  * Starts a scheduled campaign whose time has come, for the engine's scan: of every instance trying,
  * exactly one gets the plan; the others, or a campaign no longer scheduled, get null.
  */
-export async function startScheduled (store: CampaignRepository, tenant: Tenant, id: number): Promise<RunPlan | null> {
-  const started = await store.startRun(tenant, id, allowedFrom.startScheduled)
+export async function startScheduled (store: CampaignRepository, tenant: Tenant, id: number, senderOf?: SenderOf): Promise<RunPlan | null> {
+  const started = await store.startRun(tenant, id, allowedFrom.startScheduled, 'all', await senderOf?.(tenant))
   return started.ok ? started.value : null
 }
 
 /** Whether every recipient of the campaign's latest run has its outcome recorded (true when it never ran). */
 function countsFinal (campaign: StoredCampaign): boolean {
   const run = campaign.latestRun
-  return run === null || run.successCount + run.failedCount >= run.totalCount
+  return run === null || run.successCount + run.failedCount + run.skippedCount >= run.totalCount
 }
 
-export function createCampaignService (store: CampaignRepository, engine: RunStarter, rules: ContactRules, settings: ServiceSettings): CampaignService {
+export function createCampaignService (
+  store: CampaignRepository & CampaignAnalytics & OptOutList, engine: RunStarter, rules: ContactRules, settings: ServiceSettings
+): CampaignService {
   const { inlineLimit } = settings
   const cancelSettleMs = settings.cancelSettleMs ?? defaultCancelSettleMs
 
@@ -167,7 +175,7 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
   }
 
   async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
-    engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients)))
+    engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients, await settings.senderOf?.(tenant))))
     return await summaryOf(tenant, id)
   }
 
@@ -200,6 +208,7 @@ export function createCampaignService (store: CampaignRepository, engine: RunSta
   }
 
   return {
+    ...createTrackingService(store, rules),
     create,
     run,
 

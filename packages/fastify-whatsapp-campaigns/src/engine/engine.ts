@@ -1,10 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
-import type { RunPlan, RunQueue, SendTimeline, Tenant } from '../store/types.js'
+import type { DeliveryLedger, RunPlan, RunQueue, SendTimeline, Tenant } from '../store/types.js'
 import type { WhatsAppSender } from '../whatsapp/types.js'
 import { workRun } from './run-worker.js'
 import type { EngineSettings } from './settings.js'
 import { SlotPacer } from './slot-pacer.js'
+
+/** A status for a wamid no message has is kept this long: its send's record may be late, never this late. */
+const earlyStatusLifeMs = 24 * 60 * 60 * 1000
+const earlyStatusSweepMs = 10 * 60 * 1000
 
 /** The longest pause before an interrupted run's worker starts again. */
 const mostRestartPauseMs = 30_000
@@ -20,6 +24,10 @@ export interface SenderLease {
 export interface EngineOptions {
   queue: RunQueue
   timeline: SendTimeline
+  /** Sends in doubt, and statuses kept for messages that never appeared. */
+  ledger: Pick<DeliveryLedger, 'resolveDoubts' | 'expireEarlyStatuses'>
+  /** How long a send in doubt waits for its witness; undefined when no status webhooks come (see RunWorkerContext). */
+  witnessWindowMs?: number
   /** Starts a due scheduled campaign: its plan for the one instance that gets it, else null. */
   startScheduled: (tenant: Tenant, id: number) => Promise<RunPlan | null>
   senderFor: (tenant: Tenant) => Promise<SenderLease>
@@ -43,6 +51,7 @@ export class Engine {
   /** Runs started again while their stopped worker was still finishing, by run id: started once it ends. */
   readonly #startAgain = new Map<number, RunPlan>()
   #scanning: Promise<void> | undefined
+  #earlyStatusesExpiredAt = 0
 
   constructor (options: EngineOptions) {
     this.#options = options
@@ -123,11 +132,20 @@ export class Engine {
         // Leases left by a worker that died, in runs no longer running: no worker of theirs will settle them.
         const settled = await queue.failStaleLeases(new Date())
         if (settled > 0) log.warn({ count: settled }, 'recipients left sending in runs no longer running failed as UNKNOWN_OUTCOME')
+        await this.#expireEarlyStatuses()
       } catch (error) {
         log.error({ err: error }, 'could not scan for campaigns to run')
       }
       await sleep(settings.idlePollMs, undefined, { signal: this.#stop.signal }).catch(() => {})
     }
+  }
+
+  /** Statuses of messages that never appeared (another app's on the same number), kept a day, dropped now and then. */
+  async #expireEarlyStatuses (): Promise<void> {
+    if (this.#options.witnessWindowMs === undefined || Date.now() - this.#earlyStatusesExpiredAt < earlyStatusSweepMs) return
+    this.#earlyStatusesExpiredAt = Date.now()
+    const dropped = await this.#options.ledger.expireEarlyStatuses(new Date(Date.now() - earlyStatusLifeMs))
+    if (dropped > 0) this.#options.log.info({ count: dropped }, 'statuses of messages never seen, kept a day, dropped')
   }
 
   /** A run survives a failing database or sender: the worker starts again after a pause. */
@@ -146,7 +164,9 @@ export class Engine {
             settings: this.#options.settings,
             log,
             stop: this.#stop.signal,
-            stoppedHere: () => this.#stoppedHere.get(plan.campaignId)
+            stoppedHere: () => this.#stoppedHere.get(plan.campaignId),
+            doubts: this.#options.ledger,
+            witnessWindowMs: this.#options.witnessWindowMs
           })
         } finally {
           release?.()

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MessageError, RunError } from '../schemas/campaign.js'
-import { cancelled } from '../store/codes.js'
-import type { ClaimedMessage, MessageOutcome, RunPlan, RunQueue } from '../store/types.js'
+import { cancelled, inDoubt } from '../store/codes.js'
+import type { ClaimedMessage, DeliveryLedger, MessageOutcome, RunPlan, RunQueue } from '../store/types.js'
+import { encodeCallbackData } from '../whatsapp/callback-data.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
@@ -22,6 +23,14 @@ export interface RunWorkerContext {
   stop: AbortSignal
   /** A pause or a cancel made in this process, seen before each send (other processes see it at their next claim). */
   stoppedHere: () => 'pause' | 'cancel' | undefined
+  /** Settles sends in doubt: a status webhook witnessed them, or their window passed. */
+  doubts: Pick<DeliveryLedger, 'resolveDoubts'>
+  /**
+   * How long a send whose outcome was lost (a crash, a connection cut after the request was written)
+   * waits in doubt for a status webhook to witness it; undefined without webhooks: such a send fails
+   * as UNKNOWN_OUTCOME at once, never resent.
+   */
+  witnessWindowMs?: number
 }
 
 /**
@@ -85,8 +94,9 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   let claimedAhead: Promise<ClaimedMessage[]> | undefined
 
   try {
-    // Recipients claimed before a crash whose outcome was never recorded may have been sent: report them.
-    await queue.failExpiredLeases(plan, new Date())
+    // Recipients claimed before a crash whose outcome was never recorded may have been sent: they wait
+    // for their witness, or without webhooks are reported.
+    await queue.failExpiredLeases(plan, new Date(), leaseExpiry(ctx))
 
     while (!stop.aborted && interruption === null) {
       await outcomes.backlogBelow(mostUnrecorded)
@@ -166,13 +176,30 @@ async function runState (ctx: RunWorkerContext): Promise<'done' | 'stopped' | 'w
   const now = new Date()
   const progress = await ctx.queue.progress(ctx.plan, now)
   if (progress.status !== 'running') return 'stopped'
-  if (progress.pending === 0 && progress.sending === 0) return 'done'
-  if (progress.sending > 0) await ctx.queue.failExpiredLeases(ctx.plan, now)
+  if (progress.pending === 0 && progress.sending === 0 && progress.doubt === 0) return 'done'
+  if (progress.sending > 0) await ctx.queue.failExpiredLeases(ctx.plan, now, leaseExpiry(ctx))
+  if (progress.doubt > 0 && await resolveDoubts(ctx, now) > 0) return 'wait'
   const untilDue = progress.nextDueAt === null ? ctx.settings.idlePollMs : progress.nextDueAt.getTime() - now.getTime()
   // Due rows that could not be claimed are held by another worker for a moment.
   const wait = progress.due > 0 ? 10 : Math.max(1, Math.min(ctx.settings.idlePollMs, untilDue))
   await sleep(wait, undefined, { signal: ctx.stop }).catch(() => {})
   return 'wait'
+}
+
+function leaseExpiry (ctx: RunWorkerContext): 'fail' | 'doubt' {
+  return ctx.witnessWindowMs === undefined ? 'fail' : 'doubt'
+}
+
+/**
+ * Settles the run's sends in doubt whose window has passed (without webhooks, at once: no witness is
+ * coming). Returns how many went back to pending, to be claimed at once.
+ */
+async function resolveDoubts (ctx: RunWorkerContext, now: Date): Promise<number> {
+  const resolution = await ctx.doubts.resolveDoubts(ctx.plan, now, ctx.witnessWindowMs ?? 0)
+  if (resolution.witnessed + resolution.resent + resolution.failed > 0) {
+    ctx.log.warn({ campaignId: ctx.plan.campaignId, runId: ctx.plan.runId, ...resolution }, 'sends in doubt settled: witnessed ones are sent, the others sent again or failed')
+  }
+  return resolution.resent
 }
 
 async function tooManyFailures (ctx: RunWorkerContext, failuresAtStart: number): Promise<Interruption | null> {
@@ -196,7 +223,8 @@ async function send (message: ClaimedMessage, ctx: RunWorkerContext): Promise<Se
       to: message.phone,
       templateName: ctx.plan.templateName,
       language: ctx.plan.language,
-      bodyParameters: bodyParametersFor(message, ctx.plan.parameters)
+      bodyParameters: bodyParametersFor(message, ctx.plan.parameters),
+      callbackData: encodeCallbackData({ runId: ctx.plan.runId, id: message.id })
     })
   } catch (error) {
     // A sender that throws may have sent: never resend it.
@@ -237,8 +265,13 @@ function toOutcome (message: ClaimedMessage, outcome: SendOutcome, ctx: RunWorke
       // Nothing is wrong with this recipient: it waits for the resume like the rest, its attempts
       // untouched (else a few pauses would use up its budget without it ever being tried).
       return { id, status: 'unsent', error: { code: outcome.code, title: outcome.title } }
-    case 'failed':
     case 'unknown':
+      // Its status webhook will say whether Meta took it.
+      if (ctx.witnessWindowMs !== undefined) return { id, status: 'doubt', code: inDoubt.code, title: inDoubt.title }
+      return { id, status: 'failed', code: outcome.code, title: outcome.title }
+    case 'failed':
+      if (outcome.optOut === true) return { id, status: 'failed', code: outcome.code, title: outcome.title, optOut: true }
+      return { id, status: 'failed', code: outcome.code, title: outcome.title }
     case 'halt':
       return { id, status: 'failed', code: outcome.code, title: outcome.title }
   }

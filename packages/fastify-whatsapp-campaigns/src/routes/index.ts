@@ -6,6 +6,7 @@ import { campaignRoutes } from './campaigns.js'
 import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { setTenant } from './tenant.js'
+import { trackingRoutes } from './tracking.js'
 import { validatorCompiler } from './validation.js'
 
 export interface ApiOptions extends RoutesOptions {
@@ -43,6 +44,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   const routes: RoutesOptions = { service: options.service, bodyLimit: options.bodyLimit }
   await app.register(campaignRoutes, routes)
   await app.register(sendBulkRoutes, routes)
+  await app.register(trackingRoutes, routes)
 }
 
 /**

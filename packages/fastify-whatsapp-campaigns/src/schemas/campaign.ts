@@ -46,6 +46,18 @@ export const Contact = Type.Object({
 })
 export type Contact = Static<typeof Contact>
 
+function NullableTime (description: string) {
+  return Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description })
+}
+
+/** What status webhooks and the opt-out list made of a run's recipients, beside its sent and failed counts. */
+export const deliveryCountFields = {
+  deliveredCount: Type.Integer({ description: 'Recipients whose message reached their phone (delivered or read)' }),
+  readCount: Type.Integer({ description: 'Recipients who read it' }),
+  repliedCount: Type.Integer({ description: 'Recipients who answered it' }),
+  skippedCount: Type.Integer({ description: 'Recipients not messaged: on the opt-out list' })
+}
+
 export const Message = Type.Object({
   phone: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
@@ -54,6 +66,10 @@ export const Message = Type.Object({
   error: Type.Optional(MessageError),
   attempts: Type.Integer(),
   position: Type.Integer({ description: 'Place in the run; the keyset cursor for `after`' }),
+  sentAt: NullableTime('When Meta accepted it (the timestamp of its `sent` status once that came)'),
+  deliveredAt: NullableTime("When it reached the recipient's phone (Meta's status webhook)"),
+  readAt: NullableTime('When the recipient read it (Meta\'s status webhook)'),
+  repliedAt: NullableTime('When the recipient first answered it'),
   updatedAt: Type.String({ format: 'date-time' })
 })
 export type Message = Static<typeof Message>
@@ -62,7 +78,7 @@ export type Message = Static<typeof Message>
 export const RunProgressFigures = Type.Object({
   sent: Type.Integer({ description: 'Recipients Meta accepted so far' }),
   failed: Type.Integer(),
-  pending: Type.Integer({ description: 'Recipients not settled yet' }),
+  pending: Type.Integer({ description: 'Recipients not settled yet (neither sent, failed nor skipped)' }),
   ratePerSecond: Type.Number({ description: 'Recipients settled per second over the last few seconds' }),
   averageRatePerSecond: Type.Number({ description: 'Recipients settled per second since the run started' }),
   etaSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Time left at the current rate; null when nothing moves' }),
@@ -78,8 +94,9 @@ const campaignFields = {
   parameters: TemplateParameters,
   status: CampaignStatus,
   totalCount: Type.Integer({ description: "A draft's number of contacts; during and after a run, the run's recipients" }),
-  successCount: Type.Integer(),
+  successCount: Type.Integer({ description: 'Recipients Meta accepted: sent, delivered or read' }),
   failedCount: Type.Integer(),
+  ...deliveryCountFields,
   error: Type.Optional(RunError),
   scheduledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled campaign starts by itself' }),
   progress: Type.Optional(RunProgressFigures),

@@ -110,3 +110,31 @@ export const SendBulkBody = Type.Object({
   phoneNumbers: Type.Optional(Type.Array(Type.String(), { minItems: 1 }))
 }, { additionalProperties: false, 'x-ignored-fields': frontendSchedule })
 export type SendBulkBody = Static<typeof SendBulkBody>
+
+export const StatsQuery = Type.Object({
+  run: Type.Optional(Type.Integer({ minimum: 1, maximum: largestInteger, description: 'The run (an `id` from `GET /campaigns/:id/runs`); default: the latest' }))
+})
+export type StatsQuery = Static<typeof StatsQuery>
+
+export const AnalyticsQuery = Type.Object({
+  from: Type.Optional(Type.String({ pattern: isoDateTime, description: 'Runs started at or after this time; default: 30 days before `to`', 'x-rule': 'must be ISO 8601 with a time zone, e.g. {example}' })),
+  to: Type.Optional(Type.String({ pattern: isoDateTime, description: 'Runs started before this time; default: now', 'x-rule': 'must be ISO 8601 with a time zone, e.g. {example}' }))
+})
+export type AnalyticsQuery = Static<typeof AnalyticsQuery>
+
+export const ListOptOutsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  after: Type.Optional(Type.String({ pattern: '^\\d{1,20}$', description: 'The phone of the last entry of the previous page (phones are in order)', 'x-rule': 'must be the digits of the last phone of the previous page' })),
+  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only this phone (written as in a contact list)' }))
+})
+export type ListOptOutsQuery = Static<typeof ListOptOutsQuery>
+
+export const AddOptOutsBody = Type.Object({
+  phones: Type.Array(Type.String(), { minItems: 1, description: 'Phones as in a contact list: digits with the country code; +, spaces, dashes, dots and brackets are removed' })
+}, { additionalProperties: false })
+export type AddOptOutsBody = Static<typeof AddOptOutsBody>
+
+export const OptOutParams = Type.Object({
+  phone: Type.String({ minLength: 1, maxLength: 64 })
+})
+export type OptOutParams = Static<typeof OptOutParams>

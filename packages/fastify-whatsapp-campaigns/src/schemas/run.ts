@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { CampaignSummary, RunError, RunProgressFigures } from './campaign.js'
+import { CampaignSummary, deliveryCountFields, RunError, RunProgressFigures } from './campaign.js'
 
 /** The states of a run; a campaign shows its latest run's. */
 export const CampaignRunStatus = Type.Union(
@@ -20,6 +20,7 @@ export const CampaignRun = Type.Object({
   totalCount: Type.Integer(),
   successCount: Type.Integer(),
   failedCount: Type.Integer(),
+  ...deliveryCountFields,
   error: Type.Optional(RunError),
   progress: Type.Optional(RunProgressFigures),
   startedAt: Type.String({ format: 'date-time' }),

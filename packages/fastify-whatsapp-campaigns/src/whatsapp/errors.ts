@@ -13,6 +13,8 @@ export interface GraphErrorCode {
   action: ErrorAction
   /** For halts and pauses: what a person must do before the campaign can go on. */
   remedy?: string
+  /** The recipient asked not to get such messages: the phone goes on the opt-out list. */
+  optOut?: true
 }
 
 const halt = (title: string, remedy: string): GraphErrorCode => ({ title, action: 'halt', remedy })
@@ -74,7 +76,7 @@ export const GRAPH_ERROR_CODES: ReadonlyMap<number, GraphErrorCode> = new Map<nu
   [131047, failed('Re-engagement message')],
   // Retrying a per-user marketing limit early can lock the user out for another 24 h.
   [131049, failed('This message was not delivered to maintain healthy ecosystem engagement')],
-  [131050, failed('The recipient stopped marketing messages')],
+  [131050, { ...failed('The recipient stopped marketing messages'), optOut: true }],
   [130472, failed("User's number is part of an experiment")],
   [130403, failed('Recipient blocked by the business')],
   [131030, failed('Recipient phone number not in allowed list')]
@@ -114,7 +116,7 @@ export function classifyGraphError (error: GraphErrorInput): ErrorOutcome {
     case 'retry-number': return { kind: 'retry', scope: 'number', code, title }
     case 'retry-recipient': return { kind: 'retry', scope: 'recipient', code, title }
     case 'retry-transient': return { kind: 'retry', scope: 'transient', code, title }
-    case 'failed': return { kind: 'failed', code, title }
+    case 'failed': return entry?.optOut === true ? { kind: 'failed', code, title, optOut: true } : { kind: 'failed', code, title }
   }
 }
 

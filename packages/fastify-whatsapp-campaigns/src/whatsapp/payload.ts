@@ -6,5 +6,7 @@ export function templatePayload (message: TemplateMessage): Record<string, unkno
   if (message.bodyParameters.length > 0) {
     template.components = [{ type: 'body', parameters: message.bodyParameters.map(text => ({ type: 'text', text })) }]
   }
-  return { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to, type: 'template', template }
+  const payload: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to, type: 'template', template }
+  if (message.callbackData !== undefined) payload.biz_opaque_callback_data = message.callbackData
+  return payload
 }

@@ -7,6 +7,8 @@ export interface TemplateMessage {
   language: string
   /** Body parameters `{{1}}`, `{{2}}`… in order; none means no body component. */
   bodyParameters: string[]
+  /** Sent as `biz_opaque_callback_data`: it comes back on the message's status webhooks. */
+  callbackData?: string
 }
 
 /**
@@ -21,8 +23,8 @@ export type SendOutcome =
    * passing failure (5xx, network, timeout, 131000, 131016…).
    */
   | { kind: 'retry', scope: 'number' | 'recipient' | 'transient', code: number | string, title: string }
-  /** Permanent for this recipient: fail it, go on with the others. */
-  | { kind: 'failed', code: number | string, title: string }
+  /** Permanent for this recipient: fail it, go on with the others. `optOut`: the recipient stopped such messages (131050). */
+  | { kind: 'failed', code: number | string, title: string, optOut?: boolean }
   /**
    * The request may or may not have reached Meta (connection reset or timeout after it was written).
    * Resending could deliver it twice, so the engine fails the recipient with this code instead.
