@@ -61,6 +61,19 @@ t.test('sends exactly the JSON Meta expects, with the bearer token, and returns 
   t.match(logged.wamid, /^wamid\./)
 })
 
+t.test('the callback data goes as biz_opaque_callback_data, beside the template', async t => {
+  const { fake, client } = await setup(t)
+  t.equal((await client.send(message({ bodyParameters: [], callbackData: 'wac1:12:345' }))).kind, 'sent')
+  t.same(fake.log[0].body, {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: '16505551234',
+    type: 'template',
+    template: { name: 'welcome', language: { code: 'en_US' } },
+    biz_opaque_callback_data: 'wac1:12:345'
+  })
+})
+
 t.test('no parameters: no components at all', async t => {
   const { fake, client } = await setup(t)
   t.equal((await client.send(message({ bodyParameters: [] }))).kind, 'sent')
