@@ -5,11 +5,12 @@ import campaigns from 'fastify-whatsapp-campaigns'
 import { bearerAuth } from './api-token.js'
 import type { ServerConfig } from './config.js'
 import { openStorage } from './storage.js'
-import { whatsappAccount } from './whatsapp-account.js'
+import { whatsappSetup } from './whatsapp-account.js'
 
 /** Secrets that must never reach a log line, whichever object carries them. */
 export const redactedPaths = [
   'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
   'accessToken', '*.accessToken', '*.*.accessToken',
   'appSecret', '*.appSecret', '*.*.appSecret',
   'verifyToken', '*.verifyToken', '*.*.verifyToken',
@@ -46,11 +47,12 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   const store = await openStorage(app, config)
-  const account = await whatsappAccount(app, config)
+  const { account, webhook } = await whatsappSetup(app, config, `${apiPrefix}/webhook`)
   await app.register(campaigns, {
     prefix: apiPrefix,
     store,
     whatsapp: account,
+    webhook,
     sending: { messagesPerSecond: config.messagesPerSecond },
     defaultCountry: config.defaultCountry,
     hooks: config.apiToken !== undefined ? { onRequest: bearerAuth(config.apiToken) } : undefined

@@ -14,8 +14,16 @@ export interface ServerConfig {
     apiUrl: string
     phoneNumberId: string
     accessToken: string
+  }
+  /**
+   * Meta's status webhooks (at `/api/whatsapp/webhook`): the app secret that signs them and the token of
+   * Meta's verification. In the sandbox, without a secret, the server makes one for its fake.
+   */
+  webhook: {
     appSecret?: string
     verifyToken?: string
+    /** How long a send whose outcome was lost waits for its status webhook (the plugin's default when unset). */
+    witnessWindowMs?: number
   }
   /** The local fake's behaviour (SANDBOX_*), used when `whatsapp` is undefined. */
   sandbox: SandboxConfig
@@ -72,10 +80,13 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConf
       : {
           apiUrl: optional(env, 'WHATSAPP_API_URL') ?? defaultApiUrl,
           phoneNumberId,
-          accessToken,
-          appSecret: optional(env, 'WHATSAPP_APP_SECRET'),
-          verifyToken: optional(env, 'WHATSAPP_VERIFY_TOKEN')
+          accessToken
         },
+    webhook: {
+      appSecret: optional(env, 'WHATSAPP_APP_SECRET'),
+      verifyToken: optional(env, 'WHATSAPP_VERIFY_TOKEN'),
+      witnessWindowMs: optional(env, 'WHATSAPP_WITNESS_WINDOW_MS') === undefined ? undefined : positiveNumber(env, 'WHATSAPP_WITNESS_WINDOW_MS', 1)
+    },
     sandbox: sandboxFromEnv(env),
     messagesPerSecond: positiveNumber(env, 'WHATSAPP_MESSAGES_PER_SECOND', 80),
     defaultCountry: countryCode(env, 'DEFAULT_COUNTRY'),

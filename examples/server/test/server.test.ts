@@ -92,7 +92,7 @@ t.test('OpenAPI docs from the schemas at /docs', async t => {
 t.test('configuration from the environment', async t => {
   t.match(configFromEnv({}), { port: 3000, host: '0.0.0.0', messagesPerSecond: 80, whatsapp: undefined, databaseUrl: undefined })
   const real = configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: 'sec', PORT: '8080' })
-  t.match(real, { port: 8080, whatsapp: { apiUrl: 'https://graph.facebook.com/v23.0', phoneNumberId: '123', accessToken: 'tok', appSecret: 'sec' } })
+  t.match(real, { port: 8080, whatsapp: { apiUrl: 'https://graph.facebook.com/v23.0', phoneNumberId: '123', accessToken: 'tok' }, webhook: { appSecret: 'sec' } })
   t.throws(() => configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok' }), /WHATSAPP_PHONE_NUMBER_ID/)
   t.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/)
   t.throws(() => configFromEnv({ WHATSAPP_MESSAGES_PER_SECOND: '-1' }), /WHATSAPP_MESSAGES_PER_SECOND/)
