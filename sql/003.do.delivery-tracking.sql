@@ -38,8 +38,6 @@ ALTER TABLE campaign_runs
   ADD COLUMN skipped_count   integer NOT NULL DEFAULT 0 CHECK (skipped_count >= 0),
   -- The phone number id the run sends from: inbound messages to that number find the run's recipients.
   ADD COLUMN sender text;
--- A tenant's runs by when they started: the analytics of a period read its runs' counters alone.
-CREATE INDEX campaign_runs_tenant_started ON campaign_runs (tenant, started_at);
 
 -- ── opt-outs ──────────────────────────────────────────────────────────────────────────────────
 -- Each tenant's phones that asked not to be messaged; runs skip them.

@@ -59,8 +59,11 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
         LIMIT $3
         FOR UPDATE SKIP LOCKED
      ), looked_up AS (
-       SELECT position, EXISTS (SELECT 1 FROM campaign_opt_outs o WHERE o.tenant = $1 AND o.phone = picked.phone) AS opted_out
-         FROM picked
+       -- A lateral probe, not EXISTS: offered EXISTS, the planner may hash the tenant's whole list at every claim.
+       SELECT picked.position, o.opted_out IS NOT NULL AS opted_out
+         FROM picked LEFT JOIN LATERAL (
+           SELECT true AS opted_out FROM campaign_opt_outs o WHERE o.tenant = $1 AND o.phone = picked.phone LIMIT 1
+         ) o ON true
      ), skipped AS (
        UPDATE campaign_messages m
           SET status = 'skipped', error_code = $6, error_title = $7, updated_at = now()

@@ -46,8 +46,8 @@ export async function startRun (
         [tenant, id, [...allowed]]
       )
       if (guard === undefined) return null
-      // A recipient on the tenant's opt-out list gets its row all the same, `skipped`: one probe of the
-      // opt-outs' primary key per row. Its count goes with the run's row, which is written first (the
+      // A recipient on the tenant's opt-out list gets its row all the same, `skipped`: a join with the
+      // tenant's opt-outs (by their primary key, or one hash of them). Its count goes with the run's row, which is written first (the
       // messages need its id): it is counted apart, and only when the tenant has an opt-out at all.
       const { rows: [run] } = await tx.query<RunPlanRow>(
         `WITH run AS (
@@ -65,10 +65,11 @@ export async function startRun (
            -- not hold a start back (claims compare with the application's clock).
            INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters, next_attempt_at, status, error_code, error_title)
            SELECT run.tenant, run.id, s.position, s.phone, s.name, s.parameters, '-infinity',
-                  CASE WHEN x.opted_out THEN 'skipped' ELSE 'pending' END,
-                  CASE WHEN x.opted_out THEN $5::text END, CASE WHEN x.opted_out THEN $6::text END
+                  CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END,
+                  CASE WHEN o.phone IS NOT NULL THEN $5::text END, CASE WHEN o.phone IS NOT NULL THEN $6::text END
              FROM run CROSS JOIN LATERAL (${source.rows}) AS s(position, phone, name, parameters)
-             CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM campaign_opt_outs o WHERE o.tenant = $1 AND o.phone = s.phone)) AS x(opted_out)
+             -- At most one match: the opt-outs' primary key.
+             LEFT JOIN campaign_opt_outs o ON o.tenant = $1 AND o.phone = s.phone
          )
          SELECT * FROM run`,
         [tenant, id, recipients, sender ?? null, optedOut.code, optedOut.title]
