@@ -21,6 +21,8 @@ import { liveFigures } from './conformance/figures.js'
 import { pacing } from './conformance/pacing.js'
 import { tenantIsolation } from './conformance/tenants.js'
 import { largeLists, unicode } from './conformance/data.js'
+import { optOutList, optOutSkips } from './conformance/opt-outs.js'
+import { runStats, tenantAnalytics } from './conformance/analytics.js'
 
 export type { Assert, Features, StoreHandle, StoreView, TestFunction } from './conformance/context.js'
 
@@ -44,8 +46,8 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases],
   SendTimeline: [pacing],
   DeliveryLedger: [],
-  OptOutList: [],
-  CampaignAnalytics: [],
+  OptOutList: [optOutList, optOutSkips],
+  CampaignAnalytics: [runStats, tenantAnalytics],
   // close() ends every test of the others; init() is the factory's to call.
   StoreLifecycle: []
 }

@@ -11,6 +11,8 @@ import { notYet } from './not-yet.js'
 import * as campaigns from './memory/campaigns.js'
 import * as lifecycle from './memory/lifecycle.js'
 import * as runs from './memory/runs.js'
+import * as optOuts from './memory/opt-outs.js'
+import * as analytics from './memory/analytics.js'
 
 export function memoryStore (): CampaignStore {
   const state = new MemoryState()
@@ -24,7 +26,7 @@ export function memoryStore (): CampaignStore {
     runs: async (tenant, id) => campaigns.runs(state, tenant, id),
     update: async (tenant, id, changes, allowed) => campaigns.update(state, tenant, id, changes, allowed),
     delete: async (tenant, id, allowed) => campaigns.remove(state, tenant, id, allowed),
-    startRun: async (tenant, id, allowed, recipients) => runs.startRun(state, tenant, id, allowed, recipients),
+    startRun: async (tenant, id, allowed, recipients, sender) => runs.startRun(state, tenant, id, allowed, recipients, sender),
     pause: async (tenant, id, allowed) => lifecycle.pause(state, tenant, id, allowed),
     resume: async (tenant, id, allowed) => lifecycle.resume(state, tenant, id, allowed),
     cancel: async (tenant, id, allowed) => lifecycle.cancel(state, tenant, id, allowed),
@@ -55,11 +57,11 @@ export function memoryStore (): CampaignStore {
     ingest: async () => notYet('ingest'),
     resolveDoubts: async () => notYet('resolveDoubts'),
     expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
-    optOuts: async () => notYet('optOuts'),
-    addOptOuts: async () => notYet('addOptOuts'),
-    removeOptOut: async () => notYet('removeOptOut'),
-    stats: async () => notYet('stats'),
-    analytics: async () => notYet('analytics'),
+    optOuts: async (tenant, query) => optOuts.optOuts(state, tenant, query),
+    addOptOuts: async (tenant, phones, source) => optOuts.addOptOuts(state, tenant, phones, source),
+    removeOptOut: async (tenant, phone) => optOuts.removeOptOut(state, tenant, phone),
+    stats: async (tenant, id, query) => analytics.stats(state, tenant, id, query),
+    analytics: async (tenant, period) => analytics.analytics(state, tenant, period),
 
     close: async () => {}
   }

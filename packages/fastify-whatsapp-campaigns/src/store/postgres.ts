@@ -7,6 +7,8 @@ import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
 import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
+import { addOptOuts, optOuts, removeOptOut } from './postgres/opt-outs.js'
+import { analytics, stats } from './postgres/analytics.js'
 import { notYet } from './not-yet.js'
 
 export interface PostgresStoreOptions {
@@ -46,7 +48,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     runs: async (tenant, id) => isRowId(id) ? listRuns(sql, tenant, id) : null,
     update: async (tenant, id, changes, allowed) => isRowId(id) ? updateCampaign(sql, tenant, id, changes, allowed) : notFound,
     delete: async (tenant, id, allowed) => isRowId(id) ? deleteCampaign(sql, tenant, id, allowed) : notFound,
-    startRun: async (tenant, id, allowed, recipients) => isRowId(id) ? startRun(sql, tenant, id, allowed, recipients) : notFound,
+    startRun: async (tenant, id, allowed, recipients, sender) => isRowId(id) ? startRun(sql, tenant, id, allowed, recipients, sender) : notFound,
     pause: async (tenant, id, allowed) => isRowId(id) ? pause(sql, tenant, id, allowed) : notFound,
     resume: async (tenant, id, allowed) => isRowId(id) ? resume(sql, tenant, id, allowed) : notFound,
     cancel: async (tenant, id, allowed) => isRowId(id) ? cancel(sql, tenant, id, allowed) : notFound,
@@ -68,11 +70,11 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     ingest: async () => notYet('ingest'),
     resolveDoubts: async () => notYet('resolveDoubts'),
     expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
-    optOuts: async () => notYet('optOuts'),
-    addOptOuts: async () => notYet('addOptOuts'),
-    removeOptOut: async () => notYet('removeOptOut'),
-    stats: async () => notYet('stats'),
-    analytics: async () => notYet('analytics'),
+    optOuts: async (tenant, query) => optOuts(sql, tenant, query),
+    addOptOuts: async (tenant, phones, source) => addOptOuts(sql, tenant, phones, source),
+    removeOptOut: async (tenant, phone) => removeOptOut(sql, tenant, phone),
+    stats: async (tenant, id, query) => isRowId(id) && (query.run === undefined || isRowId(query.run)) ? stats(sql, tenant, id, query) : null,
+    analytics: async (tenant, period) => analytics(sql, tenant, period),
 
     // Twice is fine: a pool ended twice throws.
     close: async () => {

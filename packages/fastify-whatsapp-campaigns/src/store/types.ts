@@ -527,7 +527,7 @@ export interface StoredAnalytics extends DeliveryCounts {
 
 /** Figures read over many rows, for the stats and analytics routes (not on the hot path). */
 export interface CampaignAnalytics {
-  /** A run of the campaign (its latest, or `query.run`) with its failures and timeline; null when there is no such campaign or run. */
+  /** A run of the campaign (its latest, or `query.run`) with its failures and timeline; null when there is no such campaign or run (a campaign that never ran has none). */
   stats(tenant: Tenant, id: number, query: { run?: number }): Promise<StoredRunStats | null>
   /** Over the tenant's runs started in [from, to). */
   analytics(tenant: Tenant, period: { from: Date, to: Date }): Promise<StoredAnalytics>

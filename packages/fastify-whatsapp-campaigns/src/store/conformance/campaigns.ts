@@ -15,6 +15,10 @@ export function createGetList ({ test }: Group): void {
       totalCount: 3,
       successCount: 0,
       failedCount: 0,
+      deliveredCount: 0,
+      readCount: 0,
+      repliedCount: 0,
+      skippedCount: 0,
       scheduledAt: null,
       createdAt: '',
       updatedAt: ''

@@ -6,7 +6,7 @@ import { nextSamples } from '../rate-samples.js'
 import { isActive, isUnsettled, type CampaignRecord, type MemoryState, type RunRecord } from './state.js'
 
 export function startRun (
-  state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all'
+  state: MemoryState, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all', sender?: string
 ): Guarded<RunPlan> {
   const campaign = state.guard(tenant, id, allowed)
   if ('ok' in campaign) return campaign
@@ -31,7 +31,7 @@ export function startRun (
     readCount: 0,
     repliedCount: 0,
     skippedCount: 0,
-    sender: null,
+    sender: sender ?? null,
     error: null,
     messages: [],
     unsettledFrom: 0,
@@ -61,7 +61,11 @@ export function startRun (
     resentAfterDoubt: false,
     updatedAt: now
   }))
-  for (const message of run.messages) state.messagesById.set(message.id, message)
+  for (const message of run.messages) {
+    state.messagesById.set(message.id, message)
+    // Counted like any other recipient in the total: the run reports whom it left out.
+    if (state.isOptedOut(tenant, message.phone)) state.skip(run, message)
+  }
   state.runs.set(run.id, run)
   campaign.status = 'running'
   campaign.latestRunId = run.id
@@ -93,9 +97,17 @@ export function claim (state: MemoryState, ref: RunRef, limit: number, leaseUnti
   if (run === undefined || run.status !== 'running') return []
   const now = Date.now()
   const claimed: ClaimedMessage[] = []
+  // A row picked whose phone has opted out since the start counts against the limit, as in PostgreSQL,
+  // where the claim picks its rows before it looks them up.
+  let picked = 0
   for (const message of state.unsettled(run)) {
-    if (claimed.length >= limit) break
+    if (picked >= limit) break
     if (message.status !== 'pending' || message.nextAttemptAt > now) continue
+    picked++
+    if (state.isOptedOut(ref.tenant, message.phone)) {
+      state.skip(run, message)
+      continue
+    }
     message.status = 'sending'
     message.leaseUntil = leaseUntil.getTime()
     message.attempts++

@@ -3,8 +3,8 @@
  * copied in and out: a caller can never change what is stored by mutating an argument or a result.
  */
 import type { CampaignStatus, MessageError, RunError } from '../../schemas/campaign.js'
-import type { Refusal, RunPlan, RunRecipients, RunRef, RunStatus, StoredCampaign, StoredCampaignRun, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
-import type { StoredMessageStatus } from '../codes.js'
+import type { OptOutSource, Refusal, RunPlan, RunRecipients, RunRef, RunStatus, StoredCampaign, StoredCampaignRun, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
+import { optedOut, type StoredMessageStatus } from '../codes.js'
 import type { RateSamples } from '../rate-samples.js'
 import type { Timeline } from '../pacing.js'
 
@@ -78,8 +78,16 @@ export interface MessageRecord {
   updatedAt: Date
 }
 
+/** A phone on a tenant's opt-out list. */
+export interface OptOutRecord {
+  source: OptOutSource
+  createdAt: Date
+}
+
 export class MemoryState {
   readonly campaigns = new Map<number, CampaignRecord>()
+  /** Each tenant's opt-out list, by phone. */
+  readonly optOuts = new Map<Tenant, Map<string, OptOutRecord>>()
   readonly runs = new Map<number, RunRecord>()
   readonly messagesById = new Map<number, MessageRecord>()
   /** Send timelines by sending number (not by tenant, as in PostgreSQL). */
@@ -91,6 +99,19 @@ export class MemoryState {
   campaignOf (tenant: Tenant, id: number): CampaignRecord | undefined {
     const campaign = this.campaigns.get(id)
     return campaign?.tenant === tenant ? campaign : undefined
+  }
+
+  isOptedOut (tenant: Tenant, phone: string): boolean {
+    return this.optOuts.get(tenant)?.has(phone) ?? false
+  }
+
+  /** A message the run never sends: its phone is on the tenant's opt-out list. */
+  skip (run: RunRecord, message: MessageRecord): void {
+    message.status = 'skipped'
+    message.error = { ...optedOut }
+    message.leaseUntil = null
+    message.updatedAt = new Date()
+    run.skippedCount++
   }
 
   runOf (ref: RunRef): RunRecord | undefined {

@@ -14,7 +14,7 @@
 import type { RunError } from '../../schemas/campaign.js'
 import type { ClaimedMessage, RunCounters, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
-import { encodeCode, notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
+import { encodeCode, notSent, optedOut, staleLeasesPerCall, unknownOutcome } from '../codes.js'
 import { runPlanColumns, toClaimed, toDate, toRunPlan, type ClaimedRow, type RunPlanRow } from './rows.js'
 
 export async function activeRuns (db: SqlClient): Promise<RunPlan[]> {
@@ -46,20 +46,38 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
   // finish and cancel statements: joined with the picked rows instead, the update is planned as a
   // hash join over a scan of the whole table, history included, at every claim. (record() is handed
   // its keys, which the planner counts.)
+  //
+  // A picked row whose phone went on the opt-out list since the run started is skipped instead, by
+  // key too, and counted in the run (messages, then the run: the lock order). Its phone is looked up
+  // once, in the opt-outs' primary key, and the answer kept with the picked rows.
   const { rows } = await db.query<ClaimedRow>(
     `WITH picked AS (
-       SELECT position FROM campaign_messages
+       SELECT position, phone FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'pending' AND next_attempt_at <= $4
           AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status = 'running')
         ORDER BY position
         LIMIT $3
         FOR UPDATE SKIP LOCKED
+     ), looked_up AS (
+       -- A lateral probe, not EXISTS: offered EXISTS, the planner may hash the tenant's whole list at every claim.
+       SELECT picked.position, o.opted_out IS NOT NULL AS opted_out
+         FROM picked LEFT JOIN LATERAL (
+           SELECT true AS opted_out FROM campaign_opt_outs o WHERE o.tenant = $1 AND o.phone = picked.phone LIMIT 1
+         ) o ON true
+     ), skipped AS (
+       UPDATE campaign_messages m
+          SET status = 'skipped', error_code = $6, error_title = $7, updated_at = now()
+        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM looked_up WHERE opted_out))
+       RETURNING 1
+     ), counted AS (
+       UPDATE campaign_runs SET skipped_count = skipped_count + (SELECT count(*) FROM skipped)
+        WHERE tenant = $1 AND id = $2 AND EXISTS (SELECT 1 FROM skipped)
      )
      UPDATE campaign_messages m
         SET status = 'sending', lease_until = $5, attempts = m.attempts + 1, updated_at = now()
-      WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM picked))
+      WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM looked_up WHERE NOT opted_out))
      RETURNING m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries`,
-    [run.tenant, run.runId, limit, new Date().toISOString(), leaseUntil.toISOString()]
+    [run.tenant, run.runId, limit, new Date().toISOString(), leaseUntil.toISOString(), optedOut.code, optedOut.title]
   )
   // RETURNING follows no order.
   return rows.sort((a, b) => a.position - b.position).map(toClaimed)

@@ -4,17 +4,19 @@ import type { Guarded, RunPlan, RunRecipients, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { guarded, refusal } from './guard.js'
 import { runPlanColumns, toRunPlan, type RunPlanRow } from './rows.js'
+import { optedOut } from '../codes.js'
 
 /**
- * Whom a run sends to, as SQL over the campaign `c` (its count) and the new run `run` (its rows, as
- * position, phone, name, parameters). Fixed text: nothing of the caller's reaches it.
+ * Whom a run sends to, as SQL over the campaign `c` (its count) and the statement's parameters $1
+ * (tenant) and $2 (campaign id) for its rows (position, phone, name, parameters). Fixed text: nothing
+ * of the caller's reaches it.
  */
 const recipientSources: Record<RunRecipients, { count: string, rows: string }> = {
   all: {
     // Kept with the list: no count over 100k rows.
     count: 'SELECT c.contact_count',
     rows: `SELECT position, phone, name, parameters
-             FROM campaign_contacts WHERE tenant = run.tenant AND campaign_id = run.campaign_id`
+             FROM campaign_contacts WHERE tenant = $1 AND campaign_id = $2`
   },
   // The latest run's failed recipients in their order, numbered anew. latest_run_id still names that
   // run here: it moves to the new one after this statement.
@@ -23,12 +25,12 @@ const recipientSources: Record<RunRecipients, { count: string, rows: string }> =
              WHERE tenant = c.tenant AND run_id = c.latest_run_id AND status = 'failed'`,
     rows: `SELECT row_number() OVER (ORDER BY m.position)::int, m.phone, m.name, m.parameters
              FROM campaigns p JOIN campaign_messages m ON m.tenant = p.tenant AND m.run_id = p.latest_run_id
-            WHERE p.tenant = run.tenant AND p.id = run.campaign_id AND m.status = 'failed'`
+            WHERE p.tenant = $1 AND p.id = $2 AND m.status = 'failed'`
   }
 }
 
 export async function startRun (
-  db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all'
+  db: SqlClient, tenant: Tenant, id: number, allowed: readonly CampaignStatus[], recipients: RunRecipients = 'all', sender?: string
 ): Promise<Guarded<RunPlan>> {
   const source = recipientSources[recipients]
   if (source === undefined) throw new RangeError(`startRun: recipients must be 'all' or 'failed', got ${String(recipients)}`)
@@ -44,22 +46,33 @@ export async function startRun (
         [tenant, id, [...allowed]]
       )
       if (guard === undefined) return null
+      // A recipient on the tenant's opt-out list gets its row all the same, `skipped`: a join with the
+      // tenant's opt-outs (by their primary key, or one hash of them). Its count goes with the run's row, which is written first (the
+      // messages need its id): it is counted apart, and only when the tenant has an opt-out at all.
       const { rows: [run] } = await tx.query<RunPlanRow>(
         `WITH run AS (
-           INSERT INTO campaign_runs (tenant, campaign_id, recipients, template_name, language, parameters, total_count)
-           SELECT c.tenant, c.id, $3, c.template_name, c.language, c.parameters, n.count
+           INSERT INTO campaign_runs (tenant, campaign_id, recipients, template_name, language, parameters, total_count, sender, skipped_count)
+           SELECT c.tenant, c.id, $3, c.template_name, c.language, c.parameters, n.count, $4::text,
+                  CASE WHEN EXISTS (SELECT 1 FROM campaign_opt_outs WHERE tenant = $1)
+                       THEN (SELECT count(*) FROM (${source.rows}) AS s(position, phone, name, parameters)
+                              WHERE EXISTS (SELECT 1 FROM campaign_opt_outs o WHERE o.tenant = $1 AND o.phone = s.phone))
+                       ELSE 0 END
              FROM campaigns c CROSS JOIN LATERAL (${source.count}) AS n(count)
             WHERE c.tenant = $1 AND c.id = $2 AND n.count > 0
            RETURNING ${runPlanColumns}
          ), messages AS (
            -- Due at once ('-infinity'), not at now(): a database clock ahead of the servers' must
            -- not hold a start back (claims compare with the application's clock).
-           INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters, next_attempt_at)
-           SELECT run.tenant, run.id, s.position, s.phone, s.name, s.parameters, '-infinity'
+           INSERT INTO campaign_messages (tenant, run_id, position, phone, name, parameters, next_attempt_at, status, error_code, error_title)
+           SELECT run.tenant, run.id, s.position, s.phone, s.name, s.parameters, '-infinity',
+                  CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END,
+                  CASE WHEN o.phone IS NOT NULL THEN $5::text END, CASE WHEN o.phone IS NOT NULL THEN $6::text END
              FROM run CROSS JOIN LATERAL (${source.rows}) AS s(position, phone, name, parameters)
+             -- At most one match: the opt-outs' primary key.
+             LEFT JOIN campaign_opt_outs o ON o.tenant = $1 AND o.phone = s.phone
          )
          SELECT * FROM run`,
-        [tenant, id, recipients]
+        [tenant, id, recipients, sender ?? null, optedOut.code, optedOut.title]
       )
       // Nobody to send to: the guard's change is rolled back with the rest.
       if (run === undefined) return { ok: false, reason: 'empty' }
