@@ -249,7 +249,8 @@ export class WebhookEmitter {
 
   #pump (): void {
     const config = this.#config
-    while (config !== undefined && !this.#closed && this.#inFlight.size < config.concurrency && this.#outbox.length > 0) {
+    if (config === undefined || this.#closed) return
+    while (this.#inFlight.size < config.concurrency && this.#outbox.length > 0) {
       void this.#post(this.#outbox.shift() as Body, config)
     }
   }
