@@ -9,7 +9,7 @@ const SECRET = 'app-secret'
 interface Received { raw: string, body: any, signatureOk: boolean }
 
 /** A real Fastify receiver on 127.0.0.1 that checks the signature over the raw bytes; `answer` picks the status. */
-async function receiver (t: Test, answer: () => number = () => 200): Promise<{ url: string, received: Received[], close: () => Promise<void> }> {
+async function receiver (t: Test, answer: () => number = () => 200, port = 0): Promise<{ url: string, port: number, received: Received[], close: () => Promise<void> }> {
   const received: Received[] = []
   const app = Fastify()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
@@ -20,10 +20,10 @@ async function receiver (t: Test, answer: () => number = () => 200): Promise<{ u
     if (status === 200) received.push({ raw, body: JSON.parse(raw), signatureOk })
     return reply.code(status).send('')
   })
-  await app.listen({ host: '127.0.0.1', port: 0 })
+  await app.listen({ host: '127.0.0.1', port })
   const address = app.server.address() as { port: number }
   t.teardown(() => app.close())
-  return { url: `http://127.0.0.1:${address.port}/webhook`, received, close: () => app.close() }
+  return { url: `http://127.0.0.1:${address.port}/webhook`, port: address.port, received, close: () => app.close() }
 }
 
 const statusesOf = (received: Received[]): any[] =>
@@ -116,6 +116,32 @@ t.test('duplicates and batching of several phone numbers in one body', async t =
   t.same(first.map((c: any) => c.value.metadata.phone_number_id).sort(), ['100200300', '200300400'])
 })
 
+t.test('a body holds at most maxStatuses', async t => {
+  const hook = await receiver(t)
+  const fake = await fakeFor(t, { webhooks: { url: hook.url, appSecret: SECRET, sentDelayMs: 20, delivered: { share: 0 }, batch: { maxStatuses: 2, maxWaitMs: 100 } } })
+  await Promise.all(['16505550001', '16505550002', '16505550003', '16505550004', '16505550005'].map(to => sendTo(fake, to)))
+  await fake.webhooks.idle()
+  const sizes = fake.webhooks.deliveries.map(d => d.statuses)
+  t.ok(sizes.every(n => n <= 2) && sizes.includes(2), `body sizes ${sizes.join(',')}`)
+  t.equal(statusesOf(hook.received).length, 5)
+})
+
+t.test('a withheld phone: no recipient_id, no wa_id; failed carries no contacts', async t => {
+  const hook = await receiver(t)
+  const fake = await fakeFor(t, {
+    webhooks: { url: hook.url, appSecret: SECRET, ...fast, businessScopedIds: { phoneWithheld: 1 }, failedAfterSent: { 16505550001: { code: 131049 } } }
+  })
+  await sendTo(fake, '16505550001')
+  await fake.webhooks.idle()
+  const values = hook.received.flatMap(r => r.body.entry[0].changes.map((c: any) => c.value))
+  const statuses = statusesOf(hook.received)
+  t.same(statuses.map(s => s.status), ['sent', 'failed'])
+  t.ok(statuses.every(s => s.recipient_id === undefined && /^US\./.test(s.recipient_user_id)))
+  t.same(values[0].contacts, [{ user_id: statuses[0].recipient_user_id }])
+  t.equal(values[1].contacts, undefined)
+  t.equal(statuses[1].errors[0].code, 131049)
+})
+
 t.test('retries while the receiver answers 500 or is down, then delivers', async t => {
   let failures = 3
   const hook = await receiver(t, () => failures-- > 0 ? 500 : 200)
@@ -130,8 +156,7 @@ t.test('retries while the receiver answers 500 or is down, then delivers', async
   await sendTo(fake, '16505550002')
   await waitFor('a failed try', () => fake.webhooks.deliveries.find(d => d.error !== undefined))
   t.equal(fake.webhooks.pending(), 1)
-  const back = await receiver(t)
-  fake.setOptions({ webhooks: { url: back.url, appSecret: SECRET, ...fast, delivered: { share: 0 }, retry: { firstDelayMs: 20, maxDelayMs: 40 } } })
+  const back = await receiver(t, () => 200, hook.port)
   await fake.webhooks.idle()
   t.equal(statusesOf(back.received).length, 1)
 })
