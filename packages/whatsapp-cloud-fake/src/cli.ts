@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util'
 import { startCloudApiFake } from './fake.js'
 
 const usage = `Usage: whatsapp-cloud-fake [--port 4010] [--host 127.0.0.1] [--access-token sandbox-token]
-  [--phone-number-id ID]... [--messages-per-second N] [--latency-ms N | MIN-MAX] [--log]`
+  [--phone-number-id ID]... [--messages-per-second N] [--latency-ms N | MIN-MAX] [--log]
+  [--webhook-url URL --app-secret SECRET]`
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +14,8 @@ const { values } = parseArgs({
     'phone-number-id': { type: 'string', multiple: true },
     'messages-per-second': { type: 'string' },
     'latency-ms': { type: 'string' },
+    'webhook-url': { type: 'string' },
+    'app-secret': { type: 'string' },
     log: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
@@ -21,6 +24,10 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(usage)
   process.exit(0)
+}
+if ((values['webhook-url'] === undefined) !== (values['app-secret'] === undefined)) {
+  console.error('--webhook-url and --app-secret go together\n' + usage)
+  process.exit(2)
 }
 
 function latency (text: string | undefined): number | { min: number, max: number } | undefined {
@@ -37,6 +44,7 @@ const fake = await startCloudApiFake({
   messagesPerSecond: values['messages-per-second'] === undefined ? undefined : Number(values['messages-per-second']),
   latencyMs: latency(values['latency-ms']),
   keepLog: false,
+  webhooks: values['webhook-url'] === undefined ? undefined : { url: values['webhook-url'], appSecret: values['app-secret'] as string },
   logger: values.log
 })
 console.log(`WhatsApp Cloud API fake at ${fake.apiUrl} (token: ${values['access-token'] ?? 'sandbox-token'})`)

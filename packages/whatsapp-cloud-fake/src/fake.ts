@@ -3,6 +3,21 @@ import type { LogEntry } from './log.js'
 import type { CloudApiFakeOptions, StartOptions } from './options.js'
 import { cloudApiFakeRoutes } from './routes.js'
 import { CloudApiFakeState } from './state.js'
+import type { InboundButton, InboundText, UserPreference, WebhookDelivery } from './webhook-emitter.js'
+
+/** The webhooks the fake posts (`options.webhooks`). */
+export interface FakeWebhooks {
+  /** An inbound text or quick-reply tap; answers its message id. Throws when webhooks are off. */
+  inbound (message: InboundText | InboundButton): string
+  /** A marketing stop/resume from WhatsApp's own setting. Throws when webhooks are off. */
+  userPreference (preference: UserPreference): void
+  /** Resolves once every notification due was delivered with a 200 or given up. */
+  idle (): Promise<void>
+  /** Every POST made, in order (bodies only with `keepLog: true`; none with `keepLog: false`). */
+  readonly deliveries: readonly WebhookDelivery[]
+  /** Notifications not yet delivered nor given up. */
+  pending (): number
+}
 
 export interface CloudApiFake {
   /** Origin, e.g. `http://127.0.0.1:41234`. */
@@ -24,6 +39,8 @@ export interface CloudApiFake {
   /** Clears the log, the counts and the throughput windows; options stay. */
   reset (): void
   setOptions (partial: Partial<CloudApiFakeOptions>): void
+  readonly webhooks: FakeWebhooks
+  /** Also stops the webhooks: nothing is posted after it. */
   close (): Promise<void>
 }
 
@@ -55,6 +72,13 @@ export async function startCloudApiFake (options: StartOptions = {}): Promise<Cl
     attemptsFor: to => state.attemptsFor(to),
     reset: () => { state.reset() },
     setOptions: partial => { state.setOptions(partial) },
+    webhooks: {
+      inbound: message => state.webhooks.inbound(message),
+      userPreference: preference => { state.webhooks.userPreference(preference) },
+      idle: () => state.webhooks.idle(),
+      get deliveries () { return state.webhooks.deliveries },
+      pending: () => state.webhooks.pending()
+    },
     close: () => app.close()
   }
 }

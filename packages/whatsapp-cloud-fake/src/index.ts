@@ -1,4 +1,7 @@
-export { startCloudApiFake, buildCloudApiFake, type CloudApiFake } from './fake.js'
+export { startCloudApiFake, buildCloudApiFake, type CloudApiFake, type FakeWebhooks } from './fake.js'
+export { metaJson, signatureOf } from './meta-json.js'
+export { WebhookEmitter, type WebhookDelivery, type AcceptedMessage, type InboundText, type InboundButton, type UserPreference } from './webhook-emitter.js'
+export type { WebhookOptions, StatusError, DelayMs } from './webhook-options.js'
 export { cloudApiFakeRoutes, type CloudApiFakeRoutesOptions } from './routes.js'
 export { CloudApiFakeState, type Answer, type IncomingSend } from './state.js'
 export { ERROR_CODES, errorCodeInfo, type ErrorCodeInfo } from './codes.js'

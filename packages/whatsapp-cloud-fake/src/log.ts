@@ -21,6 +21,8 @@ export interface LogEntry {
   /** Whether Meta would now deliver the message (true for an `'after'` reset or timeout too). */
   accepted: boolean
   wamid?: string
+  /** The accepted send's `biz_opaque_callback_data`. */
+  callbackData?: string
   /** Meta's code, for `error`. */
   code?: number
   /** The HTTP status answered; absent when there was no answer. */

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify'
+import { resolveWebhooks, type ResolvedWebhooks, type WebhookOptions } from './webhook-options.js'
 
 /** A Meta error answered in Graph's shape: `(#code) title`, `error_data.details`, the per-code HTTP status. */
 export interface GraphErrorFailure {
@@ -77,6 +78,8 @@ export interface CloudApiFakeOptions {
    * rather than by the moment the fake's event loop reaches the request. Absent: the fake's own clock.
    */
   arrivalHeader?: string
+  /** Status webhooks for accepted messages, and inbound ones on demand; absent: none, and the send path does no more work. */
+  webhooks?: WebhookOptions
 }
 
 export interface StartOptions extends CloudApiFakeOptions {
@@ -101,6 +104,7 @@ export interface ResolvedOptions {
   keepLog: boolean | 'outcomes'
   /** Lower-cased, as Node gives header names. */
   arrivalHeader: string | undefined
+  webhooks: ResolvedWebhooks | undefined
 }
 
 /** `language` undefined: the key of a template approved in every language. */
@@ -138,7 +142,8 @@ export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
     failures: new Map(Object.entries(options.failures ?? {}).map(([phone, f]) => [digitsOf(phone), f])),
     failure: options.failure,
     keepLog: keepLogOf(options.keepLog),
-    arrivalHeader: options.arrivalHeader?.toLowerCase()
+    arrivalHeader: options.arrivalHeader?.toLowerCase(),
+    webhooks: resolveWebhooks(options.webhooks)
   }
 }
 

@@ -23,6 +23,7 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
   // Requests held by a `timeout` failure would keep close() waiting for ever.
   const held = new Set<Socket>()
   app.addHook('preClose', async () => {
+    state.webhooks.close()
     for (const socket of held) socket.destroy()
     held.clear()
   })

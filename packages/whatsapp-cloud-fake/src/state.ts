@@ -8,6 +8,7 @@ import { digitsOf, resolveOptions, type CloudApiFakeOptions, type Failure, type 
 import { checkTemplate } from './templates.js'
 import { ThroughputWindows } from './throughput.js'
 import { checkTemplateSend, type TemplateSend } from './validate.js'
+import { WebhookEmitter } from './webhook-emitter.js'
 
 /** What the HTTP layer hands over: nothing of Fastify, so the rules can be read (and run) on their own. */
 export interface IncomingSend {
@@ -39,6 +40,7 @@ const BEARER = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i
  */
 export class CloudApiFakeState {
   readonly requests: RequestLog
+  readonly webhooks = new WebhookEmitter()
   #raw: CloudApiFakeOptions
   #options: ResolvedOptions
   #windows: ThroughputWindows
@@ -50,6 +52,7 @@ export class CloudApiFakeState {
     this.#options = resolveOptions(this.#raw)
     this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
     this.requests = new RequestLog(this.#options.keepLog)
+    this.webhooks.configure(this.#options.webhooks, this.#options.keepLog)
   }
 
   get options (): Readonly<CloudApiFakeOptions> {
@@ -66,11 +69,13 @@ export class CloudApiFakeState {
     this.#raw = raw
     this.#options = resolved
     this.requests.keep = resolved.keepLog
+    this.webhooks.configure(resolved.webhooks, resolved.keepLog)
   }
 
   /** Clears the log, the acceptance counts, the attempt counts and the throughput windows. */
   reset (): void {
     this.requests.reset()
+    this.webhooks.clearLog()
     this.#plan.reset()
     this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
   }
@@ -126,6 +131,10 @@ export class CloudApiFakeState {
   #accept (entry: LogEntry, send: TemplateSend): string {
     entry.accepted = true
     entry.wamid = this.#wamid(send.to)
+    if (send.callbackData !== undefined) entry.callbackData = send.callbackData
+    if (this.#options.webhooks !== undefined) {
+      this.webhooks.accepted({ wamid: entry.wamid, to: send.to, phoneNumberId: entry.phoneNumberId, callbackData: send.callbackData })
+    }
     return entry.wamid
   }
 

@@ -12,6 +12,8 @@ export interface TemplateSend {
   components: unknown[]
   /** Parameters of the body component, compared with a template's `bodyParameters`. */
   bodyParameterCount: number
+  /** `biz_opaque_callback_data`, echoed on the message's status webhooks. */
+  callbackData?: string
 }
 
 export type Checked = { ok: true, send: TemplateSend } | { ok: false, error: GraphErrorSpec }
@@ -67,6 +69,10 @@ export function checkTemplateSend (body: unknown): Checked {
   if (body.type !== 'template') {
     return { ok: false, error: { code: 131051, details: `Message type ${JSON.stringify(body.type)} is not supported by this fake; send type "template"` } }
   }
+  const callbackData = body.biz_opaque_callback_data
+  if (callbackData !== undefined && (typeof callbackData !== 'string' || callbackData.length > 512)) {
+    return { ok: false, error: invalid('Param biz_opaque_callback_data must be a string of at most 512 characters') }
+  }
   const template = body.template
   if (!isObject(template)) return { ok: false, error: required('template') }
   if (!nonEmpty(template.name)) return { ok: false, error: required("template['name']") }
@@ -85,7 +91,7 @@ export function checkTemplateSend (body: unknown): Checked {
   }
   return {
     ok: true,
-    send: { input: body.to as string, to: digits, name: template.name, language: language.code, components, bodyParameterCount }
+    send: { input: body.to as string, to: digits, name: template.name, language: language.code, components, bodyParameterCount, callbackData }
   }
 }
 
