@@ -73,7 +73,7 @@ for (const adapter of adapters) {
     // Every delivery status is in: 39 delivered (the 40th failed after sent), about half read.
     const done = await waitFor('the delivery statuses', async () => (await api('GET', `/campaigns/${id}`)).body,
       { until: (campaign: any) => campaign.status === 'completed' && campaign.deliveredCount === 39 && campaign.failedCount === 1, timeoutMs: 20_000 })
-    await fake.webhooksIdle()
+    await fake.webhooks.idle()
     const campaign = (await api('GET', `/campaigns/${id}`)).body
     t.match(campaign, { totalCount: 40, successCount: 39, failedCount: 1, deliveredCount: 39, skippedCount: 0 })
     t.equal(done.deliveredCount, 39)
@@ -99,7 +99,7 @@ for (const adapter of adapters) {
     await waitFor('the run', async () => (await api('GET', `/campaigns/${id}`)).body, { until: (c: any) => c.status === 'completed' && c.deliveredCount === 5, timeoutMs: 20_000 })
 
     fake.webhooks.inbound({ from: phoneFor(1), phoneNumberId, text: ' stop ' })
-    await fake.webhooksIdle()
+    await fake.webhooks.idle()
     const listed = (await api('GET', '/opt-outs')).body
     t.match(listed, [{ phone: phoneFor(1), source: 'keyword' }], 'the phone is on the opt-out list')
     t.equal((await api('GET', `/campaigns/${id}`)).body.repliedCount, 1, 'a STOP is an answer too')
@@ -111,7 +111,7 @@ for (const adapter of adapters) {
     t.equal(fake.acceptedFor(phoneFor(1)), 1, 'never sent to after the STOP')
 
     fake.webhooks.inbound({ from: phoneFor(1), phoneNumberId, text: 'START' })
-    await fake.webhooksIdle()
+    await fake.webhooks.idle()
     t.same((await api('GET', '/opt-outs')).body, [], 'START takes it off')
   })
 }
