@@ -13,6 +13,7 @@ import { viewOf, type Features, type Group, type StoreHandle, type TestFunction 
 import { createGetList, remove, storedShapes, update } from './conformance/campaigns.js'
 import { claims, counters, finishing, outcomes, startRuns } from './conformance/runs.js'
 import { staleLeases } from './conformance/leases.js'
+import { doubts, repliesAndOptOuts, statusWebhooks } from './conformance/deliveries.js'
 import { reruns } from './conformance/reruns.js'
 import { runHistory } from './conformance/history.js'
 import { schedules } from './conformance/schedules.js'
@@ -45,7 +46,7 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   ],
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases],
   SendTimeline: [pacing],
-  DeliveryLedger: [],
+  DeliveryLedger: [statusWebhooks, doubts, repliesAndOptOuts],
   OptOutList: [optOutList, optOutSkips],
   CampaignAnalytics: [runStats, tenantAnalytics],
   // close() ends every test of the others; init() is the factory's to call.

@@ -7,12 +7,12 @@
 import type { CampaignStore } from './types.js'
 import { checkReservation, checkThrottle, reserve, throttled } from './pacing.js'
 import { MemoryState } from './memory/state.js'
-import { notYet } from './not-yet.js'
 import * as campaigns from './memory/campaigns.js'
 import * as lifecycle from './memory/lifecycle.js'
 import * as runs from './memory/runs.js'
 import * as optOuts from './memory/opt-outs.js'
 import * as analytics from './memory/analytics.js'
+import * as deliveries from './memory/deliveries.js'
 
 export function memoryStore (): CampaignStore {
   const state = new MemoryState()
@@ -35,8 +35,8 @@ export function memoryStore (): CampaignStore {
     dueScheduled: async (now, limit) => runs.dueScheduled(state, now, limit),
     claim: async (run, limit, leaseUntil) => runs.claim(state, run, limit, leaseUntil),
     record: async (run, outcomes) => { runs.record(state, run, outcomes) },
-    failExpiredLeases: async (run, now) => runs.failExpiredLeases(state, run, now),
-    failStaleLeases: async (now, limit) => runs.failStaleLeases(state, now, limit),
+    failExpiredLeases: async (run, now, expiry) => runs.failExpiredLeases(state, run, now, expiry),
+    failStaleLeases: async (now, limit, expiry) => runs.failStaleLeases(state, now, limit, expiry),
     progress: async (run, now) => runs.progress(state, run, now),
     counters: async run => runs.counters(state, run),
     pauseRun: async (run, reason) => lifecycle.pauseRun(state, run, reason),
@@ -54,9 +54,9 @@ export function memoryStore (): CampaignStore {
       if (timeline !== undefined) state.timelines.set(numberKey, throttled(timeline, factor, Date.now()))
     },
 
-    ingest: async () => notYet('ingest'),
-    resolveDoubts: async () => notYet('resolveDoubts'),
-    expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
+    ingest: async reports => deliveries.ingest(state, reports),
+    resolveDoubts: async (run, now, windowMs) => deliveries.resolveDoubts(state, run, now, windowMs),
+    expireEarlyStatuses: async before => deliveries.expireEarlyStatuses(state, before),
     optOuts: async (tenant, query) => optOuts.optOuts(state, tenant, query),
     addOptOuts: async (tenant, phones, source) => optOuts.addOptOuts(state, tenant, phones, source),
     removeOptOut: async (tenant, phone) => optOuts.removeOptOut(state, tenant, phone),

@@ -9,7 +9,8 @@ import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
 import { addOptOuts, optOuts, removeOptOut } from './postgres/opt-outs.js'
 import { analytics, stats } from './postgres/analytics.js'
-import { notYet } from './not-yet.js'
+import { expireEarlyStatuses, ingest } from './postgres/deliveries.js'
+import { resolveDoubts } from './postgres/doubts.js'
 
 export interface PostgresStoreOptions {
   /**
@@ -57,8 +58,8 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     dueScheduled: async (now, limit) => dueScheduled(sql, now, limit),
     claim: async (run, limit, leaseUntil) => claim(sql, run, limit, leaseUntil),
     record: async (run, outcomes) => record(sql, run, outcomes),
-    failExpiredLeases: async (run, now) => failExpiredLeases(sql, run, now),
-    failStaleLeases: async (now, limit) => failStaleLeases(sql, now, limit),
+    failExpiredLeases: async (run, now, expiry) => failExpiredLeases(sql, run, now, expiry),
+    failStaleLeases: async (now, limit, expiry) => failStaleLeases(sql, now, limit, expiry),
     progress: async (run, now) => progress(sql, run, now),
     counters: async run => counters(sql, run),
     pauseRun: async (run, reason) => pauseRun(sql, run, reason),
@@ -67,9 +68,9 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     reserveSlots: async (numberKey, count, maxRate) => reserveSlots(sql, numberKey, count, maxRate),
     throttle: async (numberKey, factor) => throttle(sql, numberKey, factor),
 
-    ingest: async () => notYet('ingest'),
-    resolveDoubts: async () => notYet('resolveDoubts'),
-    expireEarlyStatuses: async () => notYet('expireEarlyStatuses'),
+    ingest: async reports => ingest(sql, reports),
+    resolveDoubts: async (run, now, windowMs) => isRowId(run.runId) ? resolveDoubts(sql, run, now, windowMs) : { witnessed: 0, resent: 0, failed: 0 },
+    expireEarlyStatuses: async before => expireEarlyStatuses(sql, before),
     optOuts: async (tenant, query) => optOuts(sql, tenant, query),
     addOptOuts: async (tenant, phones, source) => addOptOuts(sql, tenant, phones, source),
     removeOptOut: async (tenant, phone) => removeOptOut(sql, tenant, phone),

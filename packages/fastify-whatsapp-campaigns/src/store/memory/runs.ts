@@ -1,7 +1,9 @@
 /** The run side of the memory adapter: what the engine does. */
 import type { CampaignStatus, RunError } from '../../schemas/campaign.js'
-import type { ClaimedMessage, Guarded, MessageOutcome, RunCounters, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
-import { notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
+import type { ClaimedMessage, Guarded, LeaseExpiry, MessageOutcome, RunCounters, RunPlan, RunProgress, RunRecipients, RunRef, StoredContact, Tenant } from '../types.js'
+import { inDoubt, notSent, staleLeasesPerCall, unknownOutcome } from '../codes.js'
+import { applyKept } from './deliveries.js'
+import { addOptOuts } from './opt-outs.js'
 import { nextSamples } from '../rate-samples.js'
 import { isActive, isUnsettled, type CampaignRecord, type MemoryState, type RunRecord } from './state.js'
 
@@ -132,15 +134,20 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
     const message = state.messagesById.get(outcome.id)
     // Only a row still `sending` moves: recording twice, or after its lease ran out, changes nothing.
     if (message === undefined || message.runId !== run.id || message.status !== 'sending') continue
-    message.leaseUntil = null
+    // A sent or doubted row keeps its lease: the claim's time, which a doubt's neighbours are found by.
+    if (outcome.status !== 'sent' && outcome.status !== 'doubt') message.leaseUntil = null
     message.updatedAt = new Date()
     if (outcome.status === 'sent') {
       message.status = 'sent'
       message.wamid = outcome.messageId
       message.error = null
+      message.sentAt = new Date()
+      state.messagesByWamid.set(outcome.messageId, message)
       run.successCount++
+      applyKept(state, message)
     } else if (outcome.status === 'failed') {
       state.fail(run, message, { code: outcome.code, title: outcome.title })
+      if (outcome.optOut === true) addOptOuts(state, run.tenant, [message.phone], 'error')
     } else if (outcome.status === 'doubt') {
       message.status = 'doubt'
       message.error = { code: outcome.code, title: outcome.title }
@@ -158,30 +165,39 @@ export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcom
   run.rate = nextSamples(run.rate, run.successCount + run.failedCount, new Date())
 }
 
-export function failExpiredLeases (state: MemoryState, ref: RunRef, now: Date): number {
+export function failExpiredLeases (state: MemoryState, ref: RunRef, now: Date, expiry: LeaseExpiry = 'fail'): number {
   const run = state.runOf(ref)
-  return run === undefined ? 0 : failLeases(state, run, now, Infinity)
+  return run === undefined ? 0 : failLeases(state, run, now, Infinity, expiry)
 }
 
 /** The reaper: leases that ran out in runs no longer running, every tenant's, `limit` at most; a running run's are its workers'. */
-export function failStaleLeases (state: MemoryState, now: Date, limit = staleLeasesPerCall): number {
+export function failStaleLeases (state: MemoryState, now: Date, limit = staleLeasesPerCall, expiry: LeaseExpiry = 'fail'): number {
   if (!(limit > 0)) return 0
   let failed = 0
   // In id order (the order they were added), like the PostgreSQL adapter.
   for (const run of state.runs.values()) {
     if (failed >= limit) break
-    if (run.status !== 'running') failed += failLeases(state, run, now, limit - failed)
+    if (run.status !== 'running') failed += failLeases(state, run, now, limit - failed, expiry)
   }
   return failed
 }
 
-/** The one rule for a lease that ran out: `sending` rows whose lease ended before `now` fail with UNKNOWN_OUTCOME, counted in the run. */
-function failLeases (state: MemoryState, run: RunRecord, now: Date, limit: number): number {
+/**
+ * The one rule for a lease that ran out: `sending` rows whose lease ended before `now` fail with
+ * UNKNOWN_OUTCOME, counted in the run; or, with `doubt`, wait in doubt (IN_DOUBT, not counted, the lease kept for resolveDoubts).
+ */
+function failLeases (state: MemoryState, run: RunRecord, now: Date, limit: number, expiry: LeaseExpiry): number {
   let count = 0
   for (const message of state.unsettled(run)) {
     if (count >= limit) break
     if (message.status === 'sending' && message.leaseUntil !== null && message.leaseUntil < now.getTime()) {
-      state.fail(run, message, unknownOutcome)
+      if (expiry === 'doubt') {
+        message.status = 'doubt'
+        message.error = { ...inDoubt }
+        message.updatedAt = new Date()
+      } else {
+        state.fail(run, message, unknownOutcome)
+      }
       count++
     }
   }

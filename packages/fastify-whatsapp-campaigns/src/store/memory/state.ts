@@ -3,7 +3,7 @@
  * copied in and out: a caller can never change what is stored by mutating an argument or a result.
  */
 import type { CampaignStatus, MessageError, RunError } from '../../schemas/campaign.js'
-import type { OptOutSource, Refusal, RunPlan, RunRecipients, RunRef, RunStatus, StoredCampaign, StoredCampaignRun, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
+import type { OptOutSource, OtherWebhookEvent, Refusal, RunPlan, RunRecipients, RunRef, RunStatus, StatusReport, StoredCampaign, StoredCampaignRun, StoredContact, StoredMessage, StoredRun, Tenant } from '../types.js'
 import { optedOut, type StoredMessageStatus } from '../codes.js'
 import type { RateSamples } from '../rate-samples.js'
 import type { Timeline } from '../pacing.js'
@@ -92,6 +92,11 @@ export class MemoryState {
   readonly messagesById = new Map<number, MessageRecord>()
   /** Send timelines by sending number (not by tenant, as in PostgreSQL). */
   readonly timelines = new Map<string, Timeline>()
+  /** Messages Meta accepted, by wamid (unique, as in PostgreSQL). */
+  readonly messagesByWamid = new Map<string, MessageRecord>()
+  /** Statuses whose wamid no message has yet, merged per wamid. */
+  readonly earlyStatuses = new Map<string, { report: StatusReport, receivedAt: Date }>()
+  readonly webhookEvents: Array<OtherWebhookEvent & { receivedAt: Date }> = []
   lastCampaignId = 0
   lastRunId = 0
   lastMessageId = 0
@@ -168,7 +173,7 @@ export class MemoryState {
 
   /** The messages from the first one not final yet (later ones may be final too). */
   * unsettled (run: RunRecord): Generator<MessageRecord> {
-    while (run.unsettledFrom < run.messages.length && !isUnsettled(run.messages[run.unsettledFrom])) run.unsettledFrom++
+    while (run.unsettledFrom < run.messages.length && !isOpen(run.messages[run.unsettledFrom])) run.unsettledFrom++
     for (let i = run.unsettledFrom; i < run.messages.length; i++) yield run.messages[i]
   }
 
@@ -188,7 +193,10 @@ export class MemoryState {
   removeRuns (campaignId: number): void {
     for (const run of this.runs.values()) {
       if (run.campaignId !== campaignId) continue
-      for (const message of run.messages) this.messagesById.delete(message.id)
+      for (const message of run.messages) {
+        this.messagesById.delete(message.id)
+        if (message.wamid !== null) this.messagesByWamid.delete(message.wamid)
+      }
       this.runs.delete(run.id)
     }
   }
@@ -200,6 +208,11 @@ export function isActive (run: RunRecord): boolean {
 
 export function isUnsettled (message: MessageRecord): boolean {
   return message.status === 'pending' || message.status === 'sending'
+}
+
+/** Not final yet: unsettled, or in doubt (which may go back to pending). */
+function isOpen (message: MessageRecord): boolean {
+  return isUnsettled(message) || message.status === 'doubt'
 }
 
 function copyDate (date: Date | null): Date | null {

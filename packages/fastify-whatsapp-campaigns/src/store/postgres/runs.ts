@@ -12,9 +12,9 @@
  * another writer holds while that writer waits for the campaign.
  */
 import type { RunError } from '../../schemas/campaign.js'
-import type { ClaimedMessage, RunCounters, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
+import type { ClaimedMessage, LeaseExpiry, RunCounters, RunPlan, RunProgress, RunRef, RunStatus, Tenant } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
-import { encodeCode, notSent, optedOut, staleLeasesPerCall, unknownOutcome } from '../codes.js'
+import { encodeCode, inDoubt, notSent, optedOut, staleLeasesPerCall, unknownOutcome } from '../codes.js'
 import { runPlanColumns, toClaimed, toDate, toRunPlan, type ClaimedRow, type RunPlanRow } from './rows.js'
 
 export async function activeRuns (db: SqlClient): Promise<RunPlan[]> {
@@ -83,8 +83,8 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
   return rows.sort((a, b) => a.position - b.position).map(toClaimed)
 }
 
-export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date): Promise<number> {
-  return failLeases(db, run, now, { notIn: [], limit: null })
+export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date, expiry: LeaseExpiry = 'fail'): Promise<number> {
+  return failLeases(db, run, now, { notIn: [], limit: null }, expiry)
 }
 
 /**
@@ -93,7 +93,7 @@ export async function failExpiredLeases (db: SqlClient, run: RunRef, now: Date):
  * failExpiredLeases, one run at a time (its messages, then the run: the lock order), `limit` rows at most
  * in all. The scan is on the partial index of `sending` rows by lease : in-flight rows only.
  */
-export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLeasesPerCall): Promise<number> {
+export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLeasesPerCall, expiry: LeaseExpiry = 'fail'): Promise<number> {
   if (!(limit > 0)) return 0
   // Each row that ever was in flight left an entry in that index, which stays until a vacuum (with
   // autovacuum on, once a fifth of the table was written; never, with it off). An index scan marks
@@ -119,19 +119,22 @@ export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLe
   for (const row of runs) {
     if (failed >= limit) break
     // The status is checked again in the statement: a run resumed meanwhile is its workers' again.
-    failed += await failLeases(db, { tenant: row.tenant, runId: Number(row.run_id) }, now, { notIn: ['running'], limit: limit - failed })
+    failed += await failLeases(db, { tenant: row.tenant, runId: Number(row.run_id) }, now, { notIn: ['running'], limit: limit - failed }, expiry)
   }
   return failed
 }
 
 /**
  * The one rule for a lease that ran out: the run's `sending` rows whose lease ended before `now` fail
- * with UNKNOWN_OUTCOME (they may have been sent), counted in the run in the same statement. Only while
+ * with UNKNOWN_OUTCOME (they may have been sent), counted in the run in the same statement; or, with
+ * `doubt`, wait in doubt (IN_DOUBT, not counted, the lease kept: resolveDoubts reads it). Only while
  * the run's status is not in `notIn`; at most `limit` rows (null: all).
  */
 async function failLeases (
-  db: SqlClient, run: Pick<RunRef, 'tenant' | 'runId'>, now: Date, only: { notIn: RunStatus[], limit: number | null }
+  db: SqlClient, run: Pick<RunRef, 'tenant' | 'runId'>, now: Date, only: { notIn: RunStatus[], limit: number | null }, expiry: LeaseExpiry
 ): Promise<number> {
+  const doubt = expiry === 'doubt'
+  const error = doubt ? inDoubt : unknownOutcome
   const { rows: [row] } = await db.query<{ count: number }>(
     `WITH locked AS (
        SELECT position FROM campaign_messages
@@ -142,15 +145,16 @@ async function failLeases (
         FOR UPDATE
      ), expired AS (
        UPDATE campaign_messages m
-          SET status = 'failed', error_code = $4, error_title = $5, lease_until = NULL, updated_at = now()
+          SET status = CASE WHEN $8::boolean THEN 'doubt' ELSE 'failed' END, error_code = $4, error_title = $5,
+              lease_until = CASE WHEN $8::boolean THEN m.lease_until END, updated_at = now()
         WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM locked)) AND m.status = 'sending' -- by key, as in claim()
        RETURNING 1
      ), counted AS (
        UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
-        WHERE tenant = $1 AND id = $2 AND EXISTS (SELECT 1 FROM expired)
+        WHERE tenant = $1 AND id = $2 AND NOT $8::boolean AND EXISTS (SELECT 1 FROM expired)
      )
      SELECT count(*)::int AS count FROM expired`,
-    [run.tenant, run.runId, now.toISOString(), unknownOutcome.code, unknownOutcome.title, only.notIn, only.limit]
+    [run.tenant, run.runId, now.toISOString(), error.code, error.title, only.notIn, only.limit, doubt]
   )
   return Number(row.count)
 }
