@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { request } from 'undici'
 import campaigns, { memoryStore, type CampaignsPluginOptions, type DeliveryReports, type IngestSummary } from '../src/index.js'
 import { signWebhookBody } from '../src/whatsapp/webhook-signature.js'
@@ -10,7 +10,7 @@ const summary: IngestSummary = { matched: 0, early: 0, replies: 0, optedOut: 0, 
 
 interface Built { app: FastifyInstance, calls: DeliveryReports[], url: string }
 
-async function build (t: Tap.Test, webhook: CampaignsPluginOptions['webhook'], ingest?: (r: DeliveryReports) => Promise<IngestSummary>, extra: Partial<CampaignsPluginOptions> = {}): Promise<Built> {
+async function build (t: Test, webhook: CampaignsPluginOptions['webhook'], ingest?: (r: DeliveryReports) => Promise<IngestSummary>, extra: Partial<CampaignsPluginOptions> = {}): Promise<Built> {
   const calls: DeliveryReports[] = []
   const store = { ...memoryStore(), ingest: async (reports: DeliveryReports) => { calls.push(reports); return await (ingest?.(reports) ?? summary) } }
   const app = Fastify({ logger: { level: 'silent' } })
@@ -55,6 +55,17 @@ t.test('verification GET', async t => {
   const none = await bare.inject({ url: `${prefix}/webhook?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x` })
   t.equal(none.statusCode, 403)
   t.match(none.json().message, /webhook\.verifyToken/)
+})
+
+t.test('the verify token never reaches the request log', async t => {
+  const lines: string[] = []
+  const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } } })
+  await app.register(campaigns, { prefix, store: memoryStore(), whatsapp: { phoneNumberId: '1', accessToken: 'token' }, webhook: { verifyToken: 'verify-me' } })
+  t.teardown(async () => { await app.close() })
+  const ok = await app.inject({ url: `${prefix}/webhook?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=9` })
+  t.equal(ok.body, '9')
+  t.ok(lines.some(line => line.includes('hub.verify_token=[redacted]')), 'the URL is logged without it')
+  t.notOk(lines.some(line => line.includes('verify-me')))
 })
 
 t.test('signatures over the raw bytes', async t => {
