@@ -2,7 +2,7 @@ import { campaignsPlugin } from './plugin.js'
 
 export default campaignsPlugin
 export { campaignsPlugin }
-export type { CampaignsPluginOptions, WhatsAppAccount } from './options.js'
+export type { CampaignsPluginOptions, WebhookOptions, WhatsAppAccount } from './options.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
 export type { EngineSettings } from './engine/settings.js'
@@ -21,3 +21,4 @@ export { sqlClient, type SqlClient, type SqlClientInput } from './store/sql-clie
 export { createCloudApiClient, defaultApiUrl, type CloudApiClientOptions } from './whatsapp/client.js'
 export { classifyGraphError, GRAPH_ERROR_CODES, type GraphErrorCode } from './whatsapp/errors.js'
 export type { SendOutcome, TemplateMessage, WhatsAppSender } from './whatsapp/types.js'
+export { signWebhookBody, verifyWebhookSignature } from './whatsapp/webhook-signature.js'

@@ -5,6 +5,7 @@ import { missingStoreMethods } from './store/parts.js'
 import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
 import { isPositive } from './positive.js'
 import { defaultApiUrl } from './whatsapp/client.js'
+import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
 
 /** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
 export interface WhatsAppAccount {
@@ -12,10 +13,32 @@ export interface WhatsAppAccount {
   apiUrl?: string
   phoneNumberId: string
   accessToken: string
-  /** Reserved for status webhooks (signature checks); not read yet. */
+}
+
+/**
+ * Meta's webhooks (`GET` and `POST {prefix}/webhook`): delivery statuses, replies and opt-outs. Webhooks
+ * belong to the Meta app, not to a phone number, so one setting serves every tenant's account.
+ */
+export interface WebhookOptions {
+  /** The Meta app's secret, which signs every event; without it the endpoint refuses all events (503). */
   appSecret?: string
-  /** Reserved for status webhooks (Meta's verification); not read yet. */
+  /** The token typed into the app's webhook settings, for Meta's verification request; without it verification is refused. */
   verifyToken?: string
+  /** Words that put the sender on the opt-out list (default STOP, UNSUBSCRIBE, STOP ALL), compared trimmed, spaced and cased alike. */
+  stopKeywords?: string[]
+  /** Words that take the sender off it again (default START). */
+  startKeywords?: string[]
+  /** How long a send in doubt waits for a status webhook to witness it before it is settled (default 15 minutes). */
+  witnessWindowMs?: number
+}
+
+/** The webhook settings checked, keywords in the form they are compared in. */
+export interface ResolvedWebhookOptions {
+  appSecret?: string
+  verifyToken?: string
+  stopKeywords: string[]
+  startKeywords: string[]
+  witnessWindowMs: number
 }
 
 export interface CampaignsPluginOptions {
@@ -44,6 +67,7 @@ export interface CampaignsPluginOptions {
    * a longer list is cut to its first `inlineLimit` and flagged, the rest read through the paged routes.
    */
   inlineLimit?: number
+  webhook?: WebhookOptions
 }
 
 export interface ResolvedOptions {
@@ -57,6 +81,7 @@ export interface ResolvedOptions {
   defaultCountry?: CountryCode
   bodyLimit: number
   inlineLimit: number
+  webhook: ResolvedWebhookOptions
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -120,6 +145,42 @@ function resolveSending (given: Partial<EngineSettings> = {}): EngineSettings {
   return sending as unknown as EngineSettings
 }
 
+const webhookDefaults = { stopKeywords: defaultStopKeywords, startKeywords: defaultStartKeywords, witnessWindowMs: 15 * 60_000 }
+const webhookKeys = ['appSecret', 'verifyToken', 'stopKeywords', 'startKeywords', 'witnessWindowMs']
+
+function secret (value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value === '') throw new OptionError(option, 'a non-empty string', '[hidden]')
+  return value
+}
+
+function keywords (value: unknown, option: string, fallback: readonly string[]): string[] {
+  if (value === undefined) return [...fallback]
+  if (!Array.isArray(value) || value.some(word => typeof word !== 'string' || normaliseKeyword(word) === '')) {
+    throw new OptionError(option, 'an array of words (non-empty strings)', value)
+  }
+  return [...new Set((value as string[]).map(normaliseKeyword))]
+}
+
+function resolveWebhook (given: WebhookOptions = {}): ResolvedWebhookOptions {
+  // Never echoed: an object put in the wrong place may hold the secrets.
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new OptionError('webhook', 'an object', Array.isArray(given) ? '[array]' : given)
+  for (const key of Object.keys(given)) {
+    if (!webhookKeys.includes(key)) throw new OptionError(`webhook.${key}`, `one of ${webhookKeys.join(', ')}`, key)
+  }
+  const stopKeywords = keywords(given.stopKeywords, 'webhook.stopKeywords', webhookDefaults.stopKeywords)
+  const startKeywords = keywords(given.startKeywords, 'webhook.startKeywords', webhookDefaults.startKeywords)
+  const both = stopKeywords.filter(word => startKeywords.includes(word))
+  if (both.length > 0) throw new OptionError('webhook.startKeywords', 'words that are not stop keywords too', both)
+  return {
+    appSecret: secret(given.appSecret, 'webhook.appSecret'),
+    verifyToken: secret(given.verifyToken, 'webhook.verifyToken'),
+    stopKeywords,
+    startKeywords,
+    witnessWindowMs: given.witnessWindowMs === undefined ? webhookDefaults.witnessWindowMs : positive(given.witnessWindowMs, 'webhook.witnessWindowMs', true)
+  }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -160,6 +221,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     defaultCountry: options.defaultCountry,
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
     bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
-    inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true)
+    inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
+    webhook: resolveWebhook(options.webhook)
   }
 }

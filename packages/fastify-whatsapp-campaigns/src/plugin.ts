@@ -4,6 +4,8 @@ import { createCampaignService, startScheduled, type CampaignService } from './c
 import { Engine } from './engine/engine.js'
 import { resolveOptions, type CampaignsPluginOptions } from './options.js'
 import { campaignsApi } from './routes/index.js'
+import { webhookRoutes } from './routes/webhook.js'
+import { IngestQueue } from './webhooks/ingest-queue.js'
 import { createCloudApiClient } from './whatsapp/client.js'
 import { SenderCache } from './whatsapp/sender-cache.js'
 
@@ -48,6 +50,11 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     hooks: resolved.hooks,
     tenant: resolved.tenant
   })
+
+  // Beside the API, not in it: Meta's calls carry no credentials for the host's hooks; they are signed.
+  const webhookQueue = new IngestQueue({ ingest: async reports => await store.ingest(reports) })
+  app.addHook('onClose', async () => { await webhookQueue.close() })
+  await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, queue: webhookQueue })
 }
 
 export const campaignsPlugin = fp(whatsappCampaigns, { fastify: '5.x', name: 'fastify-whatsapp-campaigns' })

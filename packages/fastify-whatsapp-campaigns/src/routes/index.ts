@@ -51,7 +51,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
  * Client errors in Fastify's shape, with the refused rows when there are any; anything else goes on to
  * the host's error handler.
  */
-function errorHandler (error: FastifyError & { details?: unknown }, request: FastifyRequest, reply: import('fastify').FastifyReply): unknown {
+export function errorHandler (error: FastifyError & { details?: unknown }, request: FastifyRequest, reply: import('fastify').FastifyReply): unknown {
   const statusCode = error.statusCode ?? 500
   if (statusCode >= 500) throw error
   const code = error.code ?? (error.validation !== undefined ? 'FST_ERR_VALIDATION' : 'FST_ERR_BAD_REQUEST')
