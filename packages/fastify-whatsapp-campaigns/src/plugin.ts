@@ -27,6 +27,8 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     queue: store,
     timeline: store,
     ledger: store,
+    // Only signed webhooks can witness a send whose answer was lost; without them it is reported at once.
+    witnessWindowMs: resolved.webhook.appSecret === undefined ? undefined : resolved.webhook.witnessWindowMs,
     startScheduled: async (tenant, id) => await startScheduled(store, tenant, id, senderOf),
     senderFor: async tenant => senders.lend(await resolved.accountFor(tenant)),
     settings: resolved.sending,

@@ -59,6 +59,8 @@ export const OptOutSource = Type.Union(
   { description: "keyword: the recipient sent a stop word; preference: WhatsApp's own marketing opt-out; error: Meta refused a send with 131050; api: added through POST /opt-outs" }
 )
 
+export type OptOutSource = Static<typeof OptOutSource>
+
 export const OptOut = Type.Object({
   phone: Type.String(),
   source: OptOutSource,

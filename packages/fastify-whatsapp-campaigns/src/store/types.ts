@@ -8,6 +8,7 @@ import type {
 } from '../schemas/campaign.js'
 import type { CampaignRun, CampaignRunStatus } from '../schemas/run.js'
 import type { StoredMessageStatus } from './codes.js'
+import type { OptOutSource } from '../schemas/tracking.js'
 
 /** Who owns a row. Every store call is scoped by it: one tenant never sees another's campaigns. */
 export type Tenant = string
@@ -474,7 +475,8 @@ export interface DeliveryLedger {
   expireEarlyStatuses(before: Date): Promise<number>
 }
 
-export type OptOutSource = 'keyword' | 'preference' | 'error' | 'api'
+/** What put a phone on the opt-out list (the schema's, so the API and the stores name them alike). */
+export type { OptOutSource }
 
 export interface StoredOptOut {
   phone: string
@@ -500,7 +502,7 @@ export interface OptOutList {
 }
 
 /** One minute of a run's timeline: what happened in it, by the messages' timestamps. */
-export interface TimelineMinute {
+export interface StoredTimelineMinute {
   minute: Date
   sent: number
   delivered: number
@@ -512,7 +514,7 @@ export interface StoredRunStats {
   run: StoredCampaignRun
   /** The run's failures by code and title, most frequent first. */
   failures: Array<{ code: ErrorCode, title: string, count: number }>
-  timeline: TimelineMinute[]
+  timeline: StoredTimelineMinute[]
   readAt: Date
 }
 

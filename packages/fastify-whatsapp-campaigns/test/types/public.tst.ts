@@ -10,7 +10,10 @@ import campaigns, {
   memoryStore,
   postgresStore,
   type Campaign,
+  type CampaignAnalytics,
   type CampaignRepository,
+  type DeliveryLedger,
+  type OptOutList,
   type CampaignRequest,
   type CampaignService,
   type CampaignStore,
@@ -75,12 +78,16 @@ describe('stores', () => {
     expect<CampaignStore>().type.toBeAssignableTo<CampaignRepository>()
     expect<CampaignStore>().type.toBeAssignableTo<RunQueue>()
     expect<CampaignStore>().type.toBeAssignableTo<SendTimeline>()
+    expect<CampaignStore>().type.toBeAssignableTo<DeliveryLedger>()
+    expect<CampaignStore>().type.toBeAssignableTo<OptOutList>()
+    expect<CampaignStore>().type.toBeAssignableTo<CampaignAnalytics>()
     expect<CampaignStore>().type.toBeAssignableTo<StoreLifecycle>()
-    expect<CampaignRepository & RunQueue & SendTimeline & StoreLifecycle>().type.toBeAssignableTo<CampaignStore>()
+    expect<CampaignRepository & RunQueue & SendTimeline & DeliveryLedger & OptOutList & CampaignAnalytics & StoreLifecycle>().type.toBeAssignableTo<CampaignStore>()
   })
 
   test('a store missing a part is not a CampaignStore', () => {
     expect<CampaignRepository & RunQueue & StoreLifecycle>().type.not.toBeAssignableTo<CampaignStore>()
+    expect<Omit<CampaignStore, 'ingest'>>().type.not.toBeAssignableTo<CampaignStore>()
     expect<Omit<CampaignStore, 'pauseRun'>>().type.not.toBeAssignableTo<CampaignStore>()
     expect<Omit<CampaignStore, 'init'>>().type.toBeAssignableTo<CampaignStore>()
   })

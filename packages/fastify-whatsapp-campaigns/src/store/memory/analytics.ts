@@ -1,5 +1,5 @@
 /** The figures of the memory adapter read over many rows: a run's stats, a tenant's analytics. */
-import type { StoredAnalytics, StoredRunStats, Tenant, TimelineMinute } from '../types.js'
+import type { StoredAnalytics, StoredRunStats, Tenant, StoredTimelineMinute } from '../types.js'
 import { encodeCode } from '../codes.js'
 import { storedCampaignRun, type MemoryState, type MessageRecord, type RunRecord } from './state.js'
 
@@ -29,9 +29,9 @@ function failuresOf (run: RunRecord): StoredRunStats['failures'] {
 const minuteMs = 60_000
 
 /** Per UTC minute, by each event's own timestamp; a failure by the time its row was last written. */
-function timelineOf (run: RunRecord): TimelineMinute[] {
-  const minutes = new Map<number, TimelineMinute>()
-  const count = (at: Date | null, event: Exclude<keyof TimelineMinute, 'minute'>): void => {
+function timelineOf (run: RunRecord): StoredTimelineMinute[] {
+  const minutes = new Map<number, StoredTimelineMinute>()
+  const count = (at: Date | null, event: Exclude<keyof StoredTimelineMinute, 'minute'>): void => {
     if (at === null) return
     const start = Math.floor(at.getTime() / minuteMs) * minuteMs
     let minute = minutes.get(start)

@@ -1,5 +1,5 @@
 /** The figures of the PostgreSQL store read over many rows: a run's stats, a tenant's analytics. */
-import type { StoredAnalytics, StoredRunStats, Tenant, TimelineMinute } from '../types.js'
+import type { StoredAnalytics, StoredRunStats, Tenant, StoredTimelineMinute } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { decodeCode } from '../codes.js'
 import { campaignRunsSelect, toDate, toStoredCampaignRun, type CampaignRunRow } from './rows.js'
@@ -44,7 +44,7 @@ export async function stats (db: SqlClient, tenant: Tenant, id: number, query: {
   return {
     run: toStoredCampaignRun(row),
     failures: row.failures.map(f => ({ code: decodeCode(f.code), title: f.title ?? '', count: Number(f.count) })),
-    timeline: timeline.map((minute): TimelineMinute => ({
+    timeline: timeline.map((minute): StoredTimelineMinute => ({
       minute: toDate(minute.minute),
       sent: Number(minute.sent),
       delivered: Number(minute.delivered),
