@@ -1,5 +1,5 @@
 /** The DeliveryLedger of the memory adapter: status webhooks applied to the messages, replies, opt-outs, doubts. */
-import type { DeliveryReports, DoubtResolution, IngestSummary, InboundMessage, OptOutSource, RunRef, StatusReport, Tenant } from '../types.js'
+import type { DeliveryReports, DoubtResolution, IngestSummary, InboundMessage, RunRef, StatusReport, Tenant } from '../types.js'
 import { doubtNeighbours, replyWindowMs, unknownOutcome } from '../codes.js'
 import { applyReport, counterDeltas, isAdoptable, latestOptOutEvents, mergeReport, mergeReports, type OptOutEvent } from '../status-rules.js'
 import { addOptOuts } from './opt-outs.js'
