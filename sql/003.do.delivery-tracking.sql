@@ -20,8 +20,8 @@ ALTER TABLE campaign_messages
   ADD COLUMN replied_at   timestamptz,
   -- When the first status webhook about it arrived (our clock): the proof that its webhooks flow.
   ADD COLUMN witnessed_at timestamptz,
-  -- Set when a send in doubt went back to pending for want of a witness: it is sent again only once.
-  ADD COLUMN resent_after_doubt boolean NOT NULL DEFAULT false;
+  -- How often a send in doubt went back to pending for want of a witness: bounded (codes.ts).
+  ADD COLUMN doubt_resends smallint NOT NULL DEFAULT 0 CHECK (doubt_resends >= 0);
 
 -- A recipient's answers find the messages sent to that phone (replies, and the tenants a STOP opts out
 -- of). Only messages Meta accepted have an entry.

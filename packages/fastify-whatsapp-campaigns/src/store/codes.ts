@@ -66,6 +66,13 @@ export const optOutErrorCode = 131050
 /** How long after a send an answer from that phone counts as a reply to it. */
 export const replyWindowMs = 72 * 60 * 60 * 1000
 
+/**
+ * How often one recipient may be sent again after a doubt. Each resend rests on its own proof (its
+ * neighbours' witnesses came, its own did not); a crash during the resend, or a lost answer, is a new
+ * doubt. The bound keeps a proof that keeps failing from becoming a loop.
+ */
+export const mostDoubtResends = 3
+
 /** How many of the messages claimed before a send in doubt must have been witnessed to prove its webhooks would have come. */
 export const doubtNeighbours = 20
 

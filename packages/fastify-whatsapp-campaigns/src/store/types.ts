@@ -467,8 +467,9 @@ export interface DeliveryLedger {
    * The run's rows in `doubt` whose lease ended at least `windowMs` before `now`: witnessed ones (a
    * kept status names them by origin) become sent; for the others, when every one of the (up to 20)
    * messages of the run claimed last before it that Meta accepted has been witnessed since, their own
-   * witness would have come with theirs: back to pending to be sent again, once (a row resent once
-   * and in doubt again fails); when that proof is missing, they fail with UNKNOWN_OUTCOME.
+   * witness would have come with theirs: back to pending to be sent again (each resend on its own
+   * proof, at most `mostDoubtResends` times for a row; past it, it fails); when that proof is missing,
+   * they fail with UNKNOWN_OUTCOME.
    */
   resolveDoubts(run: RunRef, now: Date, windowMs: number): Promise<DoubtResolution>
   /** Kept statuses received before `before` whose message never appeared (another app's): dropped. Returns how many. */

@@ -5,6 +5,7 @@
  */
 import type { DeliveryReports, InboundMessage, RunPlan, StatusReport, StoredMessage, Tenant } from '../types.js'
 import { contacts, draft, leaseFor, phone, started, tenantA, tenantB, type Group, type StoreView } from './context.js'
+import { mostDoubtResends } from '../codes.js'
 
 const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s))
 const later = (): Date => new Date(Date.now() + 7_200_000)
@@ -144,7 +145,7 @@ export function doubts ({ test }: Group): void {
     t.strictSame(await figures(store, tenantA, plan), { success: 1, failed: 0, delivered: 0, read: 0, replied: 0 })
   })
 
-  test('deliveries: resolveDoubts: no witness but every neighbour witnessed: resent once; in doubt again, it fails', async (t, store) => {
+  test('deliveries: resolveDoubts: no witness but every neighbour witnessed: resent, each doubt on its own proof, a bounded number of times', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
     const batch = await store.claim(plan, 4, leaseFor(1000))
     await store.record(plan, batch.slice(0, 3).map((m, i) => ({ id: m.id, status: 'sent', messageId: `wamid.n${i}` })))
@@ -155,8 +156,14 @@ export function doubts ({ test }: Group): void {
     t.strictSame([fourth.status, fourth.attempts], ['pending', 1], 'attempts unchanged')
     const [again] = await store.claim(plan, 5, leaseFor(1000))
     t.equal(again.id, batch[3].id, 'claimed again at once')
+    // A crash during the resend: a new doubt, with the same proof.
+    for (let resend = 2; resend <= mostDoubtResends; resend++) {
+      await store.failExpiredLeases(plan, later(), 'doubt')
+      t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 1, failed: 0 }, `resend ${resend}`)
+      await store.claim(plan, 5, leaseFor(1000))
+    }
     await store.failExpiredLeases(plan, later(), 'doubt')
-    t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 0, failed: 1 })
+    t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 0, failed: 1 }, 'past the bound it fails')
     t.strictSame((await stored(store, tenantA, plan))[3].error?.code, 'UNKNOWN_OUTCOME')
     t.strictSame(await figures(store, tenantA, plan), { success: 3, failed: 1, delivered: 3, read: 0, replied: 0 })
   })

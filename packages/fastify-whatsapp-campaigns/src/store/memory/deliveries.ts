@@ -1,6 +1,6 @@
 /** The DeliveryLedger of the memory adapter: status webhooks applied to the messages, replies, opt-outs, doubts. */
 import type { DeliveryReports, DoubtResolution, IngestSummary, InboundMessage, RunRef, StatusReport, Tenant } from '../types.js'
-import { doubtNeighbours, replyWindowMs, unknownOutcome } from '../codes.js'
+import { doubtNeighbours, mostDoubtResends, replyWindowMs, unknownOutcome } from '../codes.js'
 import { applyReport, counterDeltas, isAdoptable, latestOptOutEvents, mergeReport, mergeReports, type OptOutEvent } from '../status-rules.js'
 import { addOptOuts } from './opt-outs.js'
 import type { MemoryState, MessageRecord, RunRecord } from './state.js'
@@ -132,12 +132,12 @@ export function resolveDoubts (state: MemoryState, ref: RunRef, now: Date, windo
       state.earlyStatuses.delete(witness[0])
       apply(state, message, witness[1].report, now)
       result.witnessed++
-    } else if (!message.resentAfterDoubt && neighboursWitnessed(run, message)) {
+    } else if (message.doubtResends < mostDoubtResends && neighboursWitnessed(run, message)) {
       message.status = 'pending'
       // Due at once, whatever the clock `now` was read on.
       message.nextAttemptAt = -Infinity
       message.leaseUntil = null
-      message.resentAfterDoubt = true
+      message.doubtResends++
       message.updatedAt = now
       result.resent++
     } else {

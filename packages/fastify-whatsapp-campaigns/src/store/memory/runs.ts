@@ -60,7 +60,7 @@ export function startRun (
     readAt: null,
     repliedAt: null,
     witnessedAt: null,
-    resentAfterDoubt: false,
+    doubtResends: 0,
     updatedAt: now
   }))
   for (const message of run.messages) {

@@ -73,8 +73,8 @@ export interface MessageRecord {
   repliedAt: Date | null
   /** When the first status webhook about it came. */
   witnessedAt: Date | null
-  /** A send in doubt went back to pending once for want of a witness: never again. */
-  resentAfterDoubt: boolean
+  /** How often a send in doubt went back to pending for want of a witness (at most mostDoubtResends). */
+  doubtResends: number
   updatedAt: Date
 }
 

@@ -4,7 +4,7 @@
  */
 import type { DoubtResolution, RunRef, StatusReport } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
-import { decodeCode, doubtNeighbours, unknownOutcome } from '../codes.js'
+import { decodeCode, doubtNeighbours, mostDoubtResends, unknownOutcome } from '../codes.js'
 import { toDate } from './rows.js'
 import { applyTo, lockRows, writeRows } from './deliveries.js'
 
@@ -13,8 +13,8 @@ export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, wind
   return await db.transaction(async tx => {
     // The neighbours: the run's sends Meta accepted and claimed no later (the same claim has the same
     // lease), the latest of them; the proof is that each was witnessed.
-    const { rows: doubted } = await tx.query<{ position: number, resent_after_doubt: boolean, neighbours: number, witnessed: number }>(
-      `SELECT d.position, d.resent_after_doubt, n.neighbours, n.witnessed
+    const { rows: doubted } = await tx.query<{ position: number, doubt_resends: number, neighbours: number, witnessed: number }>(
+      `SELECT d.position, d.doubt_resends, n.neighbours, n.witnessed
          FROM campaign_messages d CROSS JOIN LATERAL (
            SELECT count(*)::int AS neighbours, count(s.witnessed_at)::int AS witnessed FROM (
              SELECT witnessed_at FROM campaign_messages
@@ -57,7 +57,7 @@ export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, wind
     for (const d of doubted) {
       const row = open.get(Number(d.position))
       if (row === undefined || witnessedPositions.has(row.position)) continue
-      if (!d.resent_after_doubt && d.neighbours > 0 && d.witnessed === d.neighbours) {
+      if (Number(d.doubt_resends) < mostDoubtResends && d.neighbours > 0 && d.witnessed === d.neighbours) {
         resend.push(row.position)
         result.resent++
       } else {
@@ -71,7 +71,7 @@ export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, wind
     if (resend.length > 0) {
       // Due at once whatever the clock, the attempt kept: sent again only once.
       await tx.query(
-        `UPDATE campaign_messages SET status = 'pending', next_attempt_at = '-infinity', lease_until = NULL, resent_after_doubt = true, updated_at = now()
+        `UPDATE campaign_messages SET status = 'pending', next_attempt_at = '-infinity', lease_until = NULL, doubt_resends = doubt_resends + 1, updated_at = now()
           WHERE run_id = $1 AND position = ANY ($2::int[])`,
         [run.runId, resend]
       )
