@@ -4,12 +4,14 @@ import { scratchDatabase, type BenchDatabase } from './database.js'
 import { benchEngineThroughput } from './engine-throughput.js'
 import { benchPacing } from './pacing.js'
 import { benchPeakRss } from './peak-rss.js'
+import { benchWebhookIngest } from './webhook-ingest.js'
 
 const benchmarks: Record<string, (database: BenchDatabase) => Promise<void>> = {
   create: benchBulkCreate,
   throughput: benchEngineThroughput,
   pacing: benchPacing,
   detail: benchCampaignDetail,
+  ingest: benchWebhookIngest,
   rss: benchPeakRss
 }
 

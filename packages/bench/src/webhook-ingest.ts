@@ -1,0 +1,199 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import campaigns, { postgresStore, type CampaignStore, type RunRef } from 'fastify-whatsapp-campaigns'
+import { runChild } from './child-process.js'
+import type { BenchDatabase } from './database.js'
+import { phoneFor, report, timed } from './measure.js'
+import type { SenderResult, SenderSpec } from './webhook-sender.js'
+
+const tenant = 'bench-ingest'
+const phoneNumberId = '104'
+const appSecret = 'bench-app-secret'
+const path = '/webhook'
+/** Far above a 1,000-status body; the baseline takes what the plugin's route takes. */
+const bodyLimit = 4 * 1024 * 1024
+
+/** One kind of body, sent by `concurrency` workers to each server over the same positions of the run. */
+interface Load {
+  label: string
+  perBody: number
+  block: number
+  concurrency: number
+  /** Positions sent before the measured span, to warm both servers up (a multiple of `block`). */
+  warmup: number
+  /** Positions the measured span may name (a multiple of `block`): the plugin must not run out of them. */
+  measured: number
+}
+
+interface Side { warmup: SenderResult, measured: SenderResult }
+
+/**
+ * Meta's status webhooks over real HTTP (a keep-alive undici Pool in a process of its own), signed,
+ * to the plugin's `POST /webhook` on the scratch database holding one completed run of `messages`
+ * (BENCH_INGEST_MESSAGES, default 100,000) recorded sent with wamids; beside the least a receiver
+ * must do, measured in the same run: a bare Fastify route that reads the raw body and checks its
+ * HMAC timing-safe, storing nothing. Two loads, each over `seconds` (BENCH_INGEST_SECONDS, default 8)
+ * per side: bodies of one status, then of 1,000; each block of messages gets its `delivered`
+ * statuses, then its `read` ones, so that every status moves its message. Afterwards the run's rows
+ * are counted: each status the plugin answered 200 must have landed.
+ */
+export async function benchWebhookIngest (
+  database: BenchDatabase,
+  messages = Number(process.env.BENCH_INGEST_MESSAGES ?? 100_000),
+  seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 8)
+): Promise<void> {
+  if (!(seconds > 0)) throw new Error(`BENCH_INGEST_SECONDS must be a positive number (got ${process.env.BENCH_INGEST_SECONDS})`)
+  // A fifth of the run for the one-status bodies, the rest for the 1,000-status ones, each block-aligned.
+  const oneBlock = 1_000
+  const batchBlock = 4_000
+  const oneShare = Math.floor(messages / 5 / oneBlock) * oneBlock
+  const batchShare = Math.floor((messages - oneShare) / batchBlock) * batchBlock
+  if (!(Number.isInteger(messages) && oneShare >= 2 * oneBlock && batchShare >= 2 * batchBlock)) {
+    throw new Error(`BENCH_INGEST_MESSAGES must be an integer of at least ${10 * batchBlock} (got ${process.env.BENCH_INGEST_MESSAGES})`)
+  }
+  const loads: Load[] = [
+    { label: 'one status a body', perBody: 1, block: oneBlock, concurrency: 32, warmup: oneBlock, measured: oneShare - oneBlock },
+    { label: '1,000 statuses a body', perBody: 1_000, block: batchBlock, concurrency: 4, warmup: batchBlock, measured: batchShare - batchBlock }
+  ]
+
+  const store = postgresStore(database.db)
+  await store.init?.()
+  let run: RunRef | undefined
+  const setupMs = await timed(async () => { run = await completedRun(store, messages) })
+  if (run === undefined) throw new Error('the run was not made')
+  const wamidPrefix = `wamid.bench-ingest.${run.runId}.`
+
+  const rows: Array<[string, string]> = [[`setup: a completed run of ${messages.toLocaleString('en')} messages with wamids, through the store`, `${(setupMs / 1000).toFixed(1)} s`]]
+  let first = 1
+  const applied: string[] = []
+  for (const load of loads) {
+    const spec = (origin: string, from: number, count: number, span: number, repeat: boolean): SenderSpec => ({
+      origin, path, appSecret, runId: run!.runId, wamidPrefix, phoneNumberId, first: from, count, perBody: load.perBody, block: load.block, concurrency: load.concurrency, seconds: span, repeat
+    })
+    const measuredFrom = first + load.warmup
+    // The warm-up and the span name the same positions for both; the baseline stores nothing, so it may go round again.
+    const baseline = await measureServer(bareReceiver(), origin => [
+      spec(origin, first, load.warmup, seconds, false),
+      spec(origin, measuredFrom, load.measured, seconds, true)
+    ])
+    const ours = await measureServer(await pluginReceiver(database), origin => [
+      spec(origin, first, load.warmup, seconds, false),
+      spec(origin, measuredFrom, load.measured, seconds, false)
+    ])
+    applied.push(await checkApplied(database, run, first, load, ours))
+    first += load.warmup + load.measured
+
+    const ratio = ours.measured.statuses / ours.measured.ms / (baseline.measured.statuses / baseline.measured.ms)
+    const exhausted = ours.measured.ms < seconds * 1000 * 0.95 ? `; ran out of messages after ${(ours.measured.ms / 1000).toFixed(1)} s (raise BENCH_INGEST_MESSAGES)` : ''
+    rows.push(
+      [`${load.label}, ${load.concurrency} concurrent: bare Fastify + HMAC (baseline)`, figures(baseline.measured)],
+      [`${load.label}, ${load.concurrency} concurrent: plugin POST /webhook`, figures(ours.measured) + exhausted],
+      [`${load.label}: ratio plugin / baseline (throughput)`, `${ratio.toFixed(2)}`]
+    )
+    if (load.perBody === 1) {
+      rows.push([`${load.label}: targets ratio >= 0.5, p99 <= 250 ms`, `${verdict(ratio >= 0.5)} ratio, ${verdict(ours.measured.p99Ms <= 250)} p99`])
+    } else {
+      const rate = ours.measured.statuses / (ours.measured.ms / 1000)
+      rows.push([`${load.label}: target >= 20,000 statuses/s`, verdict(rate >= 20_000)])
+    }
+  }
+  rows.push(['applied (rows of the run with each status, against the statuses answered 200)', applied.join('; ')])
+  report(`Webhook ingestion over HTTP: signed status bodies (${seconds} s each), ${database.url === undefined ? 'PGlite in memory' : 'PostgreSQL'}`, rows)
+}
+
+const verdict = (met: boolean): string => met ? 'met' : 'NOT met'
+
+function figures (result: SenderResult): string {
+  const perSecond = (count: number): string => Math.round(count / (result.ms / 1000)).toLocaleString('en')
+  const ms = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} ms`
+  return `${perSecond(result.statuses)} statuses/s, ${perSecond(result.requests)} req/s; p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}`
+}
+
+/**
+ * Starts `app` on a port of 127.0.0.1, runs a sender process for each spec in turn (a warm-up, then
+ * the measured span) and closes it. Any answer but 200 fails the benchmark: the figure would not be one
+ * of ingestion.
+ */
+async function measureServer (app: FastifyInstance, specs: (origin: string) => [SenderSpec, SenderSpec]): Promise<Side> {
+  try {
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 })
+    const [warmup, measured] = specs(origin)
+    const results: SenderResult[] = []
+    for (const spec of [warmup, measured]) {
+      const result = await runChild<SenderResult>('webhook sender', 'webhook-sender.js', { INGEST_SPEC: JSON.stringify(spec) })
+      if (result.refused > 0) throw new Error(`${result.refused} of ${result.requests} webhook requests were refused, the first ${result.firstRefusal}`)
+      results.push(result)
+    }
+    return { warmup: results[0], measured: results[1] }
+  } finally {
+    await app.close()
+  }
+}
+
+/** The least a webhook receiver does: the raw body, its signature checked in constant time, 200. */
+function bareReceiver (): FastifyInstance {
+  const app = Fastify({ logger: { level: 'warn' }, bodyLimit })
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
+  app.post(path, async (request, reply) => {
+    const body = request.body as Buffer
+    const header = request.headers['x-hub-signature-256']
+    const given = typeof header === 'string' && header.startsWith('sha256=') ? Buffer.from(header.slice(7), 'hex') : Buffer.alloc(0)
+    const expected = createHmac('sha256', appSecret).update(body).digest()
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return await reply.code(401).send({ error: 'bad signature' })
+    return await reply.code(200).send({ received: true })
+  })
+  return app
+}
+
+/** The plugin with only what the webhook route needs: its store on the scratch database and the app secret. */
+async function pluginReceiver ({ db }: BenchDatabase): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: 'warn' } })
+  await app.register(campaigns, {
+    store: postgresStore(db),
+    // Nothing is sent: the run is over before the plugin starts.
+    whatsapp: { apiUrl: 'http://127.0.0.1:9/v23.0', phoneNumberId, accessToken: 'bench-token' },
+    tenant: () => tenant,
+    webhook: { appSecret }
+  })
+  return app
+}
+
+/**
+ * A run of `count` recipients worked through the store as the engine records it (claims of many rows,
+ * each recorded sent with a wamid of ours), then completed: the messages the statuses name.
+ */
+async function completedRun (store: CampaignStore, count: number): Promise<RunRef> {
+  const contacts = Array.from({ length: count }, (_, i) => ({ phone: phoneFor(i), name: `Contact ${i}`, parameters: null }))
+  const campaign = await store.create(tenant, { name: 'ingest', templateName: 'hello', language: 'en', parameters: [], contacts })
+  const started = await store.startRun(tenant, campaign.id, ['draft'], undefined, phoneNumberId)
+  if (!started.ok) throw new Error(`the campaign did not start: ${JSON.stringify(started)}`)
+  const plan = started.value
+  const wamidPrefix = `wamid.bench-ingest.${plan.runId}.`
+  for (;;) {
+    const claimed = await store.claim(plan, 10_000, new Date(Date.now() + 600_000))
+    if (claimed.length === 0) break
+    await store.record(plan, claimed.map(message => ({ id: message.id, status: 'sent', messageId: wamidPrefix + String(message.id) })))
+  }
+  if (!await store.finishRun(plan, { status: 'completed' })) throw new Error('the run did not finish')
+  return plan
+}
+
+/**
+ * Counts the rows of the load's positions with a delivered and a read timestamp, and the statuses kept
+ * for no message: each status the plugin answered 200 must be in a row, or the figure was not ingestion.
+ */
+async function checkApplied ({ query }: BenchDatabase, run: RunRef, first: number, load: Load, ours: Side): Promise<string> {
+  const result = await query(
+    `SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered, count(*) FILTER (WHERE read_at IS NOT NULL)::int AS read,
+            (SELECT count(*)::int FROM campaign_early_statuses) AS early
+       FROM campaign_messages WHERE run_id = $1 AND position >= $2 AND position < $3`,
+    [run.runId, first, first + load.warmup + load.measured]
+  ) as { rows: Array<{ delivered: number, read: number, early: number }> }
+  const [{ delivered, read, early }] = result.rows
+  const sent = { delivered: ours.warmup.delivered + ours.measured.delivered, read: ours.warmup.read + ours.measured.read }
+  if (delivered !== sent.delivered || read !== sent.read || early !== 0) {
+    throw new Error(`${load.label}: ${delivered} rows delivered and ${read} read for ${sent.delivered} and ${sent.read} statuses answered 200; ${early} statuses kept for no message`)
+  }
+  return `${load.label}: ${delivered.toLocaleString('en')} delivered, ${read.toLocaleString('en')} read, as sent`
+}
