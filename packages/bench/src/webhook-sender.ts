@@ -51,7 +51,7 @@ export interface SenderResult {
   p50Ms: number
   p99Ms: number
   maxMs: number
-  /** Answers other than 200, and the first of them. */
+  /** Answers other than 200 (sending stops at the first), and the first of them. */
   refused: number
   firstRefusal?: string
 }
@@ -117,11 +117,13 @@ async function send (spec: SenderSpec): Promise<SenderResult> {
   const latencies: number[] = []
   const result: SenderResult = { requests: 0, statuses: 0, delivered: 0, read: 0, ms: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, refused: 0 }
   let next = 0
+  // A server that refuses is not ingesting: the benchmark fails on the first refusal, so the rest would only flood its log.
+  let refused = false
   const start = performance.now()
   const deadline = start + spec.seconds * 1000
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (performance.now() >= deadline) return
+      if (refused || performance.now() >= deadline) return
       if (next >= bodies.length) {
         if (!spec.repeat) return
         next = 0
@@ -139,6 +141,7 @@ async function send (spec: SenderSpec): Promise<SenderResult> {
       result.requests++
       if (statusCode !== 200) {
         result.refused++
+        refused = true
         result.firstRefusal ??= `${statusCode}: ${text.slice(0, 300)}`
         continue
       }
