@@ -19,7 +19,7 @@ interface Load {
   perBody: number
   block: number
   concurrency: number
-  /** Positions sent before the measured span, to warm both servers up (a multiple of `block`). */
+  /** Positions sent before the measured span, for at most 2 s, to warm both servers up (a multiple of `block`). */
   warmup: number
   /** Positions the measured span may name (a multiple of `block`): the plugin must not run out of them. */
   measured: number
@@ -71,13 +71,14 @@ export async function benchWebhookIngest (
       origin, path, appSecret, runId: run!.runId, wamidPrefix, phoneNumberId, first: from, count, perBody: load.perBody, block: load.block, concurrency: load.concurrency, seconds: span, repeat
     })
     const measuredFrom = first + load.warmup
+    const warmupSeconds = Math.min(seconds, 2)
     // The warm-up and the span name the same positions for both; the baseline stores nothing, so it may go round again.
     const baseline = await measureServer(bareReceiver(), origin => [
-      spec(origin, first, load.warmup, seconds, false),
+      spec(origin, first, load.warmup, warmupSeconds, false),
       spec(origin, measuredFrom, load.measured, seconds, true)
     ])
     const ours = await measureServer(await pluginReceiver(database), origin => [
-      spec(origin, first, load.warmup, seconds, false),
+      spec(origin, first, load.warmup, warmupSeconds, false),
       spec(origin, measuredFrom, load.measured, seconds, false)
     ])
     applied.push(await checkApplied(database, run, first, load, ours))
