@@ -34,8 +34,12 @@ const statusesPerSecond = (result: SenderResult): number => result.statuses / (r
 const oneStatusTarget: Load['target'] = { label: 'ratio >= 0.5 and p99 <= 250 ms', met: (ratio, ours) => ratio >= 0.5 && ours.p99Ms <= 250 }
 const batchTarget: Load['target'] = { label: '>= 20,000 statuses/s', met: (_ratio, ours) => statusesPerSecond(ours) >= 20_000 }
 
-/** Over the measured span: the CPU of the server's process (ours) and of PostgreSQL's backends (undefined when they cannot be read), in ms, and the share of the time our event loop was busy. */
-interface SpanCpu { ownMs: number, postgresMs: number | undefined, loopBusy: number }
+/**
+ * Over the measured span: the CPU of the server's process (ours) and of PostgreSQL's backends, in ms
+ * (undefined when they cannot be read; `inProcess` when PGlite's work is in ours), and the share of
+ * the span our event loop was busy.
+ */
+interface SpanCpu { ownMs: number, postgresMs: number | undefined, inProcess: boolean, loopBusy: number }
 
 interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu }
 
@@ -120,8 +124,8 @@ function figures (result: SenderResult): string {
 /** Where a status's CPU went over the span, by process, and how busy the server's event loop was. */
 function cpuPerStatus ({ measured, cpu }: Side): string {
   const us = (ms: number): string => `${(ms * 1000 / measured.statuses).toFixed(ms * 1000 / measured.statuses < 10 ? 1 : 0)} µs`
-  // PGlite works inside our process; a remote server's backends cannot be read.
-  const postgres = cpu.postgresMs === undefined ? '' : ` + PostgreSQL ${us(cpu.postgresMs)}`
+  // A remote server's backends cannot be read.
+  const postgres = cpu.inProcess ? ' (PGlite included)' : cpu.postgresMs === undefined ? '' : ` + PostgreSQL ${us(cpu.postgresMs)}`
   return `the server's process ${us(cpu.ownMs)}${postgres}; its event loop ${Math.round(100 * cpu.loopBusy)}% busy`
 }
 
@@ -148,7 +152,7 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
     const loopBusy = Math.min(1, performance.eventLoopUtilization(before.loop).active / measured.ms)
     const postgresAfter = await postgresCpuMs(database)
     const postgresMs = postgresAfter === undefined || before.postgres === undefined ? undefined : postgresAfter - before.postgres
-    return { warmup, measured, cpu: { ownMs: own, postgresMs, loopBusy } }
+    return { warmup, measured, cpu: { ownMs: own, postgresMs, inProcess: database.url === undefined, loopBusy } }
   } finally {
     await app.close()
   }
