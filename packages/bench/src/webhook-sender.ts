@@ -46,7 +46,8 @@ export interface SenderResult {
   /** Statuses of each kind in the bodies answered 200: the bodies are taken in order, so these are the first of each block. */
   delivered: number
   read: number
-  /** From the first request to the last answer. */
+  /** The first request's time (Date.now()) and the span from it to the last answer. */
+  startedAt: number
   ms: number
   p50Ms: number
   p99Ms: number
@@ -115,11 +116,12 @@ async function send (spec: SenderSpec): Promise<SenderResult> {
   const bodies = bodiesOf(spec)
   const pool = new Pool(spec.origin, { connections: spec.concurrency, pipelining: 1 })
   const latencies: number[] = []
-  const result: SenderResult = { requests: 0, statuses: 0, delivered: 0, read: 0, ms: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, refused: 0 }
+  const result: SenderResult = { requests: 0, statuses: 0, delivered: 0, read: 0, startedAt: 0, ms: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, refused: 0 }
   let next = 0
   // A server that refuses is not ingesting: the benchmark fails on the first refusal, so the rest would only flood its log.
   let refused = false
   const start = performance.now()
+  result.startedAt = Date.now()
   const deadline = start + spec.seconds * 1000
   const worker = async (): Promise<void> => {
     for (;;) {
