@@ -53,6 +53,7 @@ t.test('every message of the range gets its delivered, then its read, signed, on
   const result = await send(specFor(server.origin))
   t.match(result, { requests: 8, statuses: 16, delivered: 8, read: 8, refused: 0 })
   t.ok(result.p50Ms > 0 && result.p50Ms <= result.p99Ms && result.p99Ms <= result.maxMs, 'latencies in order')
+  t.ok(result.startedAt > Date.now() - 30_000 && result.startedAt <= Date.now(), 'the span starts on our clock')
   t.equal(server.badSignatures(), 0, 'every body verifies under the app secret')
   t.equal(server.nonAscii(), 0, 'ASCII only, as Meta sends')
   t.equal(server.maxInFlight(), 2, 'as many requests in flight as workers')
