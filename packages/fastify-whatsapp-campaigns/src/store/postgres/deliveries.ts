@@ -58,9 +58,13 @@ export async function lockRows (
     `SELECT m.run_id, m.position, m.tenant, m.phone, r.sender, m.status, m.wamid, m.error_code, m.error_title,
             m.sent_at, m.delivered_at, m.read_at, m.witnessed_at, m.replied_at
        FROM campaign_messages m JOIN campaign_runs r ON r.id = m.run_id
-      WHERE m.wamid = ANY ($1::text[])
-         OR (m.run_id, m.position) IN (SELECT * FROM unnest($2::int[], $3::int[]))
-         OR (m.run_id, m.position) IN (
+      -- The keys of the three kinds of row as one set: written as an OR of three conditions, the
+      -- planner reads the whole table for it at every ingest; a set of keys it probes by primary key.
+      WHERE (m.run_id, m.position) IN (
+              SELECT w.run_id, w.position FROM campaign_messages w WHERE w.wamid = ANY ($1::text[])
+              UNION ALL
+              SELECT * FROM unnest($2::int[], $3::int[])
+              UNION ALL
               SELECT c.run_id, c.position
                 FROM jsonb_to_recordset($4::jsonb) AS i("from" text, pnid text, at timestamptz)
                CROSS JOIN LATERAL (
