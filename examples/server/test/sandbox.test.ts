@@ -125,3 +125,19 @@ t.test('SANDBOX_TEMPLATES: a listed template is sent, any other is refused with 
   t.match(await runToEnd(app, await create('order_update', 'en')), { status: 'failed', failedCount: 2, error: { code: 132001 } }, 'another language of a listed name')
   t.match(await runToEnd(app, await create('not_approved', 'en')), { status: 'failed', failedCount: 2, error: { code: 132001 } }, 'a name not listed')
 })
+
+t.test('the sandbox posts signed status webhooks back to the server: with zero setup, messages become delivered and read', async t => {
+  const app = await sandboxServer(t, {})
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const created = await app.inject({ method: 'POST', url: `${api}/campaigns`, payload: { name: 'tracked', templateName: 'hello', contacts: Array.from({ length: 20 }, (_, i) => ({ phone: phoneFor(i) })) } })
+  const id: number = created.json().id
+  await runToEnd(app, id)
+  const campaign = await waitFor('the delivery statuses', async () => (await app.inject({ method: 'GET', url: `${api}/campaigns/${id}` })).json(), {
+    until: (c: any) => c.deliveredCount === 20 && c.readCount > 0,
+    timeoutMs: 20_000
+  })
+  t.match(campaign, { successCount: 20, deliveredCount: 20 })
+  t.ok(campaign.messages.every((m: any) => m.deliveredAt !== null), 'each message has its delivery time')
+  const unsigned = await app.inject({ method: 'POST', url: `${api}/webhook`, headers: { 'content-type': 'application/json' }, payload: '{"object":"whatsapp_business_account","entry":[]}' })
+  t.equal(unsigned.statusCode, 401, 'an unsigned event is refused: the sandbox signs with a secret of its own')
+})

@@ -27,18 +27,21 @@ if (postgresUrl === undefined) {
     const { id } = await store.create(tenantA, draft({ contacts: contacts(3) }))
     const plan = allowed(await store.startRun(tenantA, id, ['draft']))
     await store.record(plan, (await store.claim(plan, 3, leaseFor())).map(m => sentOutcome(m.id)))
+    // A minute of yesterday (whole), and times within and after it.
+    const minute = Math.floor((Date.now() - 86_400_000) / 60_000) * 60_000
+    const at = (seconds: number): string => new Date(minute + seconds * 1000).toISOString()
     await pool.query(
-      `UPDATE campaign_messages SET status = 'read', sent_at = '2026-01-05T10:00:10Z',
-              delivered_at = CASE WHEN position = 1 THEN timestamptz '2026-01-05T10:00:50Z' ELSE '2026-01-05T10:01:20Z' END,
-              read_at = CASE WHEN position = 3 THEN NULL ELSE timestamptz '2026-01-05T10:03:00Z' END
+      `UPDATE campaign_messages SET status = 'read', sent_at = $2,
+              delivered_at = CASE WHEN position = 1 THEN $3::timestamptz ELSE $4::timestamptz END,
+              read_at = CASE WHEN position = 3 THEN NULL ELSE $5::timestamptz END
         WHERE run_id = $1`,
-      [plan.runId]
+      [plan.runId, at(10), at(50), at(80), at(180)]
     )
     const stats = (await store.stats(tenantA, id, {}))!
     t.strictSame(stats.timeline.map(m => ({ ...m, minute: m.minute.toISOString() })), [
-      { minute: '2026-01-05T10:00:00.000Z', sent: 3, delivered: 1, read: 0, failed: 0 },
-      { minute: '2026-01-05T10:01:00.000Z', sent: 0, delivered: 2, read: 0, failed: 0 },
-      { minute: '2026-01-05T10:03:00.000Z', sent: 0, delivered: 0, read: 2, failed: 0 }
+      { minute: at(0), sent: 3, delivered: 1, read: 0, failed: 0 },
+      { minute: at(60), sent: 0, delivered: 2, read: 0, failed: 0 },
+      { minute: at(180), sent: 0, delivered: 0, read: 2, failed: 0 }
     ])
   })
 
