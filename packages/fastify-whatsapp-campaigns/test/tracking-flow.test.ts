@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import { startCloudApiFake, type CloudApiFake } from 'whatsapp-cloud-fake'
+import { metaJson, signatureOf, startCloudApiFake, type CloudApiFake } from 'whatsapp-cloud-fake'
 import campaigns, { memoryStore, postgresStore, type CampaignStore } from '../src/index.js'
 import { waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 import { contactsFor, phoneFor, prefix } from './helpers/app.js'
@@ -113,6 +113,19 @@ for (const adapter of adapters) {
     fake.webhooks.inbound({ from: phoneFor(1), phoneNumberId, text: 'START' })
     await fake.webhooks.idle()
     t.same((await api('GET', '/opt-outs')).body, [], 'START takes it off')
+  })
+}
+
+for (const adapter of adapters) {
+  t.test(`${adapter.name}: a signed event holding a NUL (which PostgreSQL cannot store) is acknowledged, stored without it`, async t => {
+    const { app } = await flow(t, await adapter.store(t))
+    const body = metaJson({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '102290129340398', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_name: 'a\u0000b', reason: '\u0000' } }] }]
+    })
+    t.ok(body.includes('\\u0000'), 'escaped as Meta escapes it')
+    const answer = await app.inject({ method: 'POST', url: `${prefix}/webhook`, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureOf(body, appSecret) }, payload: body })
+    t.equal(answer.statusCode, 200, answer.body)
   })
 }
 
