@@ -22,7 +22,7 @@ interface Flow {
   api: (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => Promise<any>
 }
 
-async function flow (t: Test, store: CampaignStore, failedAfterSent: Record<string, { code: number, title: string }> = {}): Promise<Flow> {
+async function flow (t: Test, store: CampaignStore, failedAfterSent: Record<string, { code: number, title: string }> = {}, messagesPerSecond = 2000): Promise<Flow> {
   const fake = await startCloudApiFake({ accessToken: 'test-token' })
   const app = Fastify({ logger: { level: 'silent' } })
   await app.register(campaigns, {
@@ -30,7 +30,7 @@ async function flow (t: Test, store: CampaignStore, failedAfterSent: Record<stri
     store,
     whatsapp: { apiUrl: fake.apiUrl, phoneNumberId, accessToken: 'test-token' },
     webhook: { appSecret },
-    sending: { messagesPerSecond: 2000, idlePollMs: 50 }
+    sending: { messagesPerSecond, idlePollMs: 50 }
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
@@ -117,6 +117,24 @@ for (const adapter of adapters) {
 }
 
 for (const adapter of adapters) {
+  t.test(`${adapter.name}: a STOP that comes while another campaign is running: that run never sends to the phone`, async t => {
+    const { api, fake } = await flow(t, await adapter.store(t), {}, 20)
+    const stopper = phoneFor(59)
+    const first = (await api('POST', '/campaigns', { name: 'first', templateName: 'hello', contacts: [{ phone: stopper }] })).body
+    await api('POST', `/campaigns/${first.id as number}/run`)
+    await waitFor('the first run', async () => (await api('GET', `/campaigns/${first.id as number}`)).body, { until: (c: any) => c.status === 'completed' && c.deliveredCount === 1, timeoutMs: 20_000 })
+    // Three seconds of sending at 20 a second, the stopper last.
+    const second = (await api('POST', '/campaigns', { name: 'second', templateName: 'hello', contacts: contactsFor(60) })).body
+    await api('POST', `/campaigns/${second.id as number}/run`)
+    await waitFor('the second run to send', async () => (await api('GET', `/campaigns/${second.id as number}`)).body, { until: (c: any) => c.successCount >= 5, timeoutMs: 20_000 })
+    fake.webhooks.inbound({ from: stopper, phoneNumberId, text: 'STOP' })
+    await fake.webhooks.idle()
+    const done = await waitFor('the second run', async () => (await api('GET', `/campaigns/${second.id as number}`)).body, { until: (c: any) => c.status === 'completed', timeoutMs: 30_000 })
+    t.match(done, { totalCount: 60, successCount: 59, skippedCount: 1, failedCount: 0 })
+    t.match(done.messages.find((m: any) => m.phone === stopper), { status: 'skipped', error: { code: 'OPTED_OUT' } })
+    t.equal(fake.acceptedFor(stopper), 1, 'only the first campaign reached it')
+  })
+
   t.test(`${adapter.name}: a signed event holding a NUL (which PostgreSQL cannot store) is acknowledged, stored without it`, async t => {
     const { app } = await flow(t, await adapter.store(t))
     const body = metaJson({
