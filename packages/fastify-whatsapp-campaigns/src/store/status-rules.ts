@@ -3,8 +3,8 @@
  * and what that moves in its run's counters. Pure: the adapters read rows, ask these, write back.
  */
 import type { MessageError } from '../schemas/campaign.js'
-import type { StatusReport } from './types.js'
-import { inDoubt, statusRank, unknownOutcome, type StoredMessageStatus } from './codes.js'
+import type { DeliveryReports, InboundMessage, StatusReport, Tenant } from './types.js'
+import { inDoubt, replyWindowMs, statusRank, unknownOutcome, type StoredMessageStatus } from './codes.js'
 
 /** The fields of a message row that status reports move. */
 export interface LedgerRow {
@@ -98,7 +98,10 @@ export function counterDeltas (before: StoredMessageStatus, after: StoredMessage
   }
 }
 
-/** Two reports of one wamid as one: the earliest timestamp of each status, the first failure and origin kept. */
+/**
+ * Two reports of one wamid as one: the earliest timestamp of each status and the earliest failure (Meta
+ * repeats statuses, and a retried delivery repeats them all), the first origin.
+ */
 export function mergeReport (kept: StatusReport, added: StatusReport): StatusReport {
   return {
     wamid: kept.wamid,
@@ -106,12 +109,12 @@ export function mergeReport (kept: StatusReport, added: StatusReport): StatusRep
     sentAt: earliest(kept.sentAt, added.sentAt),
     deliveredAt: earliest(kept.deliveredAt, added.deliveredAt),
     readAt: earliest(kept.readAt, added.readAt),
-    failed: kept.failed ?? added.failed
+    failed: added.failed !== null && (kept.failed === null || added.failed.at.getTime() < kept.failed.at.getTime()) ? added.failed : kept.failed
   }
 }
 
 /** One report per wamid, in the order each wamid first came. */
-export function mergeReports (reports: StatusReport[]): StatusReport[] {
+export function mergeReports (reports: readonly StatusReport[]): StatusReport[] {
   const byWamid = new Map<string, StatusReport>()
   for (const report of reports) {
     const kept = byWamid.get(report.wamid)
@@ -138,6 +141,44 @@ export function latestOptOutEvents (events: OptOutEvent[]): OptOutEvent[] {
     const key = `${event.phone}\u0000${event.phoneNumberId}`
     const kept = latest.get(key)
     if (kept === undefined || kept.at.getTime() <= event.at.getTime()) latest.set(key, event)
+  }
+  return [...latest.values()]
+}
+
+/** What a batch says of opt-outs: its stop and start keywords and its preferences, the last word per phone and number. */
+export function optOutEventsOf (reports: DeliveryReports): OptOutEvent[] {
+  return latestOptOutEvents([
+    ...reports.inbound.filter(i => i.keyword !== null).map(i => ({ phone: i.from, phoneNumberId: i.phoneNumberId, at: i.at, stop: i.keyword === 'stop', source: 'keyword' as const })),
+    ...reports.preferences.map(p => ({ phone: p.phone, phoneNumberId: p.phoneNumberId, at: p.at, stop: p.value === 'stop', source: 'preference' as const }))
+  ])
+}
+
+/** A message an inbound one may answer, as the reply rule sees it. */
+export interface ReplyCandidate {
+  tenant: Tenant
+  phone: string
+  /** The phone number id its run sent from; null when not known (counts as any). */
+  sender: string | null
+  wamid: string | null
+  sentAt: Date | null
+}
+
+/**
+ * What an inbound message answers: the message it names (a quick-reply tap), when that was sent to
+ * its phone from its number; else, for each tenant, the latest message sent to that phone from that
+ * number within the reply window before it.
+ */
+export function replyTargets<T extends ReplyCandidate> (inbound: InboundMessage, answered: T | undefined, candidates: Iterable<T>): T[] {
+  const sentFrom = (row: T): boolean => row.wamid !== null && row.phone === inbound.from && (row.sender === null || row.sender === inbound.phoneNumberId)
+  if (answered !== undefined && sentFrom(answered)) return [answered]
+  const latest = new Map<Tenant, T>()
+  const until = inbound.at.getTime()
+  const from = until - replyWindowMs
+  for (const row of candidates) {
+    const sentAt = row.sentAt?.getTime()
+    if (!sentFrom(row) || sentAt === undefined || sentAt < from || sentAt > until) continue
+    const seen = latest.get(row.tenant)
+    if (seen === undefined || seen.sentAt!.getTime() < sentAt) latest.set(row.tenant, row)
   }
   return [...latest.values()]
 }

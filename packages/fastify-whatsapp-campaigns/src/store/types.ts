@@ -438,7 +438,7 @@ export interface IngestSummary {
 export interface DoubtResolution {
   /** Found sent by a status that named them. */
   witnessed: number
-  /** Back to pending, to be sent once more: no witness in a window in which their neighbours' came. */
+  /** Back to pending, to be sent again: no witness in a window in which their neighbours' came. */
   resent: number
   /** Failed with UNKNOWN_OUTCOME: no witness, and no proof that webhooks of their time came. */
   failed: number

@@ -1,5 +1,5 @@
 import type { DeliveryReports, IngestSummary } from '../store/types.js'
-import { combineReports } from './merge-reports.js'
+import { combineReports, reportCount } from './merge-reports.js'
 
 /** About what one ingest statement handles well; a single request larger than this still goes whole. */
 export const defaultReportsPerCall = 10_000
@@ -17,9 +17,6 @@ interface Waiting {
   resolve: (summary: IngestSummary) => void
   reject: (error: unknown) => void
 }
-
-const sizeOf = (reports: DeliveryReports): number =>
-  reports.statuses.length + reports.inbound.length + reports.preferences.length + reports.other.length
 
 /**
  * Webhook requests that arrive together share one ingest (one statement, one commit): the first goes
@@ -44,7 +41,7 @@ export class IngestQueue {
   /** Resolves once `reports` are stored, in a call that may hold other requests' too. */
   async add (reports: DeliveryReports): Promise<IngestSummary> {
     return await new Promise<IngestSummary>((resolve, reject) => {
-      this.waiting.push({ reports, size: sizeOf(reports), resolve, reject })
+      this.waiting.push({ reports, size: reportCount(reports), resolve, reject })
       this.draining ??= this.drain()
     })
   }

@@ -1,40 +1,19 @@
-import type { DeliveryReports, StatusReport } from '../store/types.js'
+import type { DeliveryReports } from '../store/types.js'
+import { mergeReports } from '../store/status-rules.js'
 
 /** A batch with nothing in it. */
 export function emptyReports (): DeliveryReports {
   return { statuses: [], inbound: [], preferences: [], other: [] }
 }
 
+/** How many reports a batch holds, of every kind. */
+export function reportCount (reports: DeliveryReports): number {
+  return reports.statuses.length + reports.inbound.length + reports.preferences.length + reports.other.length
+}
+
 /** Whether a batch holds anything to store. */
 export function hasReports (reports: DeliveryReports): boolean {
-  return reports.statuses.length > 0 || reports.inbound.length > 0 || reports.preferences.length > 0 || reports.other.length > 0
-}
-
-function earlier (a: Date | null, b: Date | null): Date | null {
-  if (a === null) return b
-  if (b === null) return a
-  return b < a ? b : a
-}
-
-/**
- * One report per wamid, in the order the wamids first came: the earliest time of each status (Meta
- * repeats statuses, and a retried delivery repeats them all), the earliest failure, the first origin.
- */
-export function mergeStatusReports (reports: readonly StatusReport[]): StatusReport[] {
-  const byWamid = new Map<string, StatusReport>()
-  for (const report of reports) {
-    const held = byWamid.get(report.wamid)
-    if (held === undefined) {
-      byWamid.set(report.wamid, { ...report })
-      continue
-    }
-    held.origin ??= report.origin
-    held.sentAt = earlier(held.sentAt, report.sentAt)
-    held.deliveredAt = earlier(held.deliveredAt, report.deliveredAt)
-    held.readAt = earlier(held.readAt, report.readAt)
-    if (report.failed !== null && (held.failed === null || report.failed.at < held.failed.at)) held.failed = report.failed
-  }
-  return [...byWamid.values()]
+  return reportCount(reports) > 0
 }
 
 /** Many requests' reports as one batch, statuses of the same wamid merged. */
@@ -47,6 +26,6 @@ export function combineReports (batches: readonly DeliveryReports[]): DeliveryRe
     combined.preferences.push(...batch.preferences)
     combined.other.push(...batch.other)
   }
-  combined.statuses = mergeStatusReports(combined.statuses)
+  combined.statuses = mergeReports(combined.statuses)
   return combined
 }

@@ -1,7 +1,8 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ErrorCode } from '../schemas/campaign.js'
 import type { DeliveryReports, InboundMessage, PreferenceChange, StatusReport } from '../store/types.js'
-import { emptyReports, mergeStatusReports } from '../webhooks/merge-reports.js'
+import { emptyReports } from '../webhooks/merge-reports.js'
+import { mergeReports } from '../store/status-rules.js'
 import { decodeCallbackData } from './callback-data.js'
 import { graphErrorCode } from './errors.js'
 import type { KeywordReader } from './keywords.js'
@@ -201,7 +202,7 @@ export function parseWebhookBody (body: unknown, readKeyword: KeywordReader): Pa
   if (!isRecord(body)) return { ok: false, reason: 'The body must be a JSON object' }
   const reader = new Reader(readKeyword)
   const done = (whatsapp: boolean): ParseResult => {
-    reader.reports.statuses = mergeStatusReports(reader.statuses)
+    reader.reports.statuses = mergeReports(reader.statuses)
     return { ok: true, webhook: { whatsapp, reports: reader.reports, ignored: reader.ignored, systemErrors: reader.systemErrors } }
   }
   // Webhooks of a Page or an Instagram account sent to this URL by mistake: acknowledged, not read.

@@ -1,6 +1,6 @@
 /**
  * Conformance: the DeliveryLedger. Status webhooks move messages forward only and the run's counters
- * with them; statuses that come first wait for their record; sends in doubt are witnessed, resent once
+ * with them; statuses that come first wait for their record; sends in doubt are witnessed, resent a bounded number of times
  * or failed; replies and opt-outs find the tenants that messaged the phone.
  */
 import type { DeliveryReports, InboundMessage, RunPlan, StatusReport, StoredMessage, Tenant } from '../types.js'

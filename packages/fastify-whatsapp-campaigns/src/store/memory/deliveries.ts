@@ -1,7 +1,7 @@
 /** The DeliveryLedger of the memory adapter: status webhooks applied to the messages, replies, opt-outs, doubts. */
 import type { DeliveryReports, DoubtResolution, IngestSummary, InboundMessage, RunRef, StatusReport, Tenant } from '../types.js'
-import { doubtNeighbours, mostDoubtResends, replyWindowMs, unknownOutcome } from '../codes.js'
-import { applyReport, counterDeltas, isAdoptable, latestOptOutEvents, mergeReport, mergeReports, type OptOutEvent } from '../status-rules.js'
+import { doubtNeighbours, mostDoubtResends, unknownOutcome } from '../codes.js'
+import { applyReport, counterDeltas, isAdoptable, mergeReport, mergeReports, optOutEventsOf, replyTargets, type ReplyCandidate } from '../status-rules.js'
 import { addOptOuts } from './opt-outs.js'
 import type { MemoryState, MessageRecord, RunRecord } from './state.js'
 
@@ -46,11 +46,7 @@ export function ingest (state: MemoryState, reports: DeliveryReports): IngestSum
     summary.early++
   }
   for (const inbound of reports.inbound) summary.replies += markReplies(state, inbound)
-  const events: OptOutEvent[] = [
-    ...reports.inbound.filter(i => i.keyword !== null).map(i => ({ phone: i.from, phoneNumberId: i.phoneNumberId, at: i.at, stop: i.keyword === 'stop', source: 'keyword' as const })),
-    ...reports.preferences.map(p => ({ phone: p.phone, phoneNumberId: p.phoneNumberId, at: p.at, stop: p.value === 'stop', source: 'preference' as const }))
-  ]
-  for (const event of latestOptOutEvents(events)) {
+  for (const event of optOutEventsOf(reports)) {
     for (const tenant of tenantsOf(state, event.phone, event.phoneNumberId)) {
       if (event.stop) {
         summary.optedOut += addOptOuts(state, tenant, [event.phone], event.source)
@@ -93,23 +89,14 @@ function tenantsOf (state: MemoryState, phone: string, phoneNumberId: string): S
 
 /** Marks replied the message the inbound answers, else each tenant's latest within the window. Returns how many. */
 function markReplies (state: MemoryState, inbound: InboundMessage): number {
-  const answered = inbound.replyTo === null ? undefined : state.messagesByWamid.get(inbound.replyTo)
-  const targets: MessageRecord[] = []
-  if (answered !== undefined && answered.phone === inbound.from && sentFrom(state, answered, inbound.phoneNumberId) !== undefined) {
-    targets.push(answered)
-  } else {
-    const latest = new Map<Tenant, MessageRecord>()
-    const from = inbound.at.getTime() - replyWindowMs
-    for (const { message, run } of sentTo(state, inbound.from, inbound.phoneNumberId)) {
-      const sentAt = message.sentAt?.getTime()
-      if (sentAt === undefined || sentAt < from || sentAt > inbound.at.getTime()) continue
-      const kept = latest.get(run.tenant)
-      if (kept === undefined || kept.sentAt!.getTime() < sentAt) latest.set(run.tenant, message)
-    }
-    targets.push(...latest.values())
-  }
+  const candidate = (message: MessageRecord, run: RunRecord): ReplyCandidate & { message: MessageRecord } =>
+    ({ message, tenant: run.tenant, phone: message.phone, sender: run.sender, wamid: message.wamid, sentAt: message.sentAt })
+  const answeredMessage = inbound.replyTo === null ? undefined : state.messagesByWamid.get(inbound.replyTo)
+  const answeredRun = answeredMessage === undefined ? undefined : state.runs.get(answeredMessage.runId)
+  const answered = answeredMessage === undefined || answeredRun === undefined ? undefined : candidate(answeredMessage, answeredRun)
+  const candidates = sentTo(state, inbound.from, inbound.phoneNumberId).map(({ message, run }) => candidate(message, run))
   let marked = 0
-  for (const message of targets) {
+  for (const { message } of replyTargets(inbound, answered, candidates)) {
     if (message.repliedAt !== null) continue
     message.repliedAt = new Date(inbound.at)
     message.updatedAt = new Date()

@@ -8,7 +8,7 @@ import type { MessageError } from '../../schemas/campaign.js'
 import type { DeliveryReports, IngestSummary, StatusReport } from '../types.js'
 import type { SqlClient, SqlSession } from '../sql-client.js'
 import { decodeCode, encodeCode, replyWindowMs, type StoredMessageStatus } from '../codes.js'
-import { applyReport, counterDeltas, isAdoptable, latestOptOutEvents, mergeReport, mergeReports, type LedgerRow } from '../status-rules.js'
+import { applyReport, counterDeltas, isAdoptable, mergeReport, mergeReports, optOutEventsOf, replyTargets, type LedgerRow } from '../status-rules.js'
 import { toDate } from './rows.js'
 
 /** A locked message row, as the rules see it. */
@@ -41,10 +41,6 @@ interface LockedRecord {
   read_at: Date | string | null
   witnessed_at: Date | string | null
   replied_at: Date | string | null
-}
-
-function nullableDate (value: Date | string | null): Date | null {
-  return value === null ? null : toDate(value)
 }
 
 /**
@@ -89,11 +85,11 @@ export async function lockRows (
     before: row.status,
     wamid: row.wamid,
     error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '' } satisfies MessageError,
-    sentAt: nullableDate(row.sent_at),
-    deliveredAt: nullableDate(row.delivered_at),
-    readAt: nullableDate(row.read_at),
-    witnessedAt: nullableDate(row.witnessed_at),
-    repliedAt: nullableDate(row.replied_at),
+    sentAt: toDate(row.sent_at),
+    deliveredAt: toDate(row.delivered_at),
+    readAt: toDate(row.read_at),
+    witnessedAt: toDate(row.witnessed_at),
+    repliedAt: toDate(row.replied_at),
     changed: false
   }))
 }
@@ -107,13 +103,13 @@ async function takeKept (tx: SqlSession, wamids: string[]): Promise<StatusReport
   return rows.map(keptReport)
 }
 
-function keptReport (row: Record<string, any>): StatusReport {
+export function keptReport (row: Record<string, any>): StatusReport {
   return {
     wamid: row.wamid,
     origin: row.origin_run === null ? null : { runId: Number(row.origin_run), id: Number(row.origin_position) },
-    sentAt: nullableDate(row.sent_at),
-    deliveredAt: nullableDate(row.delivered_at),
-    readAt: nullableDate(row.read_at),
+    sentAt: toDate(row.sent_at),
+    deliveredAt: toDate(row.delivered_at),
+    readAt: toDate(row.read_at),
     failed: row.failed_at === null ? null : { at: toDate(row.failed_at), code: decodeCode(row.error_code), title: row.error_title ?? '' }
   }
 }
@@ -206,22 +202,7 @@ export async function ingest (db: SqlClient, reports: DeliveryReports): Promise<
     }
     for (const inbound of reports.inbound) {
       const answered = inbound.replyTo === null ? undefined : byWamid.get(inbound.replyTo)
-      const sentFrom = (row: LockedRow): boolean => row.phone === inbound.from && (row.sender === null || row.sender === inbound.phoneNumberId)
-      let targets: LockedRow[]
-      if (answered !== undefined && sentFrom(answered)) {
-        targets = [answered]
-      } else {
-        const latest = new Map<string, LockedRow>()
-        const from = inbound.at.getTime() - replyWindowMs
-        for (const row of rows) {
-          const sentAt = row.sentAt?.getTime()
-          if (row.wamid === null || !sentFrom(row) || sentAt === undefined || sentAt < from || sentAt > inbound.at.getTime()) continue
-          const seen = latest.get(row.tenant)
-          if (seen === undefined || seen.sentAt!.getTime() < sentAt) latest.set(row.tenant, row)
-        }
-        targets = [...latest.values()]
-      }
-      for (const row of targets) {
+      for (const row of replyTargets(inbound, answered, rows)) {
         if (row.repliedAt !== null) continue
         row.repliedAt = new Date(inbound.at)
         row.replied = true
@@ -257,9 +238,9 @@ async function keepEarly (tx: SqlSession, early: StatusReport[]): Promise<void> 
             sent_at = LEAST(e.sent_at, excluded.sent_at),
             delivered_at = LEAST(e.delivered_at, excluded.delivered_at),
             read_at = LEAST(e.read_at, excluded.read_at),
-            failed_at = COALESCE(e.failed_at, excluded.failed_at),
-            error_code = CASE WHEN e.failed_at IS NULL THEN excluded.error_code ELSE e.error_code END,
-            error_title = CASE WHEN e.failed_at IS NULL THEN excluded.error_title ELSE e.error_title END`,
+            failed_at = LEAST(e.failed_at, excluded.failed_at),
+            error_code = CASE WHEN e.failed_at IS NULL OR excluded.failed_at < e.failed_at THEN excluded.error_code ELSE e.error_code END,
+            error_title = CASE WHEN e.failed_at IS NULL OR excluded.failed_at < e.failed_at THEN excluded.error_title ELSE e.error_title END`,
     [JSON.stringify(early.map(r => ({
       wamid: r.wamid,
       origin_run: r.origin?.runId ?? null,
@@ -276,10 +257,7 @@ async function keepEarly (tx: SqlSession, early: StatusReport[]): Promise<void> 
 
 /** Stop and start keywords and preferences, the last word per phone and number, for the tenants that messaged the phone from it. */
 async function applyOptOutEvents (tx: SqlSession, reports: DeliveryReports, summary: IngestSummary): Promise<void> {
-  const events = latestOptOutEvents([
-    ...reports.inbound.filter(i => i.keyword !== null).map(i => ({ phone: i.from, phoneNumberId: i.phoneNumberId, at: i.at, stop: i.keyword === 'stop', source: 'keyword' as const })),
-    ...reports.preferences.map(p => ({ phone: p.phone, phoneNumberId: p.phoneNumberId, at: p.at, stop: p.value === 'stop', source: 'preference' as const }))
-  ])
+  const events = optOutEventsOf(reports)
   if (events.length === 0) return
   const { rows: [counts] } = await tx.query<{ added: number, removed: number }>(
     `WITH e AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(phone text, pnid text, stop boolean, source text)),

@@ -1,12 +1,11 @@
 /**
- * Sends in doubt over PostgreSQL: witnessed by a kept status naming them, resent once when their
- * neighbours' webhooks came, else failed. One transaction: the run's doubted rows, then the run.
+ * Sends in doubt over PostgreSQL: witnessed by a kept status naming them, resent (a bounded number of
+ * times) when their neighbours' webhooks came, else failed. One transaction: the run's doubted rows, then the run.
  */
-import type { DoubtResolution, RunRef, StatusReport } from '../types.js'
+import type { DoubtResolution, RunRef } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
-import { decodeCode, doubtNeighbours, mostDoubtResends, unknownOutcome } from '../codes.js'
-import { toDate } from './rows.js'
-import { applyTo, lockRows, writeRows } from './deliveries.js'
+import { doubtNeighbours, mostDoubtResends, unknownOutcome } from '../codes.js'
+import { applyTo, keptReport, lockRows, writeRows } from './deliveries.js'
 
 export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, windowMs: number): Promise<DoubtResolution> {
   const result: DoubtResolution = { witnessed: 0, resent: 0, failed: 0 }
@@ -42,15 +41,7 @@ export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, wind
       const row = open.get(Number(kept.origin_position))
       if (row === undefined || witnessedPositions.has(row.position)) continue
       witnessedPositions.add(row.position)
-      const report: StatusReport = {
-        wamid: kept.wamid,
-        origin: { runId: run.runId, id: row.position },
-        sentAt: kept.sent_at === null ? null : toDate(kept.sent_at),
-        deliveredAt: kept.delivered_at === null ? null : toDate(kept.delivered_at),
-        readAt: kept.read_at === null ? null : toDate(kept.read_at),
-        failed: kept.failed_at === null ? null : { at: toDate(kept.failed_at), code: decodeCode(kept.error_code), title: kept.error_title ?? '' }
-      }
-      applyTo(row, report, now)
+      applyTo(row, keptReport(kept), now)
       result.witnessed++
     }
     const resend: number[] = []
