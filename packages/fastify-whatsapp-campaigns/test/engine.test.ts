@@ -5,7 +5,8 @@ import { memoryStore, createCloudApiClient, defaultEngineSettings, type EngineSe
 import { Engine } from '../src/engine/engine.js'
 import { allowedFrom } from '../src/campaigns/transitions.js'
 import { startScheduled } from '../src/campaigns/service.js'
-import { viewOf } from '../src/store/conformance/context.js'
+import { viewOf, type StoreView } from '../src/store/conformance/context.js'
+import type { ClaimedMessage, RunPlan } from '../src/store/types.js'
 import { contactsFor, phoneFor } from './helpers/app.js'
 import { waitFor } from '../../whatsapp-cloud-fake/test/wait-for.js'
 
@@ -94,11 +95,18 @@ t.test('retryable errors give up after maxAttempts with the last code', async t 
   t.match(message, { phone: phoneFor(0), attempts: 3, error: { code: 131000, title: 'Something went wrong' } }, 'the code of the last answer')
 })
 
+/** What a killed process leaves behind: `count` recipients claimed, the first `issued` of them maybe sent, no outcome recorded. */
+async function abandonedClaim (store: StoreView, plan: RunPlan, count: number, issued = count): Promise<ClaimedMessage[]> {
+  const leaseUntil = new Date(Date.now() - 1)
+  const claimed = await store.claim(plan, count, leaseUntil)
+  if (issued > 0) await store.markIssued(plan, leaseUntil, claimed[issued - 1].id)
+  return claimed
+}
+
 t.test('a crash leaves claimed recipients in doubt: reported as UNKNOWN_OUTCOME, never resent', async t => {
   const { fake, store, newEngine, campaign, finished } = await setup(t)
   const plan = await campaign(10)
-  // What a killed process leaves behind: three recipients claimed, their outcome never recorded.
-  const claimed = await store.claim(plan, 3, new Date(Date.now() - 1))
+  const claimed = await abandonedClaim(store, plan, 3)
   t.equal(claimed.length, 3)
   newEngine().start(plan)
   t.match(await finished(plan.campaignId), { status: 'completed', successCount: 7, failedCount: 3 })
@@ -113,7 +121,7 @@ t.test('a crash, then a cancel: the scan fails the claims nobody holds as UNKNOW
   const { fake, store, newEngine, campaign } = await setup(t, {}, {}, Fastify({ logger: { level: 'warn', stream } }).log)
   const plan = await campaign(10)
   // A killed process's claims, in a run cancelled afterwards: no worker of that run will settle them.
-  const claimed = await store.claim(plan, 3, new Date(Date.now() - 1))
+  const claimed = await abandonedClaim(store, plan, 3)
   t.ok((await store.cancel(tenant, plan.campaignId, allowedFrom.cancel)).ok)
   newEngine().scan()
   const summary = await waitFor('every recipient of the cancelled run to be settled', async () => await store.get(tenant, plan.campaignId), {
@@ -125,6 +133,17 @@ t.test('a crash, then a cancel: the scan fails the claims nobody holds as UNKNOW
   t.strictSame(failed.map(m => m.error?.code), [...Array(3).fill('UNKNOWN_OUTCOME'), ...Array(7).fill('CANCELLED')])
   t.match(warnings, [{ count: 3, msg: /UNKNOWN_OUTCOME/ }], 'one warning, with the count')
   for (const message of claimed) t.equal(fake.acceptedFor(message.phone), 0, 'not resent')
+})
+
+t.test('a crash past the mark: what the killed process never issued is sent by the next one, once; the rest stays unknown', async t => {
+  const { fake, store, newEngine, campaign, finished } = await setup(t)
+  const plan = await campaign(10)
+  const claimed = await abandonedClaim(store, plan, 4, 1)
+  newEngine().start(plan)
+  t.match(await finished(plan.campaignId), { status: 'completed', successCount: 9, failedCount: 1 })
+  const failed = (await store.messages(tenant, plan.campaignId, { limit: 10, status: 'failed' }))!
+  t.strictSame(failed.map(m => [m.phone, m.error?.code]), [[claimed[0].phone, 'UNKNOWN_OUTCOME']], 'only the one it may have sent')
+  t.strictSame(claimed.map(m => fake.acceptedFor(m.phone)), [0, 1, 1, 1], 'the three past the mark sent once')
 })
 
 t.test('close records what is in flight and leaves the run for the next engine to finish', async t => {

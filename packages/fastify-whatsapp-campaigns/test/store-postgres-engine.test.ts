@@ -164,17 +164,19 @@ if (postgresUrl === undefined) {
       return planNodes(plans[plans.length - 1].plan)
     }
     const messageScans = (nodes: PlanNode[]): string[] => nodes.filter(n => n['Relation Name'] === 'campaign_messages').map(n => `${n['Node Type']} ${n['Index Name'] ?? ''}`)
+    // The first read of the table is the pick of due rows; the updates after it go by key.
+    const pick = (scans: string[]): string | undefined => scans.find(scan => !scan.startsWith('ModifyTable'))
     const atStart = await claimPlan()
     // Fresh statistics say nearly every row is pending; the primary key with a filter would then look
     // as cheap, and walk every row claimed before (hence a status without statistics, in sql/001.do.schema.sql).
-    t.equal(messageScans(atStart)[1], 'Index Scan campaign_messages_pending', 'the pending rows\' index, in position order')
+    t.equal(pick(messageScans(atStart)), 'Index Scan campaign_messages_pending', 'the pending rows\' index, in position order')
     t.notOk(atStart.some(n => n['Node Type'] === 'Sort'), 'no sort of every pending row')
     t.notOk(messageScans(atStart).some(scan => scan.startsWith('Seq Scan')), `the rows picked are updated by key, not found by a scan of the table (${messageScans(atStart).join(', ')})`)
     // Near the end of the run, with statistics from its start that say most rows are pending: a
     // walk in position order over all rows would read every row sent so far for each claim.
     await store.record(plan, (await store.claim(plan, 9_000, leaseFor())).map(m => sentOutcome(m.id)))
     const nearTheEnd = messageScans(await claimPlan())
-    t.equal(nearTheEnd[1], 'Index Scan campaign_messages_pending', 'still the pending rows only')
+    t.equal(pick(nearTheEnd), 'Index Scan campaign_messages_pending', 'still the pending rows only')
     t.notOk(nearTheEnd.some(scan => scan.startsWith('Seq Scan')), 'and still by key')
   })
 

@@ -7,6 +7,7 @@ import { encodeCallbackData } from '../whatsapp/callback-data.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
+import { IssueMarks } from './issue-marks.js'
 import { OutcomeBuffer } from './outcome-buffer.js'
 import { RunLog } from './run-log.js'
 import type { EngineSettings } from './settings.js'
@@ -43,6 +44,18 @@ type Interruption = { kind: 'halt' | 'pause', error: RunError } | { kind: 'pause
 const claimSeconds = 0.5
 
 /**
+ * A claim's mark runs about this much sending ahead of its sends: what a kill can leave in doubt
+ * beyond the requests in flight and the outcomes not yet recorded, for a few small writes a second.
+ */
+const markAheadSeconds = 0.1
+
+/** The messages of one claim and the end of their lease, which names the claim's mark. */
+interface Claim {
+  messages: ClaimedMessage[]
+  leaseUntil: Date
+}
+
+/**
  * Outcomes sent and not yet written that make the worker wait before its next claim: the sender never
  * runs more than a few statements ahead of the database, so memory stays flat and no outcome waits
  * anywhere near its lease.
@@ -56,7 +69,9 @@ const mostUnrecorded = 4000
  * `running` (paused, cancelled, or ended by another worker), or when Meta's answer stops or pauses it.
  *
  * The next batch is claimed while the current one is half sent, so that sending never waits for a
- * claim's round trip. Whatever the way out, a recipient claimed and not sent is given back.
+ * claim's round trip. Before a request is written, the claim's mark covers it (IssueMarks): a kill
+ * leaves in doubt only what may have been written. Whatever the way out, a recipient claimed and not
+ * sent is given back.
  */
 export async function workRun (ctx: RunWorkerContext): Promise<void> {
   const { plan, queue, settings, stop } = ctx
@@ -82,16 +97,18 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
     await outcomes.flush()
   }
   const claimSize = (): number => Math.min(1000, Math.max(1, Math.ceil(ctx.pacer.rate * claimSeconds)))
-  const claim = (size: number): Promise<ClaimedMessage[]> => {
-    const claiming = queue.claim(plan, size, new Date(Date.now() + settings.leaseMs))
+  const claim = (size: number): Promise<Claim> => {
+    const leaseUntil = new Date(Date.now() + settings.leaseMs)
+    const claiming = queue.claim(plan, size, leaseUntil).then(messages => ({ messages, leaseUntil }))
     // Awaited later, or given back if the worker leaves first: never an unhandled rejection.
     claiming.catch(() => {})
     return claiming
   }
+  const markAhead = (): number => Math.max(1, Math.ceil(ctx.pacer.rate * markAheadSeconds))
   /** Claimed and not yet sent: the batch being sent from `nextToSend` on, and the batch claimed ahead. */
   let batch: ClaimedMessage[] = []
   let nextToSend = 0
-  let claimedAhead: Promise<ClaimedMessage[]> | undefined
+  let claimedAhead: Promise<Claim> | undefined
 
   try {
     // Recipients claimed before a crash whose outcome was never recorded may have been sent: they wait
@@ -101,9 +118,11 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
     while (!stop.aborted && interruption === null) {
       await outcomes.backlogBelow(mostUnrecorded)
       const size = claimSize()
-      batch = await (claimedAhead ?? claim(size))
+      const claimed = await (claimedAhead ?? claim(size))
+      batch = claimed.messages
       nextToSend = 0
       claimedAhead = undefined
+      const marks = new IssueMarks(queue, plan, batch, claimed.leaseUntil, markAhead())
       if (batch.length === 0) {
         await drain()
         if (interruption !== null || stop.aborted) break
@@ -132,6 +151,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
         }
         // A free connection first, then the slot: waiting after taking it would send late, in a burst.
         while (inFlight.size >= settings.concurrency) await new Promise<void>(resolve => { connectionFreed = resolve })
+        await marks.allow(index)
         await ctx.pacer.take()
         const stoppedHere = ctx.stoppedHere()
         if (stoppedHere !== undefined && interruption === null) {
@@ -151,7 +171,7 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
     }
   } finally {
     // Not sent: a halt or a cancel fails them for its reason, anything else puts them back.
-    const notSent = [...batch.slice(nextToSend), ...(claimedAhead === undefined ? [] : await claimedAhead.catch(() => []))]
+    const notSent = [...batch.slice(nextToSend), ...(claimedAhead === undefined ? [] : (await claimedAhead.catch(() => undefined))?.messages ?? [])]
     for (const message of notSent) outcomes.add(unsentOutcome(message, interruption))
     // On an error the worker restarts: what it sent is still recorded, by the buffer's own timer.
     if (notSent.length > 0) void outcomes.flush()

@@ -12,7 +12,7 @@ import type { StorePart } from './parts.js'
 import { viewOf, type Features, type Group, type StoreHandle, type TestFunction } from './conformance/context.js'
 import { createGetList, remove, storedShapes, update } from './conformance/campaigns.js'
 import { claims, counters, finishing, outcomes, startRuns } from './conformance/runs.js'
-import { staleLeases } from './conformance/leases.js'
+import { claimMarks, staleLeases } from './conformance/leases.js'
 import { doubts, repliesAndOptOuts, statusWebhooks } from './conformance/deliveries.js'
 import { reruns } from './conformance/reruns.js'
 import { runHistory } from './conformance/history.js'
@@ -45,7 +45,7 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   CampaignRepository: [
     createGetList, storedShapes, update, remove, startRuns, reruns, runHistory, schedules, pauses, cancels, liveFigures, tenantIsolation, unicode, largeLists, nameSearch
   ],
-  RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases],
+  RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases, claimMarks],
   SendTimeline: [pacing],
   DeliveryLedger: [statusWebhooks, doubts, repliesAndOptOuts],
   OptOutList: [optOutList, optOutSkips, optOutLookup],

@@ -35,6 +35,7 @@ export function memoryStore (): CampaignStore {
     activeRuns: async () => runs.activeRuns(state),
     dueScheduled: async (now, limit) => runs.dueScheduled(state, now, limit),
     claim: async (run, limit, leaseUntil) => runs.claim(state, run, limit, leaseUntil),
+    markIssued: async (run, leaseUntil, through) => { runs.markIssued(state, run, leaseUntil, through) },
     record: async (run, outcomes) => { runs.record(state, run, outcomes) },
     failExpiredLeases: async (run, now, expiry) => runs.failExpiredLeases(state, run, now, expiry),
     failStaleLeases: async (now, limit, expiry) => runs.failStaleLeases(state, now, limit, expiry),

@@ -28,6 +28,7 @@ const runQueue: Methods<RunQueue> = {
   activeRuns: 'required',
   dueScheduled: 'required',
   claim: 'required',
+  markIssued: 'required',
   record: 'required',
   failExpiredLeases: 'required',
   failStaleLeases: 'required',

@@ -325,15 +325,23 @@ export interface RunQueue {
    */
   claim(run: RunRef, limit: number, leaseUntil: Date): Promise<ClaimedMessage[]>
   /**
+   * Says, durably, that the worker may now write the requests of the claim whose lease ends at
+   * `leaseUntil` up to its message `through` (a ClaimedMessage's id; a claim is sent in id order).
+   * Called before each such send, a chunk ahead: when that lease runs out, the claim's messages past
+   * the mark were never sent and go back to pending instead of being in doubt. Never lowers a mark.
+   */
+  markIssued(run: RunRef, leaseUntil: Date, through: number): Promise<void>
+  /**
    * Records outcomes of claimed messages in one statement and keeps the run's counters (and its rate
    * samples, for the live figures) in step, whatever the run's status now. Only rows still `sending`
    * move: recording twice changes nothing; of two outcomes for one row in a call, the first counts.
    */
   record(run: RunRef, outcomes: MessageOutcome[]): Promise<void>
   /**
-   * `sending` rows whose lease ended before `now` may have been sent: with `fail` (the default) they
-   * fail with UNKNOWN_OUTCOME and are never resent; with `doubt` they wait in `doubt` for their
-   * witness (DeliveryLedger.resolveDoubts). Returns how many.
+   * `sending` rows whose lease ended before `now`: those past their claim's mark (`markIssued`) were
+   * never sent and go back to pending, their attempt given back. The others may have been sent: with
+   * `fail` (the default) they fail with UNKNOWN_OUTCOME and are never resent; with `doubt` they wait
+   * in `doubt` for their witness (DeliveryLedger.resolveDoubts). Returns how many rows it settled.
    */
   failExpiredLeases(run: RunRef, now: Date, expiry?: LeaseExpiry): Promise<number>
   /**

@@ -4,7 +4,7 @@ import { campaignStatuses, type CampaignStatus, type CampaignSummary, type Messa
 import type { CampaignRun } from '../../schemas/run.js'
 import { presentCampaign, presentMessage, presentRun } from '../../campaigns/present.js'
 import { storeParts } from '../parts.js'
-import type { CampaignStore, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredCampaign, StoredContact, Tenant } from '../types.js'
+import type { CampaignStore, ClaimedMessage, Guarded, MessageOutcome, NewCampaign, RunPlan, StoredCampaign, StoredContact, Tenant } from '../types.js'
 
 /** The assertions the suite uses: tap's `t` has them; other runners need a thin adapter. */
 export interface Assert {
@@ -117,6 +117,17 @@ export async function sleep (ms: number): Promise<void> {
 export function allowed<T> (result: Guarded<T>): T {
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`)
   return result.value
+}
+
+/**
+ * Claims as a worker that goes on to send what it claimed: the claim's mark raised through its last
+ * message (RunQueue.markIssued), so that when its lease runs out every row of it may have been sent.
+ */
+export async function claimIssued (store: StoreView, plan: RunPlan, limit: number, leaseUntil: Date = leaseFor()): Promise<ClaimedMessage[]> {
+  const claimed = await store.claim(plan, limit, leaseUntil)
+  const last = claimed.at(-1)
+  if (last !== undefined) await store.markIssued(plan, leaseUntil, last.id)
+  return claimed
 }
 
 /** Creates a campaign and starts its run. */

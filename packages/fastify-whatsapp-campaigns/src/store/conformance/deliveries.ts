@@ -4,7 +4,7 @@
  * or failed; replies and opt-outs find the tenants that messaged the phone.
  */
 import type { DeliveryReports, InboundMessage, RunPlan, StatusReport, StoredMessage, Tenant } from '../types.js'
-import { contacts, draft, leaseFor, phone, started, tenantA, tenantB, type Group, type StoreView } from './context.js'
+import { claimIssued, contacts, draft, leaseFor, phone, started, tenantA, tenantB, type Group, type StoreView } from './context.js'
 import { mostDoubtResends } from '../codes.js'
 
 const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s))
@@ -25,7 +25,7 @@ function inbound (from: string, changes: Partial<InboundMessage> = {}): InboundM
 /** A run of `count` whose messages are all sent, with wamids `<prefix><position>`. */
 async function sentRun (store: StoreView, tenant: Tenant, count: number, prefix: string, from = 0): Promise<RunPlan> {
   const plan = await started(store, tenant, draft({ contacts: contacts(count, from) }))
-  const claimed = await store.claim(plan, count, leaseFor())
+  const claimed = await claimIssued(store, plan, count, leaseFor())
   await store.record(plan, claimed.map((m, i) => ({ id: m.id, status: 'sent', messageId: `${prefix}${i + 1}` })))
   return plan
 }
@@ -76,7 +76,7 @@ export function statusWebhooks ({ test }: Group): void {
 
   test('deliveries: a status before its record is kept, and applied when record writes the wamid', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
-    const [claimed] = await store.claim(plan, 1, leaseFor())
+    const [claimed] = await claimIssued(store, plan, 1, leaseFor())
     const summary = await store.ingest(reports({ statuses: [status('wamid.early', { sentAt: at(1), deliveredAt: at(2) })] }))
     t.strictSame([summary.matched, summary.early], [0, 1])
     await store.ingest(reports({ statuses: [status('wamid.early', { deliveredAt: at(1) })] }))
@@ -106,19 +106,19 @@ export function statusWebhooks ({ test }: Group): void {
 export function doubts ({ test }: Group): void {
   test('deliveries: a lease that ran out with expiry doubt waits in doubt, not counted, shown pending', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(2) }))
-    await store.claim(plan, 1, leaseFor(1000))
+    await claimIssued(store, plan, 1, leaseFor(1000))
     t.equal(await store.failExpiredLeases(plan, later(), 'doubt'), 1)
     const [message] = await stored(store, tenantA, plan)
     t.strictSame([message.status, message.error?.code], ['doubt', 'IN_DOUBT'])
     t.equal((await store.messages(tenantA, plan.campaignId, { limit: 5 }))![0].status, 'pending')
     t.strictSame(await figures(store, tenantA, plan), { success: 0, failed: 0, delivered: 0, read: 0, replied: 0 })
     t.equal((await store.progress(plan, new Date())).doubt, 1)
-    t.equal(await store.claim(plan, 5, leaseFor()).then(c => c.length), 1, 'only the other one is claimed')
+    t.equal(await claimIssued(store, plan, 5, leaseFor()).then(c => c.length), 1, 'only the other one is claimed')
   })
 
   test('deliveries: a status naming a doubted send by origin adopts it: sent with that wamid, counted', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(2) }))
-    const [a, b] = await store.claim(plan, 2, leaseFor())
+    const [a, b] = await claimIssued(store, plan, 2, leaseFor())
     await store.record(plan, [{ id: a.id, status: 'doubt', code: 'TIMEOUT', title: 'No answer' }, { id: b.id, status: 'failed', code: 'UNKNOWN_OUTCOME', title: 'Unknown' }])
     t.strictSame(await figures(store, tenantA, plan), { success: 0, failed: 1, delivered: 0, read: 0, replied: 0 })
     const summary = await store.ingest(reports({
@@ -136,7 +136,7 @@ export function doubts ({ test }: Group): void {
 
   test('deliveries: resolveDoubts: a witness that came while the send was in flight makes it sent', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
-    const [claimed] = await store.claim(plan, 1, leaseFor(1000))
+    const [claimed] = await claimIssued(store, plan, 1, leaseFor(1000))
     t.equal((await store.ingest(reports({ statuses: [status('wamid.w', { origin: { runId: plan.runId, id: claimed.id }, sentAt: at(1) })] }))).early, 1)
     await store.failExpiredLeases(plan, later(), 'doubt')
     t.strictSame(await store.resolveDoubts(plan, new Date(), 3_600_000), { witnessed: 0, resent: 0, failed: 0 }, 'not before its window')
@@ -147,20 +147,20 @@ export function doubts ({ test }: Group): void {
 
   test('deliveries: resolveDoubts: no witness but every neighbour witnessed: resent, each doubt on its own proof, a bounded number of times', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(4) }))
-    const batch = await store.claim(plan, 4, leaseFor(1000))
+    const batch = await claimIssued(store, plan, 4, leaseFor(1000))
     await store.record(plan, batch.slice(0, 3).map((m, i) => ({ id: m.id, status: 'sent', messageId: `wamid.n${i}` })))
     await store.ingest(reports({ statuses: [0, 1, 2].map(i => status(`wamid.n${i}`, { deliveredAt: at(2) })) }))
     await store.failExpiredLeases(plan, later(), 'doubt')
     t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 1, failed: 0 })
     const fourth = (await stored(store, tenantA, plan))[3]
     t.strictSame([fourth.status, fourth.attempts], ['pending', 1], 'attempts unchanged')
-    const [again] = await store.claim(plan, 5, leaseFor(1000))
+    const [again] = await claimIssued(store, plan, 5, leaseFor(1000))
     t.equal(again.id, batch[3].id, 'claimed again at once')
     // A crash during the resend: a new doubt, with the same proof.
     for (let resend = 2; resend <= mostDoubtResends; resend++) {
       await store.failExpiredLeases(plan, later(), 'doubt')
       t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 1, failed: 0 }, `resend ${resend}`)
-      await store.claim(plan, 5, leaseFor(1000))
+      await claimIssued(store, plan, 5, leaseFor(1000))
     }
     await store.failExpiredLeases(plan, later(), 'doubt')
     t.strictSame(await store.resolveDoubts(plan, later(), 0), { witnessed: 0, resent: 0, failed: 1 }, 'past the bound it fails')
@@ -170,7 +170,7 @@ export function doubts ({ test }: Group): void {
 
   test('deliveries: resolveDoubts: without proof that webhooks came, a doubt fails UNKNOWN_OUTCOME', async (t, store) => {
     const plan = await started(store, tenantA, draft({ contacts: contacts(3) }))
-    const batch = await store.claim(plan, 3, leaseFor(1000))
+    const batch = await claimIssued(store, plan, 3, leaseFor(1000))
     await store.record(plan, batch.slice(0, 2).map((m, i) => ({ id: m.id, status: 'sent', messageId: `wamid.np${i}` })))
     await store.ingest(reports({ statuses: [status('wamid.np0', { deliveredAt: at(2) })] }))
     await store.failExpiredLeases(plan, later(), 'doubt')
@@ -218,7 +218,7 @@ export function repliesAndOptOuts ({ test }: Group): void {
   test('deliveries: a send failed with optOut puts the phone on the tenant\'s opt-out list', async (t, store) => {
     await sentRun(store, tenantA, 1, 'wamid.oo')
     const plan = await started(store, tenantA, draft({ contacts: contacts(1) }))
-    const [claimed] = await store.claim(plan, 1, leaseFor())
+    const [claimed] = await claimIssued(store, plan, 1, leaseFor())
     await store.record(plan, [{ id: claimed.id, status: 'failed', code: 131050, title: 'Stopped marketing', optOut: true }])
     t.strictSame(await figures(store, tenantA, plan), { success: 0, failed: 1, delivered: 0, read: 0, replied: 0 })
     // Read back through the list's own way off it: a start from the phone.

@@ -1,6 +1,6 @@
 /** Conformance: what a run sends to — every contact, or only the recipients that failed last time. */
 import type { MessageOutcome } from '../types.js'
-import { allMessages, allowed, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
+import { allMessages, allowed, claimIssued, contacts, draft, leaseFor, sendAll, sentOutcome, started, tenantA, type Group } from './context.js'
 
 /** Fails the recipients at `failing` indexes (their order of claim), sends the others. */
 const failingAt = (...failing: number[]) => (id: number, i: number): MessageOutcome => failing.includes(i)
@@ -26,7 +26,7 @@ export function reruns ({ test }: Group): void {
     t.strictSame(messages.map(m => [m.position, m.phone, m.name, m.status, m.attempts]), [
       [1, list[0].phone, 'Asha', 'pending', 0], [2, list[2].phone, list[2].name, 'pending', 0], [3, list[5].phone, list[5].name, 'pending', 0]
     ])
-    const claimed = await store.claim(second, 10, leaseFor())
+    const claimed = await claimIssued(store, second, 10, leaseFor())
     t.strictSame(claimed.map(m => m.parameters), [['own'], null, null], "each recipient's own parameters come along")
   })
 
@@ -55,7 +55,7 @@ export function reruns ({ test }: Group): void {
 
   test("reruns: 'failed' takes every way of failing, and a rerun of a rerun narrows again", async (t, store) => {
     const first = await started(store, tenantA, draft({ contacts: contacts(4) }))
-    const claimed = await store.claim(first, 2, leaseFor())
+    const claimed = await claimIssued(store, first, 2, leaseFor())
     await store.record(first, [{ id: claimed[0].id, status: 'sent', messageId: 'wamid.1' }])
     await store.failExpiredLeases(first, new Date(Date.now() + 3_600_000))
     await store.finishRun(first, { status: 'failed', error: { code: 190, title: 'Token expired', message: 'x' } })

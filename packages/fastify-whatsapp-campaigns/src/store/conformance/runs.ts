@@ -1,6 +1,6 @@
 /** Conformance: runs as the engine drives them — start, claim, record, leases, finish, rerun. */
 import type { RunError } from '../../schemas/campaign.js'
-import { allMessages, allowed, anyStatus, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, tenantB, type Group } from './context.js'
+import { allMessages, allowed, anyStatus, claimIssued, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, tenantB, type Group } from './context.js'
 
 const tokenExpired: RunError = { code: 190, title: 'Access token expired', message: 'Error validating access token' }
 
@@ -237,7 +237,7 @@ export function outcomes ({ test }: Group): void {
 
   test('runs: failExpiredLeases fails what ran out of lease as an unknown outcome, never resending it', async (t, store) => {
     const plan = await started(store, tenantA)
-    const claimed = await store.claim(plan, 2, leaseFor(60_000))
+    const claimed = await claimIssued(store, plan, 2, leaseFor(60_000))
     t.equal(await store.failExpiredLeases(plan, new Date()), 0, 'leases still running')
     t.equal(await store.failExpiredLeases(plan, new Date(Date.now() + 120_000)), 2)
     const messages = (await store.messages(tenantA, plan.campaignId, { limit: 10 }))!

@@ -39,7 +39,8 @@ export function startRun (
     unsettledFrom: 0,
     startedAt: now,
     finishedAt: null,
-    rate: { older: { at: now, settled: 0 }, newer: { at: now, settled: 0 } }
+    rate: { older: { at: now, settled: 0 }, newer: { at: now, settled: 0 } },
+    marks: new Map()
   }
   run.messages = list.map((recipient, i) => ({
     id: ++state.lastMessageId,
@@ -123,7 +124,27 @@ export function claim (state: MemoryState, ref: RunRef, limit: number, leaseUnti
       pairRateRetries: message.pairRateRetries
     })
   }
+  if (claimed.length > 0) {
+    sweepMarks(state, run)
+    if (!run.marks.has(leaseUntil.getTime())) run.marks.set(leaseUntil.getTime(), 0)
+  }
   return claimed
+}
+
+/** Past this many marks, those whose rows all left `sending` are dropped (a scan of the unsettled rows). */
+const marksBeforeSweep = 64
+
+function sweepMarks (state: MemoryState, run: RunRecord): void {
+  if (run.marks.size < marksBeforeSweep) return
+  const held = new Set<number>()
+  for (const message of state.unsettled(run)) if (message.status === 'sending' && message.leaseUntil !== null) held.add(message.leaseUntil)
+  for (const lease of run.marks.keys()) if (!held.has(lease)) run.marks.delete(lease)
+}
+
+export function markIssued (state: MemoryState, ref: RunRef, leaseUntil: Date, through: number): void {
+  const marks = state.runOf(ref)?.marks
+  const mark = marks?.get(leaseUntil.getTime())
+  if (marks !== undefined && mark !== undefined && through > mark) marks.set(leaseUntil.getTime(), through)
 }
 
 export function record (state: MemoryState, ref: RunRef, outcomes: MessageOutcome[]): void {
@@ -183,23 +204,35 @@ export function failStaleLeases (state: MemoryState, now: Date, limit = staleLea
 }
 
 /**
- * The one rule for a lease that ran out: `sending` rows whose lease ended before `now` fail with
- * UNKNOWN_OUTCOME, counted in the run; or, with `doubt`, wait in doubt (IN_DOUBT, not counted, the lease kept for resolveDoubts).
+ * The one rule for a lease that ran out, for `sending` rows whose lease ended before `now`: a row past
+ * its claim's mark was never sent and goes back to pending, its attempt given back (NOT_SENT, counted,
+ * when its run has ended); any other may have been sent and fails with UNKNOWN_OUTCOME, counted in the
+ * run, or with `doubt` waits in doubt (IN_DOUBT, not counted, the lease kept for resolveDoubts).
  */
 function failLeases (state: MemoryState, run: RunRecord, now: Date, limit: number, expiry: LeaseExpiry): number {
   let count = 0
+  const active = run.status === 'running' || run.status === 'paused'
   for (const message of state.unsettled(run)) {
     if (count >= limit) break
-    if (message.status === 'sending' && message.leaseUntil !== null && message.leaseUntil < now.getTime()) {
-      if (expiry === 'doubt') {
-        message.status = 'doubt'
-        message.error = { ...inDoubt }
+    if (message.status !== 'sending' || message.leaseUntil === null || message.leaseUntil >= now.getTime()) continue
+    const mark = run.marks.get(message.leaseUntil)
+    if (mark !== undefined && message.id > mark) {
+      message.attempts = Math.max(0, message.attempts - 1)
+      message.leaseUntil = null
+      if (active) {
+        message.status = 'pending'
         message.updatedAt = new Date()
       } else {
-        state.fail(run, message, unknownOutcome)
+        state.fail(run, message, notSent)
       }
-      count++
+    } else if (expiry === 'doubt') {
+      message.status = 'doubt'
+      message.error = { ...inDoubt }
+      message.updatedAt = new Date()
+    } else {
+      state.fail(run, message, unknownOutcome)
     }
+    count++
   }
   return count
 }

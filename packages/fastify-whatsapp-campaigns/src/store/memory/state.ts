@@ -49,6 +49,8 @@ export interface RunRecord {
   /** When it completed, failed or was cancelled. */
   finishedAt: Date | null
   rate: RateSamples
+  /** Each claim's mark, by the end of its lease (ms): the id its worker may have sent up to (RunQueue.markIssued). */
+  marks: Map<number, number>
 }
 
 export interface MessageRecord {

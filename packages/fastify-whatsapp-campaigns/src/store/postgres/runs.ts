@@ -72,11 +72,23 @@ export async function claim (db: SqlClient, run: RunRef, limit: number, leaseUnt
      ), counted AS (
        UPDATE campaign_runs SET skipped_count = skipped_count + (SELECT count(*) FROM skipped)
         WHERE tenant = $1 AND id = $2 AND EXISTS (SELECT 1 FROM skipped)
+     ), claimed AS (
+       UPDATE campaign_messages m
+          SET status = 'sending', lease_until = $5, attempts = m.attempts + 1, updated_at = now()
+        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM looked_up WHERE NOT opted_out))
+       RETURNING m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries
+     ), marked AS (
+       -- The claim's mark, at 0 until markIssued raises it (sql/004).
+       INSERT INTO campaign_claim_marks (tenant, run_id, lease_until)
+       SELECT $1, $2, $5 WHERE EXISTS (SELECT 1 FROM claimed)
+       ON CONFLICT (run_id, lease_until) DO NOTHING
+     ), swept AS (
+       -- Marks whose rows all left sending (recorded, or settled by their lease's end) say nothing any more.
+       DELETE FROM campaign_claim_marks k
+        WHERE k.run_id = $2 AND k.lease_until <> $5
+          AND NOT EXISTS (SELECT 1 FROM campaign_messages s WHERE s.status = 'sending' AND s.lease_until = k.lease_until AND s.run_id = k.run_id)
      )
-     UPDATE campaign_messages m
-        SET status = 'sending', lease_until = $5, attempts = m.attempts + 1, updated_at = now()
-      WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM looked_up WHERE NOT opted_out))
-     RETURNING m.position, m.phone, m.name, m.parameters, m.attempts, m.pair_rate_retries`,
+     SELECT * FROM claimed`,
     [run.tenant, run.runId, limit, new Date().toISOString(), leaseUntil.toISOString(), optedOut.code, optedOut.title]
   )
   // RETURNING follows no order.
@@ -125,10 +137,12 @@ export async function failStaleLeases (db: SqlClient, now: Date, limit = staleLe
 }
 
 /**
- * The one rule for a lease that ran out: the run's `sending` rows whose lease ended before `now` fail
- * with UNKNOWN_OUTCOME (they may have been sent), counted in the run in the same statement; or, with
- * `doubt`, wait in doubt (IN_DOUBT, not counted, the lease kept: resolveDoubts reads it). Only while
- * the run's status is not in `notIn`; at most `limit` rows (null: all).
+ * The one rule for a lease that ran out, for the run's `sending` rows whose lease ended before `now`,
+ * only while the run's status is not in `notIn`, at most `limit` rows (null: all):
+ * - a row past its claim's mark was never issued: it goes back to pending with its attempt given back
+ *   (failed as NOT_SENT, counted, when its run has ended meanwhile);
+ * - any other may have been sent: it fails with UNKNOWN_OUTCOME, counted in the run in the same
+ *   statement; or, with `doubt`, waits in doubt (IN_DOUBT, not counted, the lease kept: resolveDoubts reads it).
  */
 async function failLeases (
   db: SqlClient, run: Pick<RunRef, 'tenant' | 'runId'>, now: Date, only: { notIn: RunStatus[], limit: number | null }, expiry: LeaseExpiry
@@ -137,26 +151,53 @@ async function failLeases (
   const error = doubt ? inDoubt : unknownOutcome
   const { rows: [row] } = await db.query<{ count: number }>(
     `WITH locked AS (
-       SELECT position FROM campaign_messages
+       SELECT position, lease_until FROM campaign_messages
         WHERE tenant = $1 AND run_id = $2 AND status = 'sending' AND lease_until < $3
           AND EXISTS (SELECT 1 FROM campaign_runs WHERE tenant = $1 AND id = $2 AND status <> ALL ($6::text[]))
         ORDER BY position
         LIMIT $7
         FOR UPDATE
+     ), judged AS (
+       SELECT l.position, k.issued_through IS NOT NULL AND l.position > k.issued_through AS unissued
+         FROM locked l LEFT JOIN campaign_claim_marks k ON k.run_id = $2 AND k.lease_until = l.lease_until
+     ), run_active AS (
+       SELECT status IN ('running', 'paused') AS active FROM campaign_runs WHERE tenant = $1 AND id = $2
      ), expired AS (
        UPDATE campaign_messages m
           SET status = CASE WHEN $8::boolean THEN 'doubt' ELSE 'failed' END, error_code = $4, error_title = $5,
               lease_until = CASE WHEN $8::boolean THEN m.lease_until END, updated_at = now()
-        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM locked)) AND m.status = 'sending' -- by key, as in claim()
+        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM judged WHERE NOT unissued)) AND m.status = 'sending' -- by key, as in claim()
        RETURNING 1
+     ), returned AS (
+       UPDATE campaign_messages m
+          SET status = CASE WHEN (SELECT active FROM run_active) THEN 'pending' ELSE 'failed' END,
+              error_code = CASE WHEN (SELECT active FROM run_active) THEN m.error_code ELSE $9 END,
+              error_title = CASE WHEN (SELECT active FROM run_active) THEN m.error_title ELSE $10 END,
+              attempts = greatest(m.attempts - 1, 0), lease_until = NULL, updated_at = now()
+        WHERE m.run_id = $2 AND m.position = ANY (ARRAY(SELECT position FROM judged WHERE unissued)) AND m.status = 'sending'
+       RETURNING m.status
      ), counted AS (
-       UPDATE campaign_runs SET failed_count = failed_count + (SELECT count(*) FROM expired)
-        WHERE tenant = $1 AND id = $2 AND NOT $8::boolean AND EXISTS (SELECT 1 FROM expired)
+       UPDATE campaign_runs
+          SET failed_count = failed_count + (SELECT count(*) FROM returned WHERE status = 'failed')
+                                          + CASE WHEN $8::boolean THEN 0 ELSE (SELECT count(*) FROM expired) END
+        WHERE tenant = $1 AND id = $2 AND (EXISTS (SELECT 1 FROM returned WHERE status = 'failed') OR (NOT $8::boolean AND EXISTS (SELECT 1 FROM expired)))
      )
-     SELECT count(*)::int AS count FROM expired`,
-    [run.tenant, run.runId, now.toISOString(), error.code, error.title, only.notIn, only.limit, doubt]
+     SELECT ((SELECT count(*) FROM expired) + (SELECT count(*) FROM returned))::int AS count`,
+    [run.tenant, run.runId, now.toISOString(), error.code, error.title, only.notIn, only.limit, doubt, notSent.code, notSent.title]
   )
   return Number(row.count)
+}
+
+/**
+ * Raises the mark of the claim whose lease ends at `leaseUntil` to `through`: the worker may write
+ * the requests of that claim's rows up to that position (it sends them in position order).
+ */
+export async function markIssued (db: SqlClient, run: RunRef, leaseUntil: Date, through: number): Promise<void> {
+  await db.query(
+    `UPDATE campaign_claim_marks SET issued_through = greatest(issued_through, $4)
+      WHERE tenant = $1 AND run_id = $2 AND lease_until = $3`,
+    [run.tenant, run.runId, leaseUntil.toISOString(), through]
+  )
 }
 
 export async function progress (db: SqlClient, run: RunRef, now: Date): Promise<RunProgress> {
