@@ -7,8 +7,8 @@ import { resolveOptions, type CampaignsUiOptions, type ResolvedOptions } from '.
 
 export type { CampaignsUiHooks, CampaignsUiOptions } from './options.js'
 
-/** The built page: vite writes it beside this file's compiled copy. */
-const pageDir = fileURLToPath(new URL('./web/', import.meta.url))
+/** The built page (vite writes dist/web): the same path from src/ (tests) and from dist/ (the package). */
+const pageDir = fileURLToPath(new URL('../dist/web/', import.meta.url))
 
 /** A path whose last segment has a dot names a file, so a miss is a 404 rather than the page. */
 /** Kept out of the host's OpenAPI document (@fastify/swagger reads `hide`). */

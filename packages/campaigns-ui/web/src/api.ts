@@ -35,10 +35,9 @@ export function apiUrl (path: string, query?: Query): string {
   return `${apiBase}${path}${text === '' ? '' : `?${text}`}`
 }
 
-function headersFor (body: unknown): Headers {
+function headersFor (body: unknown, token: string | null): Headers {
   const headers = new Headers({ accept: 'application/json' })
   if (body !== undefined) headers.set('content-type', 'application/json')
-  const token = readToken()
   if (token !== null) headers.set('authorization', `Bearer ${token}`)
   return headers
 }
@@ -59,10 +58,11 @@ async function errorOf (response: Response): Promise<ApiError> {
 /** One call to the API: a bearer token when the tab has one; an error answer becomes an ApiError with the API's message. */
 export async function request (path: string, options: RequestOptions = {}): Promise<Response> {
   let response: Response
+  const token = readToken()
   try {
     response = await fetch(apiUrl(path, options.query), {
       method: options.method ?? 'GET',
-      headers: headersFor(options.body),
+      headers: headersFor(options.body, token),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal
     })
@@ -72,7 +72,7 @@ export async function request (path: string, options: RequestOptions = {}): Prom
   }
   if (response.status === 401) {
     const error = await errorOf(response)
-    tokenRefused(error.message)
+    tokenRefused(token, error.message)
     throw error
   }
   tokenAccepted()

@@ -32,11 +32,15 @@ export function saveToken (token: string): void {
   publish({ kind: 'unknown' })
 }
 
-/** A 401 from the API: a stored token was wrong (drop it), or none was given yet. */
-export function tokenRefused (message: string): void {
-  const hadToken = readToken() !== null
-  window.sessionStorage.removeItem(storageKey)
-  publish({ kind: 'needed', refused: hadToken, message })
+/**
+ * A 401 from the API to a request sent with `sentToken`: that token was wrong (drop it), or none was
+ * given yet. Several requests refused together tell one story: a refusal of a token is not undone by
+ * a sibling request that went out without one.
+ */
+export function tokenRefused (sentToken: string | null, message: string): void {
+  if (sentToken !== null && readToken() === sentToken) window.sessionStorage.removeItem(storageKey)
+  if (sentToken === null && state.kind === 'needed') return
+  publish({ kind: 'needed', refused: sentToken !== null, message })
 }
 
 export function tokenAccepted (): void {

@@ -98,7 +98,7 @@ export async function createCampaign (ui: UiHarness, name: string, count: number
 export async function waitForStatus (ui: UiHarness, id: number, statuses: string[], timeoutMs = 60_000): Promise<any> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const { body } = await ui.api('GET', `/campaigns?limit=500`)
+    const { body } = await ui.api('GET', '/campaigns?limit=500')
     const campaign = body.find((entry: any) => entry.id === id)
     if (campaign !== undefined && statuses.includes(campaign.status)) return campaign
     if (Date.now() > deadline) throw new Error(`campaign ${id} is ${campaign?.status}, not ${statuses.join(' or ')}, after ${timeoutMs} ms`)
