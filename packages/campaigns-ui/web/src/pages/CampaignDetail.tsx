@@ -82,14 +82,15 @@ export function CampaignDetail ({ campaignId }: { campaignId: number }) {
   const cached = useRef<CampaignSummary>(undefined)
   const [notice, setNotice] = useState<ActionOutcome>()
   const live = useLive<DetailData>(String(campaignId), async signal => {
-    const stats = await loadStats(campaignId, signal)
     const known = cached.current
-    // Read the campaign again when its run moved on (a status the cached copy does not have).
-    const stale = known === undefined || (stats !== undefined && merge(known, stats).status !== known.status)
-    const campaign = stale ? await loadCampaign(campaignId, signal) : known
+    // The first load asks for both at once; later ones read the stats, and the campaign again only
+    // when its run moved on (a status the cached copy does not have).
+    const [stats, first] = await Promise.all([loadStats(campaignId, signal), known === undefined ? loadCampaign(campaignId, signal) : undefined])
+    const campaign = first ?? (stats !== undefined && known !== undefined && merge(known, stats).status !== known.status ? await loadCampaign(campaignId, signal) : known)
+    if (campaign === undefined) throw new Error('the campaign was not read')
     cached.current = campaign
     return { campaign: merge(campaign, stats), stats }
-  }, data => data.campaign.status === 'running')
+  }, data => data.campaign.status === 'running', 2000)
 
   function onOutcome (outcome: ActionOutcome) {
     setNotice(outcome)
