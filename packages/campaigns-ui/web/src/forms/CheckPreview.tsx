@@ -1,0 +1,61 @@
+import { useState } from 'react'
+import { verdictLabels, type CheckResult, type Verdict } from './contact-check.js'
+
+const pageSize = 100
+const filters: Array<Verdict | 'all'> = ['all', 'valid', 'invalid', 'duplicate', 'optedOut']
+const count = new Intl.NumberFormat()
+
+/** The server's verdict on every row of a list, a page at a time, with a filter by verdict. */
+export function CheckPreview ({ result, rows }: { result: CheckResult, rows: readonly number[] }) {
+  const [filter, setFilter] = useState<Verdict | 'all'>('all')
+  const [page, setPage] = useState(0)
+  const shown = filter === 'all' ? result.rows : result.rows.filter(row => row.verdict === filter)
+  const pages = Math.max(1, Math.ceil(shown.length / pageSize))
+  const current = Math.min(page, pages - 1)
+  const slice = shown.slice(current * pageSize, (current + 1) * pageSize)
+  const refused = result.rows.length - result.counts.valid
+
+  return (
+    <section className='check-preview' aria-labelledby='check-preview-title'>
+      <h3 id='check-preview-title'>Preview</h3>
+      <p className='check-summary' role='status'>
+        {count.format(result.rows.length)} rows: {count.format(result.counts.valid)} valid
+        {refused > 0 && <>, {count.format(refused)} refused ({count.format(result.counts.invalid)} invalid, {count.format(result.counts.duplicate)} duplicate, {count.format(result.counts.optedOut)} opted out): only the valid rows are imported</>}
+      </p>
+      <div className='filters' role='group' aria-label='Show rows'>
+        {filters.map(value => (
+          <button
+            key={value} type='button' aria-pressed={filter === value}
+            onClick={() => { setFilter(value); setPage(0) }}
+          >
+            {value === 'all' ? 'All' : verdictLabels[value]} ({count.format(value === 'all' ? result.rows.length : result.counts[value])})
+          </button>
+        ))}
+      </div>
+      <table>
+        <caption className='visually-hidden'>Verdict per row</caption>
+        <thead>
+          <tr><th scope='col'>Row</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Verdict</th><th scope='col'>Why</th></tr>
+        </thead>
+        <tbody>
+          {slice.map(row => (
+            <tr key={row.index} className={`verdict-${row.verdict}`}>
+              <td>{rows[row.index] ?? row.index + 1}</td>
+              <td>{row.phone}</td>
+              <td>{row.name ?? ''}</td>
+              <td><span className={`badge verdict-${row.verdict}`}>{verdictLabels[row.verdict]}</span></td>
+              <td>{row.reason ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages > 1 && (
+        <nav className='pager' aria-label='Preview pages'>
+          <button type='button' disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>
+          <span>Page {current + 1} of {pages}</span>
+          <button type='button' disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>Next</button>
+        </nav>
+      )}
+    </section>
+  )
+}

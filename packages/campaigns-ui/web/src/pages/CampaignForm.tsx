@@ -1,0 +1,174 @@
+import type { Campaign, CampaignSummary, Contact } from 'fastify-whatsapp-campaigns'
+import { useEffect, useRef, useState } from 'react'
+import { getJson, sendJson } from '../api.js'
+import { navigate } from '../router.js'
+import { ContactsEditor } from '../forms/ContactsEditor.js'
+import { ContactsImport } from '../forms/ContactsImport.js'
+import { ParametersField } from '../forms/ParametersField.js'
+import { ScheduleField } from '../forms/ScheduleField.js'
+import { createBody, draftOf, emptyDraft, isDirty, loadContacts, problemOf, updateBody, type CampaignDraft } from '../forms/campaign-draft.js'
+import { scheduleToIso } from '../forms/schedule.js'
+import { leaveQuestion, useUnsavedChangesGuard } from '../forms/unsaved-changes.js'
+
+const count = new Intl.NumberFormat()
+
+type Loaded =
+  | { kind: 'loading', contacts: number }
+  | { kind: 'failed', message: string }
+  | { kind: 'ready', campaign: Campaign | null, initial: CampaignDraft }
+
+/** The new-campaign form (`/campaigns/new`) and, with `campaignId`, the same form over that campaign. */
+export function CampaignForm ({ campaignId }: { campaignId?: number }) {
+  const editing = campaignId !== undefined
+  const [loaded, setLoaded] = useState<Loaded>(editing ? { kind: 'loading', contacts: 0 } : { kind: 'ready', campaign: null, initial: emptyDraft })
+  const [draft, setDraft] = useState<CampaignDraft>(emptyDraft)
+  const [contactsChanged, setContactsChanged] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const form = useRef<HTMLFormElement>(null)
+
+  useEffect(() => {
+    if (campaignId === undefined) return
+    const controller = new AbortController()
+    async function load (id: number) {
+      try {
+        const { data: campaign } = await getJson<Campaign>(`/campaigns/${id}`, { signal: controller.signal })
+        const contacts = campaign.contactsTruncated === true
+          ? await loadContacts(id, loadedCount => setLoaded({ kind: 'loading', contacts: loadedCount }), controller.signal)
+          : campaign.contacts.map(({ phone, name, parameters }) => ({ phone, ...(name == null ? {} : { name }), ...(parameters == null ? {} : { parameters }) }))
+        const initial = draftOf(campaign, contacts)
+        setDraft(initial)
+        setLoaded({ kind: 'ready', campaign, initial })
+      } catch (error) {
+        if (!controller.signal.aborted) setLoaded({ kind: 'failed', message: (error as Error).message })
+      }
+    }
+    void load(campaignId)
+    return () => controller.abort()
+  }, [campaignId])
+
+  const initial = loaded.kind === 'ready' ? loaded.initial : emptyDraft
+  const dirty = loaded.kind === 'ready' && !busy && isDirty(draft, initial, contactsChanged)
+  useUnsavedChangesGuard(dirty)
+
+  const title = editing ? 'Edit campaign' : 'New campaign'
+  if (loaded.kind === 'loading') {
+    return <section><h1>{title}</h1><p role='status'>Loading the campaign{loaded.contacts > 0 ? `: ${count.format(loaded.contacts)} contacts so far` : ''}…</p></section>
+  }
+  if (loaded.kind === 'failed') {
+    return <section><h1>{title}</h1><p className='error' role='alert'>{loaded.message}</p></section>
+  }
+  const campaign = loaded.campaign
+  const running = campaign?.status === 'running'
+
+  function update (change: Partial<CampaignDraft>) {
+    setDraft(current => ({ ...current, ...change }))
+  }
+
+  function setContacts (contacts: Contact[]) {
+    update({ contacts })
+    setContactsChanged(true)
+  }
+
+  function importContacts (imported: Contact[], how: 'add' | 'replace') {
+    if (how === 'replace') return setContacts(imported)
+    const listed = new Set(draft.contacts.map(contact => contact.phone))
+    setContacts([...draft.contacts, ...imported.filter(contact => !listed.has(contact.phone))])
+  }
+
+  /** Runs one action after the browser's own checks (required fields) and ours; any refusal is shown as the API words it. */
+  async function act (needsContacts: boolean, action: () => Promise<string>) {
+    if (form.current?.reportValidity() === false) return
+    const found = problemOf(draft, needsContacts)
+    setProblem(found)
+    if (found !== null) return
+    setBusy(true)
+    try {
+      const to = await action()
+      navigate(to)
+    } catch (error) {
+      setProblem((error as Error).message)
+      setBusy(false)
+    }
+  }
+
+  const sendNow = async () => await act(true, async () => {
+    await sendJson<CampaignSummary>('/send-bulk', { method: 'POST', body: createBody(draft, false) })
+    return 'campaigns'
+  })
+
+  const save = async (scheduled: boolean) => await act(false, async () => {
+    const created = await sendJson<Campaign>('/campaigns', { method: 'POST', body: createBody(draft, scheduled) })
+    return created === null ? 'campaigns' : `campaigns/${created.id}`
+  })
+
+  const saveEdit = async () => await act(false, async () => {
+    await sendJson<Campaign>(`/campaigns/${campaignId}`, { method: 'PUT', body: updateBody(draft, initial, contactsChanged) })
+    return `campaigns/${campaignId}`
+  })
+
+  function cancel () {
+    if (dirty && !window.confirm(leaveQuestion)) return
+    navigate(editing ? `campaigns/${campaignId}` : 'campaigns')
+  }
+
+  const scheduled = typeof scheduleToIso(draft.schedule) === 'string'
+  return (
+    <section className='campaign-form'>
+      <h1>{editing ? `Edit campaign: ${campaign?.name ?? ''}` : title}</h1>
+      {running && <p className='note' role='status'>This campaign is running: it can be edited once its run ends, or after you pause or cancel it.</p>}
+      {campaign?.status === 'paused' && <p className='note'>This campaign is paused: its run resumes with the template, parameters and contacts it started with, so only its name can change now.</p>}
+      <form ref={form} onSubmit={event => { event.preventDefault(); void (editing ? saveEdit() : save(false)) }} noValidate={false}>
+        <fieldset disabled={busy}>
+          <legend className='visually-hidden'>Campaign</legend>
+          <h2>Message</h2>
+          <div className='field'>
+            <label htmlFor='campaign-name'>Campaign name</label>
+            <input id='campaign-name' required maxLength={200} value={draft.name} onChange={event => update({ name: event.target.value })} />
+          </div>
+          <div className='field'>
+            <label htmlFor='template-name'>Template name</label>
+            <input
+              id='template-name' required value={draft.templateName} aria-describedby='template-name-hint'
+              onChange={event => update({ templateName: event.target.value })} autoCapitalize='none' spellCheck={false}
+            />
+            <p id='template-name-hint' className='hint'>The approved template's name as Meta has it: lowercase letters, digits and underscores (e.g. order_update).</p>
+          </div>
+          <div className='field'>
+            <label htmlFor='template-language'>Template language</label>
+            <input id='template-language' required value={draft.language} aria-describedby='template-language-hint' onChange={event => update({ language: event.target.value })} />
+            <p id='template-language-hint' className='hint'>The language code of the template: en, en_US, pt_BR…</p>
+          </div>
+          <ParametersField value={draft.parameters} onChange={parameters => update({ parameters })} />
+
+          <h2>Contacts</h2>
+          <ContactsImport listed={draft.contacts.length} onImport={importContacts} />
+          <ContactsEditor contacts={draft.contacts} onChange={setContacts} />
+
+          <h2>When</h2>
+          <ScheduleField value={draft.schedule} onChange={schedule => update({ schedule })} />
+        </fieldset>
+        <div aria-live='assertive'>
+          {problem !== null && <p className='error' role='alert'>{problem}</p>}
+        </div>
+        <div className='actions'>
+          {editing
+            ? (
+              <>
+                <button type='submit' className='primary' disabled={busy || running}>Save</button>
+                <button type='button' onClick={cancel}>Cancel</button>
+              </>
+              )
+            : (
+              <>
+                <button type='button' className='primary' disabled={busy} onClick={() => { void sendNow() }}>Send now</button>
+                <button type='button' disabled={busy || !scheduled} onClick={() => { void save(true) }}>Schedule</button>
+                <button type='submit' disabled={busy}>Save draft</button>
+                <button type='button' onClick={cancel}>Cancel</button>
+              </>
+              )}
+        </div>
+      </form>
+    </section>
+  )
+}
