@@ -1,0 +1,7 @@
+export function CampaignDetail ({ campaignId }: { campaignId: number }) {
+  return (
+    <section>
+      <h1>Campaign {campaignId}</h1>
+    </section>
+  )
+}
