@@ -33,7 +33,7 @@ export function CheckPreview ({ result, rows }: { result: CheckResult, rows: rea
         ))}
       </div>
       <table>
-        <caption className='visually-hidden'>Verdict per row</caption>
+        <caption className='sr-only'>Verdict per row</caption>
         <thead>
           <tr><th scope='col'>Row</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Verdict</th><th scope='col'>Why</th></tr>
         </thead>

@@ -83,7 +83,7 @@ export function ContactsEditor ({ contacts, onChange }: ContactsEditorProps) {
         <button type='button' disabled={adding} onClick={() => { void add() }}>Add contact</button>
       </div>
       <div aria-live='polite'>
-        {message !== null && <p className={message.error ? 'error' : 'note'}>{message.text}</p>}
+        {message !== null && <p className={message.error ? 'alert error' : 'alert info'}>{message.text}</p>}
       </div>
       {contacts.length > 0 && (
         <>
@@ -92,9 +92,9 @@ export function ContactsEditor ({ contacts, onChange }: ContactsEditorProps) {
             <input id={`${id}-search`} type='search' value={search} onChange={event => { setSearch(event.target.value); setPage(0) }} />
           </div>
           <table>
-            <caption className='visually-hidden'>Contacts</caption>
+            <caption className='sr-only'>Contacts</caption>
             <thead>
-              <tr><th scope='col'>#</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Own parameters</th><th scope='col'><span className='visually-hidden'>Actions</span></th></tr>
+              <tr><th scope='col'>#</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Own parameters</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
             </thead>
             <tbody>
               {slice.map(({ contact, index }) => (

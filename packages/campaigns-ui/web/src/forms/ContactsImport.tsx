@@ -83,7 +83,7 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
       <div aria-live='polite'>
         {stage.kind === 'working' && <p className='working'>{stage.message}</p>}
       </div>
-      {stage.kind === 'failed' && <p className='error' role='alert'>{stage.message}</p>}
+      {stage.kind === 'failed' && <p className='alert error' role='alert'>{stage.message}</p>}
       {stage.kind === 'checked' && (
         <>
           <CheckPreview result={stage.result} rows={stage.list.rows} />

@@ -1,5 +1,6 @@
 import type { Campaign, CampaignSummary, Contact } from 'fastify-whatsapp-campaigns'
 import { useEffect, useRef, useState } from 'react'
+import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
 import { navigate } from '../router.js'
 import { ContactsEditor } from '../forms/ContactsEditor.js'
@@ -56,7 +57,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
     return <section><h1>{title}</h1><p role='status'>Loading the campaign{loaded.contacts > 0 ? `: ${count.format(loaded.contacts)} contacts so far` : ''}…</p></section>
   }
   if (loaded.kind === 'failed') {
-    return <section><h1>{title}</h1><p className='error' role='alert'>{loaded.message}</p></section>
+    return <section><h1>{title}</h1><p className='alert error' role='alert'>{loaded.message}</p></section>
   }
   const campaign = loaded.campaign
   const running = campaign?.status === 'running'
@@ -116,11 +117,11 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
   return (
     <section className='campaign-form'>
       <h1>{editing ? `Edit campaign: ${campaign?.name ?? ''}` : title}</h1>
-      {running && <p className='note' role='status'>This campaign is running: it can be edited once its run ends, or after you pause or cancel it.</p>}
-      {campaign?.status === 'paused' && <p className='note'>This campaign is paused: its run resumes with the template, parameters and contacts it started with, so only its name can change now.</p>}
+      {running && <p className='alert info' role='status'>This campaign is running: it can be edited once its run ends, or after you pause or cancel it.</p>}
+      {campaign?.status === 'paused' && <p className='alert info'>This campaign is paused: its run resumes with the template, parameters and contacts it started with, so only its name can change now.</p>}
       <form ref={form} onSubmit={event => { event.preventDefault(); void (editing ? saveEdit() : save(false)) }} noValidate={false}>
         <fieldset disabled={busy}>
-          <legend className='visually-hidden'>Campaign</legend>
+          <legend className='sr-only'>Campaign</legend>
           <h2>Message</h2>
           <div className='field'>
             <label htmlFor='campaign-name'>Campaign name</label>
@@ -149,7 +150,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
           <ScheduleField value={draft.schedule} onChange={schedule => update({ schedule })} />
         </fieldset>
         <div aria-live='assertive'>
-          {problem !== null && <p className='error' role='alert'>{problem}</p>}
+          {problem !== null && <p className='alert error' role='alert'>{problem}</p>}
         </div>
         <div className='actions'>
           {editing

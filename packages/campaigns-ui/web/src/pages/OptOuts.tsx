@@ -1,5 +1,6 @@
 import type { AddedOptOuts, OptOut } from 'fastify-whatsapp-campaigns'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
 
 const pageSize = 50
@@ -85,7 +86,7 @@ export function OptOuts () {
         <button type='submit'>Add to opt-outs</button>
       </form>
       <div aria-live='polite'>
-        {notice !== null && <p className={notice.error ? 'error' : 'note'} role={notice.error ? 'alert' : undefined}>{notice.text}</p>}
+        {notice !== null && <p className={notice.error ? 'alert error' : 'alert info'} role={notice.error ? 'alert' : undefined}>{notice.text}</p>}
       </div>
 
       <form className='inline-fields' role='search' onSubmit={find}>
@@ -97,16 +98,16 @@ export function OptOuts () {
         {query !== '' && <button type='button' onClick={() => { setSearch(''); setQuery(''); setCursors([undefined]) }}>Show all</button>}
       </form>
 
-      {loadError !== null && <p className='error' role='alert'>{loadError}</p>}
+      {loadError !== null && <p className='alert error' role='alert'>{loadError}</p>}
       {entries === null && loadError === null && <p role='status'>Loading…</p>}
       {entries !== null && entries.length === 0 && (
         <p className='empty'>{query !== '' ? `${query} is not on the opt-out list.` : 'Nobody has opted out yet.'}</p>
       )}
       {entries !== null && entries.length > 0 && (
         <table>
-          <caption className='visually-hidden'>Opted-out phones</caption>
+          <caption className='sr-only'>Opted-out phones</caption>
           <thead>
-            <tr><th scope='col'>Phone</th><th scope='col'>How</th><th scope='col'>Since</th><th scope='col'><span className='visually-hidden'>Actions</span></th></tr>
+            <tr><th scope='col'>Phone</th><th scope='col'>How</th><th scope='col'>Since</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
           </thead>
           <tbody>
             {entries.map(entry => (
