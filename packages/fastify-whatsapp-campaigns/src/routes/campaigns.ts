@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
 import { CampaignRun, CancelledCampaign } from '../schemas/run.js'
-import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
+import { CampaignCountsQuery, CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
 
@@ -28,6 +28,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: 'List campaigns, newest first, without contacts and messages',
+      description: '`q` finds the campaigns whose name holds a text, case aside; `X-Total-Count` is the number of matches of `status` and `q`.',
       querystring: ListCampaignsQuery,
       response: { 200: Type.Array(CampaignSummary), 400: ErrorResponse }
     }
@@ -35,6 +36,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     const { items, total } = await service.list(tenantOf(request), request.query)
     return await reply.header('x-total-count', total).send(items)
   })
+
+  app.get('/campaigns/counts', {
+    schema: {
+      tags,
+      summary: 'How many campaigns are in each status, and in all, for a status filter; `q` as on GET /campaigns',
+      querystring: CampaignCountsQuery,
+      response: { 200: CampaignCounts, 400: ErrorResponse }
+    }
+  }, async request => await service.counts(tenantOf(request), request.query))
 
   app.get('/campaigns/:id', {
     schema: {

@@ -108,6 +108,21 @@ const campaignFields = {
 export const CampaignSummary = Type.Object(campaignFields, { title: 'CampaignSummary' })
 export type CampaignSummary = Static<typeof CampaignSummary>
 
+const campaignCount = (description: string) => Type.Integer({ minimum: 0, description })
+
+/** How many campaigns are in each status (every status, zero when none), for a list's filter. */
+export const CampaignCounts = Type.Object({
+  all: campaignCount('Every campaign the search matches'),
+  draft: campaignCount('Never run'),
+  scheduled: campaignCount('Waiting for their scheduledAt'),
+  running: campaignCount('A run under way'),
+  paused: campaignCount('A run stopped, to be resumed'),
+  completed: campaignCount('The last run finished (some recipients may have failed: see failedCount)'),
+  failed: campaignCount('The last run could not go on'),
+  cancelled: campaignCount('The last run was stopped for good')
+}, { title: 'CampaignCounts' })
+export type CampaignCounts = Static<typeof CampaignCounts>
+
 /** A contact of the list with its place in it: what `GET /campaigns/:id/contacts` pages through. */
 export const ListedContact = Type.Object({
   position: Type.Integer({ description: 'Place in the list, 1…n; the keyset cursor for `after`' }),
