@@ -1,13 +1,15 @@
 import { useState } from 'react'
-import { verdictLabels, type CheckResult, type Verdict } from './contact-check.js'
+import type { ContactCheck, ContactVerdict } from 'fastify-whatsapp-campaigns'
+import { verdictLabels } from './contact-check.js'
 
 const pageSize = 100
-const filters: Array<Verdict | 'all'> = ['all', 'valid', 'invalid', 'duplicate', 'optedOut']
+const filters: Array<ContactVerdict | 'all'> = ['all', 'valid', 'invalid', 'duplicate', 'optedOut']
 const count = new Intl.NumberFormat()
 
 /** The server's verdict on every row of a list, a page at a time, with a filter by verdict. */
-export function CheckPreview ({ result, rows }: { result: CheckResult, rows: readonly number[] }) {
-  const [filter, setFilter] = useState<Verdict | 'all'>('all')
+/** `rows` gives each contact's row in its file, so that the verdicts point at the rows a person sees in a spreadsheet. */
+export function CheckPreview ({ result, rows }: { result: ContactCheck, rows: readonly number[] }) {
+  const [filter, setFilter] = useState<ContactVerdict | 'all'>('all')
   const [page, setPage] = useState(0)
   const shown = filter === 'all' ? result.rows : result.rows.filter(row => row.verdict === filter)
   const pages = Math.max(1, Math.ceil(shown.length / pageSize))
@@ -44,7 +46,7 @@ export function CheckPreview ({ result, rows }: { result: CheckResult, rows: rea
               <td>{row.phone}</td>
               <td>{row.name ?? ''}</td>
               <td><span className={`badge verdict-${row.verdict}`}>{verdictLabels[row.verdict]}</span></td>
-              <td>{row.reason ?? ''}</td>
+              <td>{row.duplicateOf !== undefined ? `The same phone as row ${rows[row.duplicateOf] ?? row.duplicateOf + 1}` : (row.reason ?? '')}</td>
             </tr>
           ))}
         </tbody>

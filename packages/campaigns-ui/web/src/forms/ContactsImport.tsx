@@ -1,7 +1,7 @@
-import type { Contact } from 'fastify-whatsapp-campaigns'
+import type { Contact, ContactCheck } from 'fastify-whatsapp-campaigns'
 import { useId, useRef, useState, type ChangeEvent } from 'react'
 import { ContactsFileError, contactsFromPastedText, readContactsFile, sampleContactsCsv, type ContactList } from '../lib/contacts-file.js'
-import { checkContacts, validContacts, type CheckResult } from './contact-check.js'
+import { checkContacts, validContacts } from './contact-check.js'
 import { CheckPreview } from './CheckPreview.js'
 
 const count = new Intl.NumberFormat()
@@ -11,7 +11,7 @@ type Stage =
   | { kind: 'idle' }
   | { kind: 'working', message: string }
   | { kind: 'failed', message: string }
-  | { kind: 'checked', list: ContactList, result: CheckResult, source: string }
+  | { kind: 'checked', list: ContactList, result: ContactCheck, source: string }
 
 export interface ContactsImportProps {
   /** Contacts already in the form: with some, the valid rows can be added to them or replace them. */
