@@ -51,7 +51,7 @@ export function Analytics () {
   return (
     <section className='analytics'>
       <h1>Analytics</h1>
-      <form className='toolbar' onSubmit={apply} aria-label='Period'>
+      <form className='toolbar' onSubmit={apply} aria-label='Choose the period'>
         <div className='field'>
           <label htmlFor='analytics-period'>Period</label>
           <select id='analytics-period' value={choice.preset} onChange={event => setChoice({ ...choice, preset: event.target.value as PeriodChoice['preset'] })}>
