@@ -1,3 +1,4 @@
+import * as XLSX from '@e965/xlsx'
 import t from 'tap'
 import { phoneFor, screenshot, seriousViolations, startUi } from './forms-harness.js'
 
@@ -39,8 +40,6 @@ t.test('a CSV with bad, duplicate and opted-out rows: the preview shows each ver
   t.match(await page.locator('.contacts-editor').textContent(), /2 contacts in the list/)
   await page.getByRole('button', { name: 'Send now' }).click()
   await page.waitForURL(url => url.pathname === '/campaigns')
-  await page.getByText('Diwali offer').first().waitFor()
-  await screenshot(page, 'campaign-list-after-send')
 
   const [listed] = (await ui.api('GET', '/campaigns?limit=1')).body
   t.equal(listed.name, 'Diwali offer')
@@ -48,6 +47,8 @@ t.test('a CSV with bad, duplicate and opted-out rows: the preview shows each ver
   t.same(campaign.contacts.map((contact: any) => [contact.phone, contact.name]), [['919876000001', 'Asha'], [phoneFor(2), 'Ravi']])
   t.same(campaign.parameters, ['{{name}}'])
   t.not(campaign.status, 'draft', 'sent, not saved')
+  await page.getByText('Diwali offer').first().waitFor()
+  await screenshot(page, 'campaign-list-after-send')
 })
 
 t.test('bad files get a clear message and nothing is stored', async t => {
@@ -118,6 +119,14 @@ t.test('pasted lines, then Save draft; the edit form changes the name and the li
   t.match(asked, /unsaved changes/, 'leaving through the sidebar asks first')
   t.match(page.url(), new RegExp(`/campaigns/${id}/edit$`), 'and staying keeps the form')
 
+  // An entry of the page's own history behind this one: Back to it is a popstate the router would follow.
+  await page.evaluate(() => { window.history.pushState(null, '', window.location.href) })
+  const backAsked = new Promise<string>(resolve => page.once('dialog', dialog => { resolve(dialog.message()); void dialog.dismiss() }))
+  await page.evaluate(() => { window.history.back() })
+  t.match(await backAsked, /unsaved changes/, 'Back asks first')
+  t.match(page.url(), new RegExp(`/campaigns/${id}/edit$`))
+  t.equal(await name.inputValue(), 'Reminder, second week', 'and staying keeps what was typed')
+
   await page.getByRole('button', { name: 'Save', exact: true }).click()
   await page.waitForURL(new RegExp(`/campaigns/${id}$`))
   const saved = (await ui.api('GET', `/campaigns/${id}`)).body
@@ -154,4 +163,43 @@ t.test('a schedule is sent with the browser\'s offset', async t => {
   const campaign = (await ui.api('GET', `/campaigns/${id}`)).body
   t.equal(campaign.status, 'scheduled')
   t.equal(new Date(campaign.scheduledAt).toISOString(), expected)
+})
+
+t.test('an XLSX file: numeric phones and its own parameter columns', async t => {
+  const book = XLSX.utils.book_new()
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['Name', 'Phone', '{{1}}'], ['Asha', Number(phoneFor(40)), 'Friday'], ['Ravi', Number(phoneFor(41)), '']]), 'Contacts')
+  const buffer = Buffer.from(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }))
+  const page = await ui.newPage(t)
+  await page.goto(ui.url('campaigns/new'))
+  await page.getByLabel('Campaign name').fill('From a workbook')
+  await page.getByLabel('Template name').fill('hello_world')
+  await page.getByLabel('Contacts file (CSV or XLSX)').setInputFiles({ name: 'list.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer })
+  await page.getByRole('button', { name: 'Import 2 valid contacts' }).click()
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await page.waitForURL(/\/campaigns\/\d+$/)
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  t.same((await ui.api('GET', `/campaigns/${id}`)).body.contacts, [
+    { phone: phoneFor(40), name: 'Asha', parameters: ['Friday'] },
+    { phone: phoneFor(41), name: 'Ravi', parameters: null }
+  ])
+})
+
+t.test('editing a campaign longer than the detail carries: every contact is paged in, and a rename sends no list', async t => {
+  const contacts = Array.from({ length: 2500 }, (_, i) => ({ phone: phoneFor(1000 + i), name: `Contact ${i}` }))
+  const created = await ui.api('POST', '/campaigns', { name: 'Large', templateName: 'hello_world', contacts })
+  t.equal(created.status, 201)
+  t.equal(created.body.contactsTruncated, true, 'longer than the detail carries')
+  const page = await ui.newPage(t)
+  const bodies: string[] = []
+  page.on('request', request => { if (request.method() === 'PUT') bodies.push(request.postData() ?? '') })
+  await page.goto(ui.url(`campaigns/${created.body.id}/edit`))
+  await page.getByText('2,500 contacts in the list.').waitFor()
+  await page.getByLabel('Search the list').fill('Contact 2499')
+  t.equal(await page.getByRole('button', { name: `Remove ${phoneFor(3499)}` }).count(), 1, 'the last contact is there')
+  await page.getByLabel('Campaign name').fill('Large, renamed')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.waitForURL(new RegExp(`/campaigns/${created.body.id}$`))
+  t.same(bodies.map(body => JSON.parse(body)), [{ name: 'Large, renamed' }])
+  const contactsAfter = (await ui.api('GET', `/campaigns/${created.body.id}/contacts?limit=1000&after=2000`)).body
+  t.equal(contactsAfter.length, 500, 'the list is as it was')
 })

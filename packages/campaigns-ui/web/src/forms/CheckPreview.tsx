@@ -34,23 +34,25 @@ export function CheckPreview ({ result, rows }: { result: ContactCheck, rows: re
           </button>
         ))}
       </div>
-      <table>
-        <caption className='sr-only'>Verdict per row</caption>
-        <thead>
-          <tr><th scope='col'>Row</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Verdict</th><th scope='col'>Why</th></tr>
-        </thead>
-        <tbody>
-          {slice.map(row => (
-            <tr key={row.index} className={`verdict-${row.verdict}`}>
-              <td>{rows[row.index] ?? row.index + 1}</td>
-              <td>{row.phone}</td>
-              <td>{row.name ?? ''}</td>
-              <td><span className={`badge verdict-${row.verdict}`}>{verdictLabels[row.verdict]}</span></td>
-              <td>{row.duplicateOf !== undefined ? `The same phone as row ${rows[row.duplicateOf] ?? row.duplicateOf + 1}` : (row.reason ?? '')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className='table-wrap'>
+        <table>
+          <caption className='sr-only'>Verdict per row</caption>
+          <thead>
+            <tr><th scope='col'>Row</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Verdict</th><th scope='col'>Why</th></tr>
+          </thead>
+          <tbody>
+            {slice.map(row => (
+              <tr key={row.index} className={`verdict-${row.verdict}`}>
+                <td>{rows[row.index] ?? row.index + 1}</td>
+                <td>{row.phone}</td>
+                <td>{row.name ?? ''}</td>
+                <td><span className={`badge verdict-${row.verdict}`}>{verdictLabels[row.verdict]}</span></td>
+                <td>{row.duplicateOf !== undefined ? `The same phone as row ${rows[row.duplicateOf] ?? row.duplicateOf + 1}` : (row.reason ?? '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {pages > 1 && (
         <nav className='pager' aria-label='Preview pages'>
           <button type='button' disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>

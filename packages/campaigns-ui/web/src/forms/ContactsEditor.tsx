@@ -70,7 +70,9 @@ export function ContactsEditor ({ contacts, onChange }: ContactsEditorProps) {
 
   return (
     <div className='contacts-editor'>
-      <p>{count.format(contacts.length)} contacts in the list.</p>
+      <p className='list-count'>
+        {contacts.length === 0 ? 'No contacts yet: import a file or pasted lines above, or add them one by one here.' : `${count.format(contacts.length)} contacts in the list.`}
+      </p>
       <div className='inline-fields' role='group' aria-label='Add a contact'>
         <div className='field'>
           <label htmlFor={`${id}-phone`}>Phone to add</label>
@@ -91,23 +93,25 @@ export function ContactsEditor ({ contacts, onChange }: ContactsEditorProps) {
             <label htmlFor={`${id}-search`}>Search the list</label>
             <input id={`${id}-search`} type='search' value={search} onChange={event => { setSearch(event.target.value); setPage(0) }} />
           </div>
-          <table>
-            <caption className='sr-only'>Contacts</caption>
-            <thead>
-              <tr><th scope='col'>#</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Own parameters</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
-            </thead>
-            <tbody>
-              {slice.map(({ contact, index }) => (
-                <tr key={`${index}-${contact.phone}`}>
-                  <td>{index + 1}</td>
-                  <td>{contact.phone}</td>
-                  <td>{contact.name ?? ''}</td>
-                  <td>{contact.parameters?.join(', ') ?? ''}</td>
-                  <td><button type='button' aria-label={`Remove ${contact.phone}`} onClick={() => remove(index)}>Remove</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className='table-wrap'>
+            <table>
+              <caption className='sr-only'>Contacts</caption>
+              <thead>
+                <tr><th scope='col'>#</th><th scope='col'>Phone</th><th scope='col'>Name</th><th scope='col'>Own parameters</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
+              </thead>
+              <tbody>
+                {slice.map(({ contact, index }) => (
+                  <tr key={`${index}-${contact.phone}`}>
+                    <td>{index + 1}</td>
+                    <td>{contact.phone}</td>
+                    <td>{contact.name ?? ''}</td>
+                    <td>{contact.parameters?.join(', ') ?? ''}</td>
+                    <td><button type='button' aria-label={`Remove ${contact.phone}`} onClick={() => remove(index)}>Remove</button></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {shown.length === 0 && <p>No contact matches “{search}”.</p>}
           {pages > 1 && (
             <nav className='pager' aria-label='Contact pages'>

@@ -92,10 +92,10 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
           )}
           <div className='actions'>
             {listed === 0
-              ? <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Import {count.format(valid)} valid contacts</button>
+              ? <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('replace')}>Import {count.format(valid)} valid contacts</button>
               : (
                 <>
-                  <button type='button' disabled={valid === 0} onClick={() => importRows('add')}>Add {count.format(valid)} valid contacts to the list</button>
+                  <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('add')}>Add {count.format(valid)} valid contacts to the list</button>
                   <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Replace the list with {count.format(valid)} valid contacts</button>
                 </>
                 )}

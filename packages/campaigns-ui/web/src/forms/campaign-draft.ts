@@ -1,5 +1,4 @@
-import type { Campaign, Contact, CreateCampaignBody, ListedContact, UpdateCampaignBody } from 'fastify-whatsapp-campaigns'
-import { getJson } from '../api.js'
+import type { Campaign, Contact, CreateCampaignBody, UpdateCampaignBody } from 'fastify-whatsapp-campaigns'
 import { isoToSchedule, scheduleToIso } from './schedule.js'
 
 /** What the form holds: a campaign's editable fields, the schedule as the datetime-local field shows it. */
@@ -23,28 +22,6 @@ export function draftOf (campaign: Campaign, contacts: Contact[]): CampaignDraft
     contacts,
     schedule: isoToSchedule(campaign.scheduledAt)
   }
-}
-
-const pageSize = 1000
-
-/** The whole contact list, a keyset page at a time (the detail carries only its first `inlineLimit`). */
-export async function loadContacts (id: number, onProgress: (loaded: number) => void, signal: AbortSignal): Promise<Contact[]> {
-  const contacts: Contact[] = []
-  let after = 0
-  for (;;) {
-    const { data } = await getJson<ListedContact[]>(`/campaigns/${id}/contacts`, { query: { limit: pageSize, after }, signal })
-    for (const listed of data) contacts.push(contactOf(listed))
-    onProgress(contacts.length)
-    if (data.length < pageSize) return contacts
-    after = data[data.length - 1].position
-  }
-}
-
-function contactOf (listed: ListedContact): Contact {
-  const contact: Contact = { phone: listed.phone }
-  if (listed.name !== null) contact.name = listed.name
-  if (listed.parameters !== null) contact.parameters = listed.parameters
-  return contact
 }
 
 /** A sentence saying what must change before the draft can go to the server, or null when it can. */

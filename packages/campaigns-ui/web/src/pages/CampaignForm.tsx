@@ -7,7 +7,8 @@ import { ContactsEditor } from '../forms/ContactsEditor.js'
 import { ContactsImport } from '../forms/ContactsImport.js'
 import { ParametersField } from '../forms/ParametersField.js'
 import { ScheduleField } from '../forms/ScheduleField.js'
-import { createBody, draftOf, emptyDraft, isDirty, loadContacts, problemOf, updateBody, type CampaignDraft } from '../forms/campaign-draft.js'
+import { createBody, draftOf, emptyDraft, isDirty, problemOf, updateBody, type CampaignDraft } from '../forms/campaign-draft.js'
+import { contactOf, loadContacts } from '../forms/load-contacts.js'
 import { scheduleToIso } from '../forms/schedule.js'
 import { leaveQuestion, useUnsavedChangesGuard } from '../forms/unsaved-changes.js'
 
@@ -36,7 +37,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
         const { data: campaign } = await getJson<Campaign>(`/campaigns/${id}`, { signal: controller.signal })
         const contacts = campaign.contactsTruncated === true
           ? await loadContacts(id, loadedCount => setLoaded({ kind: 'loading', contacts: loadedCount }), controller.signal)
-          : campaign.contacts.map(({ phone, name, parameters }) => ({ phone, ...(name == null ? {} : { name }), ...(parameters == null ? {} : { parameters }) }))
+          : campaign.contacts.map(contactOf)
         const initial = draftOf(campaign, contacts)
         setDraft(initial)
         setLoaded({ kind: 'ready', campaign, initial })

@@ -104,22 +104,24 @@ export function OptOuts () {
         <p className='empty'>{query !== '' ? `${query} is not on the opt-out list.` : 'Nobody has opted out yet.'}</p>
       )}
       {entries !== null && entries.length > 0 && (
-        <table>
-          <caption className='sr-only'>Opted-out phones</caption>
-          <thead>
-            <tr><th scope='col'>Phone</th><th scope='col'>How</th><th scope='col'>Since</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
-          </thead>
-          <tbody>
-            {entries.map(entry => (
-              <tr key={entry.phone}>
-                <td>{entry.phone}</td>
-                <td>{sourceLabels[entry.source]}</td>
-                <td><time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time></td>
-                <td><button type='button' aria-label={`Remove ${entry.phone}`} onClick={() => { void remove(entry.phone) }}>Remove</button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className='table-wrap'>
+          <table>
+            <caption className='sr-only'>Opted-out phones</caption>
+            <thead>
+              <tr><th scope='col'>Phone</th><th scope='col'>How</th><th scope='col'>Since</th><th scope='col'><span className='sr-only'>Actions</span></th></tr>
+            </thead>
+            <tbody>
+              {entries.map(entry => (
+                <tr key={entry.phone}>
+                  <td>{entry.phone}</td>
+                  <td>{sourceLabels[entry.source]}</td>
+                  <td><time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time></td>
+                  <td><button type='button' aria-label={`Remove ${entry.phone}`} onClick={() => { void remove(entry.phone) }}>Remove</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {(cursors.length > 1 || entries?.length === pageSize) && (
         <nav className='pager' aria-label='Opt-out pages'>
