@@ -1,13 +1,13 @@
 import t from 'tap'
-import { phoneFor, startUi } from './forms-harness.js'
+import { phoneFor, startUi } from './helpers/browser-harness.js'
 
-const ui = await startUi(t)
+const ui = await startUi(t, { SANDBOX_LATENCY_MS: '0', WHATSAPP_MESSAGES_PER_SECOND: '1000' })
 
 t.test('100,000 contacts: read, checked and previewed in the browser, then sent in one request', async t => {
   let csv = 'Phone,Name\n'
   for (let i = 0; i < 100_000; i++) csv += `${phoneFor(i)},Contact ${i}\n`
   const page = await ui.newPage(t)
-  await page.goto(ui.url('campaigns/new'))
+  await page.goto(ui.url('/campaigns/new'))
   await page.getByLabel('Campaign name').fill('Everyone')
   await page.getByLabel('Template name').fill('hello_world')
   const chosen = Date.now()

@@ -1,10 +1,10 @@
 import { useState } from 'react'
 import type { ContactCheck, ContactVerdict } from 'fastify-whatsapp-campaigns'
 import { verdictLabels } from './contact-check.js'
+import { formatNumber } from '../lib/format.js'
 
 const pageSize = 100
 const filters: Array<ContactVerdict | 'all'> = ['all', 'valid', 'invalid', 'duplicate', 'optedOut']
-const count = new Intl.NumberFormat()
 
 /** The server's verdict on every row of a list, a page at a time, with a filter by verdict. */
 /** `rows` gives each contact's row in its file, so that the verdicts point at the rows a person sees in a spreadsheet. */
@@ -21,8 +21,8 @@ export function CheckPreview ({ result, rows }: { result: ContactCheck, rows: re
     <section className='check-preview' aria-labelledby='check-preview-title'>
       <h3 id='check-preview-title'>Preview</h3>
       <p className='check-summary' role='status'>
-        {count.format(result.rows.length)} rows: {count.format(result.counts.valid)} valid
-        {refused > 0 && <>, {count.format(refused)} refused ({count.format(result.counts.invalid)} invalid, {count.format(result.counts.duplicate)} duplicate, {count.format(result.counts.optedOut)} opted out): only the valid rows are imported</>}
+        {formatNumber(result.rows.length)} rows: {formatNumber(result.counts.valid)} valid
+        {refused > 0 && <>, {formatNumber(refused)} refused ({formatNumber(result.counts.invalid)} invalid, {formatNumber(result.counts.duplicate)} duplicate, {formatNumber(result.counts.optedOut)} opted out): only the valid rows are imported</>}
       </p>
       <div className='filters' role='group' aria-label='Show rows'>
         {filters.map(value => (
@@ -30,7 +30,7 @@ export function CheckPreview ({ result, rows }: { result: ContactCheck, rows: re
             key={value} type='button' aria-pressed={filter === value}
             onClick={() => { setFilter(value); setPage(0) }}
           >
-            {value === 'all' ? 'All' : verdictLabels[value]} ({count.format(value === 'all' ? result.rows.length : result.counts[value])})
+            {value === 'all' ? 'All' : verdictLabels[value]} ({formatNumber(value === 'all' ? result.rows.length : result.counts[value])})
           </button>
         ))}
       </div>

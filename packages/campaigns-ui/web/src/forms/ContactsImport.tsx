@@ -3,8 +3,8 @@ import { useId, useRef, useState, type ChangeEvent } from 'react'
 import { ContactsFileError, contactsFromPastedText, readContactsFile, sampleContactsCsv, type ContactList } from '../lib/contacts-file.js'
 import { checkContacts, validContacts } from './contact-check.js'
 import { CheckPreview } from './CheckPreview.js'
+import { formatNumber } from '../lib/format.js'
 
-const count = new Intl.NumberFormat()
 const sampleHref = `data:text/csv;charset=utf-8,${encodeURIComponent(sampleContactsCsv)}`
 
 type Stage =
@@ -35,7 +35,7 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
     try {
       const list = await read()
       if (list.contacts.length === 0) throw new ContactsFileError('EMPTY_FILE', `${source} has no contacts.`)
-      setStage({ kind: 'working', message: `Checking ${count.format(list.contacts.length)} contacts…` })
+      setStage({ kind: 'working', message: `Checking ${formatNumber(list.contacts.length)} contacts…` })
       const result = await checkContacts(list.contacts, controller.signal)
       if (!controller.signal.aborted) setStage({ kind: 'checked', list, result, source })
     } catch (error) {
@@ -92,11 +92,11 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
           )}
           <div className='actions'>
             {listed === 0
-              ? <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('replace')}>Import {count.format(valid)} valid contacts</button>
+              ? <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('replace')}>Import {formatNumber(valid)} valid contacts</button>
               : (
                 <>
-                  <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('add')}>Add {count.format(valid)} valid contacts to the list</button>
-                  <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Replace the list with {count.format(valid)} valid contacts</button>
+                  <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('add')}>Add {formatNumber(valid)} valid contacts to the list</button>
+                  <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Replace the list with {formatNumber(valid)} valid contacts</button>
                 </>
                 )}
             <button type='button' onClick={() => setStage({ kind: 'idle' })}>Discard preview</button>

@@ -1,6 +1,5 @@
 import type { Analytics } from 'fastify-whatsapp-campaigns'
-
-const count = new Intl.NumberFormat()
+import { formatNumber } from '../lib/format.js'
 
 const bars = [
   { key: 'successCount', label: 'Sent', fill: 'var(--sent)' },
@@ -20,10 +19,10 @@ export function OutcomeBars ({ figures }: { figures: Analytics }) {
   const total = Math.max(1, figures.totalCount)
   const plot = width - labelWidth - 80
   const height = bars.length * rowHeight + 10
-  const description = bars.map(bar => `${bar.label} ${count.format(figures[bar.key])}`).join(', ')
+  const description = bars.map(bar => `${bar.label} ${formatNumber(figures[bar.key])}`).join(', ')
   return (
     <figure className='chart outcome-bars'>
-      <figcaption>Recipients by outcome, of {count.format(figures.totalCount)}</figcaption>
+      <figcaption>Recipients by outcome, of {formatNumber(figures.totalCount)}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role='img' aria-label={`Recipients by outcome: ${description}`}>
         {bars.map((bar, index) => {
           const value = figures[bar.key]
@@ -33,7 +32,7 @@ export function OutcomeBars ({ figures }: { figures: Analytics }) {
               <text x={labelWidth - 8} y={y + rowHeight / 2} textAnchor='end' dominantBaseline='middle'>{bar.label}</text>
               <rect x={labelWidth} y={y + 4} width={plot} height={rowHeight - 8} fill='#eef1f4' />
               <rect x={labelWidth} y={y + 4} width={(plot * value) / total} height={rowHeight - 8} fill={bar.fill} />
-              <text x={labelWidth + plot + 8} y={y + rowHeight / 2} dominantBaseline='middle'>{count.format(value)}</text>
+              <text x={labelWidth + plot + 8} y={y + rowHeight / 2} dominantBaseline='middle'>{formatNumber(value)}</text>
             </g>
           )
         })}

@@ -4,9 +4,7 @@ import '../forms/forms.css'
 import { getJson } from '../api.js'
 import { OutcomeBars } from '../forms/OutcomeBars.js'
 import { periodOf, presets, type PeriodChoice } from '../forms/period.js'
-
-const count = new Intl.NumberFormat()
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 })
+import { formatNumber, formatRatio, formatTime } from '../lib/format.js'
 
 /** The tenant's totals over the runs started in a period: cards, and a bar per outcome. */
 export function Analytics () {
@@ -77,15 +75,15 @@ export function Analytics () {
       {figures !== null && (
         <>
           <p className='muted'>
-            Runs started from <time dateTime={figures.from}>{new Date(figures.from).toLocaleString()}</time> to{' '}
-            <time dateTime={figures.to}>{new Date(figures.to).toLocaleString()}</time>. Shares are of the recipients messaged (skipped ones left out).
+            Runs started from <time dateTime={figures.from}>{formatTime(figures.from)}</time> to{' '}
+            <time dateTime={figures.to}>{formatTime(figures.to)}</time>. Shares are of the recipients messaged (skipped ones left out).
           </p>
           <ul className='cards' aria-label='Totals'>
             {cards.map(card => (
               <li className='card' key={card.label}>
                 <p className='label'>{card.label}</p>
-                <p className='value'>{count.format(card.value)}</p>
-                {card.share !== undefined && <p className='share'>{percent.format(card.share)}</p>}
+                <p className='value'>{formatNumber(card.value)}</p>
+                {card.share !== undefined && <p className='share'>{formatRatio(card.share)}</p>}
               </li>
             ))}
           </ul>

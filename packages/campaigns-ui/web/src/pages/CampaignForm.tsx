@@ -2,6 +2,8 @@ import type { Campaign, CampaignSummary, Contact } from 'fastify-whatsapp-campai
 import { useEffect, useRef, useState } from 'react'
 import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
+import { ConfirmDialog } from '../components/ConfirmDialog.js'
+import { formatNumber } from '../lib/format.js'
 import { navigate } from '../router.js'
 import { ContactsEditor } from '../forms/ContactsEditor.js'
 import { ContactsImport } from '../forms/ContactsImport.js'
@@ -11,8 +13,6 @@ import { createBody, draftOf, emptyDraft, isDirty, problemOf, updateBody, type C
 import { contactOf, loadContacts } from '../forms/load-contacts.js'
 import { scheduleToIso } from '../forms/schedule.js'
 import { leaveQuestion, useUnsavedChangesGuard } from '../forms/unsaved-changes.js'
-
-const count = new Intl.NumberFormat()
 
 type Loaded =
   | { kind: 'loading', contacts: number }
@@ -27,6 +27,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
   const [contactsChanged, setContactsChanged] = useState(false)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
+  const [confirmingSend, setConfirmingSend] = useState(false)
   const form = useRef<HTMLFormElement>(null)
 
   useEffect(() => {
@@ -55,7 +56,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
 
   const title = editing ? 'Edit campaign' : 'New campaign'
   if (loaded.kind === 'loading') {
-    return <section><h1>{title}</h1><p role='status'>Loading the campaign{loaded.contacts > 0 ? `: ${count.format(loaded.contacts)} contacts so far` : ''}…</p></section>
+    return <section><h1>{title}</h1><p role='status'>Loading the campaign{loaded.contacts > 0 ? `: ${formatNumber(loaded.contacts)} contacts so far` : ''}…</p></section>
   }
   if (loaded.kind === 'failed') {
     return <section><h1>{title}</h1><p className='alert error' role='alert'>{loaded.message}</p></section>
@@ -78,12 +79,17 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
     setContacts([...draft.contacts, ...imported.filter(contact => !listed.has(contact.phone))])
   }
 
-  /** Runs one action after the browser's own checks (required fields) and ours; any refusal is shown as the API words it. */
-  async function act (needsContacts: boolean, action: () => Promise<string>) {
-    if (form.current?.reportValidity() === false) return
+  /** The browser's own checks (required fields), then ours: whether the draft can go to the server. */
+  function ready (needsContacts: boolean): boolean {
+    if (form.current?.reportValidity() === false) return false
     const found = problemOf(draft, needsContacts)
     setProblem(found)
-    if (found !== null) return
+    return found === null
+  }
+
+  /** Runs one action, then goes where it says; a refusal is shown in the API's words. */
+  async function act (needsContacts: boolean, action: () => Promise<string>) {
+    if (!ready(needsContacts)) return
     setBusy(true)
     try {
       const to = await action()
@@ -163,7 +169,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
               )
             : (
               <>
-                <button type='button' className='primary' disabled={busy} onClick={() => { void sendNow() }}>Send now</button>
+                <button type='button' className='primary' disabled={busy} onClick={() => { if (ready(true)) setConfirmingSend(true) }}>Send now</button>
                 <button type='button' disabled={busy || !scheduled} onClick={() => { void save(true) }}>Schedule</button>
                 <button type='submit' disabled={busy}>Save draft</button>
                 <button type='button' onClick={cancel}>Cancel</button>
@@ -171,6 +177,19 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
               )}
         </div>
       </form>
+      {confirmingSend && (
+        <ConfirmDialog
+          request={{
+            title: 'Send now?',
+            body: <p>“{draft.name.trim()}” goes to {formatNumber(draft.contacts.length)} {draft.contacts.length === 1 ? 'contact' : 'contacts'} now, as the template {draft.templateName.trim()} ({draft.language.trim()}).</p>,
+            confirmLabel: `Send to ${formatNumber(draft.contacts.length)}`
+          }}
+          onAnswer={confirmed => {
+            setConfirmingSend(false)
+            if (confirmed) void sendNow()
+          }}
+        />
+      )}
     </section>
   )
 }

@@ -2,10 +2,10 @@ import type { AddedOptOuts, OptOut } from 'fastify-whatsapp-campaigns'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
+import { ConfirmDialog } from '../components/ConfirmDialog.js'
+import { formatNumber, formatTime } from '../lib/format.js'
 
 const pageSize = 50
-const count = new Intl.NumberFormat()
-
 const sourceLabels: Record<OptOut['source'], string> = {
   keyword: 'Replied with a stop word',
   preference: "WhatsApp's marketing opt-out",
@@ -26,6 +26,7 @@ export function OptOuts () {
   const [phones, setPhones] = useState('')
   const [notice, setNotice] = useState<Notice>(null)
   const [reloads, setReloads] = useState(0)
+  const [removing, setRemoving] = useState<string | null>(null)
   const after = cursors[cursors.length - 1]
 
   useEffect(() => {
@@ -54,7 +55,7 @@ export function OptOuts () {
     try {
       const added = await sendJson<AddedOptOuts>('/opt-outs', { method: 'POST', body: { phones: list } })
       const already = (added?.listed ?? 0) - (added?.added ?? 0)
-      setNotice({ error: false, text: `${count.format(added?.added ?? 0)} added to the opt-out list${already > 0 ? `; ${count.format(already)} already on it` : ''}.` })
+      setNotice({ error: false, text: `${formatNumber(added?.added ?? 0)} added to the opt-out list${already > 0 ? `; ${formatNumber(already)} already on it` : ''}.` })
       setPhones('')
       reload()
     } catch (error) {
@@ -63,7 +64,6 @@ export function OptOuts () {
   }
 
   async function remove (phone: string) {
-    if (!window.confirm(`Take ${phone} off the opt-out list? Campaigns will message this phone again.`)) return
     try {
       await sendJson<null>(`/opt-outs/${encodeURIComponent(phone)}`, { method: 'DELETE' })
       setNotice({ error: false, text: `${phone} was taken off the opt-out list.` })
@@ -115,8 +115,8 @@ export function OptOuts () {
                 <tr key={entry.phone}>
                   <td>{entry.phone}</td>
                   <td>{sourceLabels[entry.source]}</td>
-                  <td><time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time></td>
-                  <td><button type='button' aria-label={`Remove ${entry.phone}`} onClick={() => { void remove(entry.phone) }}>Remove</button></td>
+                  <td><time dateTime={entry.createdAt}>{formatTime(entry.createdAt)}</time></td>
+                  <td><button type='button' aria-label={`Remove ${entry.phone}`} onClick={() => setRemoving(entry.phone)}>Remove</button></td>
                 </tr>
               ))}
             </tbody>
@@ -134,6 +134,21 @@ export function OptOuts () {
             Next
           </button>
         </nav>
+      )}
+      {removing !== null && (
+        <ConfirmDialog
+          request={{
+            title: `Take ${removing} off the opt-out list?`,
+            body: <p>Campaigns will message this phone again from their next run.</p>,
+            confirmLabel: 'Take off the list',
+            danger: true
+          }}
+          onAnswer={confirmed => {
+            const phone = removing
+            setRemoving(null)
+            if (confirmed) void remove(phone)
+          }}
+        />
       )}
     </section>
   )
