@@ -152,7 +152,7 @@ t.test('a schedule is sent with the browser\'s offset', async t => {
   await page.getByLabel('Template name').fill('hello_world')
   await page.getByLabel('Or paste contacts, one phone,name per line').fill(phoneFor(30))
   await page.getByRole('button', { name: 'Check pasted contacts' }).click()
-  await page.getByRole('button', { name: 'Import 1 valid contacts' }).click()
+  await page.getByRole('button', { name: 'Import 1 valid contact' }).click()
   const local = await page.evaluate(() => {
     const at = new Date(Date.now() + 3 * 86_400_000)
     const pad = (n: number) => String(n).padStart(2, '0')
@@ -206,4 +206,18 @@ t.test('editing a campaign longer than the detail carries: every contact is page
   t.same(bodies.map(body => JSON.parse(body)), [{ name: 'Large, renamed' }])
   const contactsAfter = (await ui.api('GET', `/campaigns/${created.body.id}/contacts?limit=1000&after=2000`)).body
   t.equal(contactsAfter.length, 500, 'the list is as it was')
+})
+
+t.test('the edit form replaces the list from a file', async t => {
+  const created = await ui.api('POST', '/campaigns', { name: 'Replaced', templateName: 'hello_world', contacts: [{ phone: phoneFor(50) }, { phone: phoneFor(51) }] })
+  const page = await ui.newPage(t)
+  await page.goto(ui.url(`/campaigns/${created.body.id}/edit`))
+  await page.getByText('2 contacts in the list.').waitFor()
+  await page.getByLabel('Contacts file (CSV or XLSX)').setInputFiles(csvFile('new.csv', `Phone,Name\n${phoneFor(60)},Nia\nnot a phone,Bad\n`))
+  await page.getByRole('button', { name: 'Add 1 valid contact to the list' }).waitFor()
+  await page.getByRole('button', { name: 'Replace the list with 1 valid contact' }).click()
+  await page.getByText('1 contact in the list.').waitFor()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.waitForURL(new RegExp(`/campaigns/${created.body.id}$`))
+  t.same((await ui.api('GET', `/campaigns/${created.body.id}`)).body.contacts, [{ phone: phoneFor(60), name: 'Nia', parameters: null }])
 })

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { ContactCheck, ContactVerdict } from 'fastify-whatsapp-campaigns'
 import { verdictLabels } from './contact-check.js'
 import { formatNumber } from '../lib/format.js'
+import { countOf } from './count-words.js'
 
 const pageSize = 100
 const filters: Array<ContactVerdict | 'all'> = ['all', 'valid', 'invalid', 'duplicate', 'optedOut']
@@ -21,7 +22,7 @@ export function CheckPreview ({ result, rows }: { result: ContactCheck, rows: re
     <section className='check-preview' aria-labelledby='check-preview-title'>
       <h3 id='check-preview-title'>Preview</h3>
       <p className='check-summary' role='status'>
-        {formatNumber(result.rows.length)} rows: {formatNumber(result.counts.valid)} valid
+        {countOf(result.rows.length, 'row')}: {formatNumber(result.counts.valid)} valid
         {refused > 0 && <>, {formatNumber(refused)} refused ({formatNumber(result.counts.invalid)} invalid, {formatNumber(result.counts.duplicate)} duplicate, {formatNumber(result.counts.optedOut)} opted out): only the valid rows are imported</>}
       </p>
       <div className='filters' role='group' aria-label='Show rows'>

@@ -1,7 +1,7 @@
 import type { Contact } from 'fastify-whatsapp-campaigns'
 import { useId, useState, type KeyboardEvent } from 'react'
 import { checkContacts, verdictLabels } from './contact-check.js'
-import { formatNumber } from '../lib/format.js'
+import { countOf } from './count-words.js'
 
 const pageSize = 50
 
@@ -71,7 +71,7 @@ export function ContactsEditor ({ contacts, onChange }: ContactsEditorProps) {
   return (
     <div className='contacts-editor'>
       <p className='list-count'>
-        {contacts.length === 0 ? 'No contacts yet: import a file or pasted lines above, or add them one by one here.' : `${formatNumber(contacts.length)} contacts in the list.`}
+        {contacts.length === 0 ? 'No contacts yet: import a file or pasted lines above, or add them one by one here.' : `${countOf(contacts.length, 'contact')} in the list.`}
       </p>
       <div className='inline-fields' role='group' aria-label='Add a contact'>
         <div className='field'>

@@ -3,7 +3,7 @@ import { useId, useRef, useState, type ChangeEvent } from 'react'
 import { ContactsFileError, contactsFromPastedText, readContactsFile, sampleContactsCsv, type ContactList } from '../lib/contacts-file.js'
 import { checkContacts, validContacts } from './contact-check.js'
 import { CheckPreview } from './CheckPreview.js'
-import { formatNumber } from '../lib/format.js'
+import { countOf } from './count-words.js'
 
 const sampleHref = `data:text/csv;charset=utf-8,${encodeURIComponent(sampleContactsCsv)}`
 
@@ -35,7 +35,7 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
     try {
       const list = await read()
       if (list.contacts.length === 0) throw new ContactsFileError('EMPTY_FILE', `${source} has no contacts.`)
-      setStage({ kind: 'working', message: `Checking ${formatNumber(list.contacts.length)} contacts…` })
+      setStage({ kind: 'working', message: `Checking ${countOf(list.contacts.length, 'contact')}…` })
       const result = await checkContacts(list.contacts, controller.signal)
       if (!controller.signal.aborted) setStage({ kind: 'checked', list, result, source })
     } catch (error) {
@@ -92,11 +92,11 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
           )}
           <div className='actions'>
             {listed === 0
-              ? <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('replace')}>Import {formatNumber(valid)} valid contacts</button>
+              ? <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('replace')}>Import {countOf(valid, 'valid contact')}</button>
               : (
                 <>
-                  <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('add')}>Add {formatNumber(valid)} valid contacts to the list</button>
-                  <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Replace the list with {formatNumber(valid)} valid contacts</button>
+                  <button type='button' className='primary' disabled={valid === 0} onClick={() => importRows('add')}>Add {countOf(valid, 'valid contact')} to the list</button>
+                  <button type='button' disabled={valid === 0} onClick={() => importRows('replace')}>Replace the list with {countOf(valid, 'valid contact')}</button>
                 </>
                 )}
             <button type='button' onClick={() => setStage({ kind: 'idle' })}>Discard preview</button>

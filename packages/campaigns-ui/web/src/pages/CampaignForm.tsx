@@ -4,6 +4,7 @@ import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { formatNumber } from '../lib/format.js'
+import { countOf } from '../forms/count-words.js'
 import { navigate } from '../router.js'
 import { ContactsEditor } from '../forms/ContactsEditor.js'
 import { ContactsImport } from '../forms/ContactsImport.js'
@@ -181,7 +182,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
         <ConfirmDialog
           request={{
             title: 'Send now?',
-            body: <p>“{draft.name.trim()}” goes to {formatNumber(draft.contacts.length)} {draft.contacts.length === 1 ? 'contact' : 'contacts'} now, as the template {draft.templateName.trim()} ({draft.language.trim()}).</p>,
+            body: <p>“{draft.name.trim()}” goes to {countOf(draft.contacts.length, 'contact')} now, as the template {draft.templateName.trim()} ({draft.language.trim()}).</p>,
             confirmLabel: `Send to ${formatNumber(draft.contacts.length)}`
           }}
           onAnswer={confirmed => {
