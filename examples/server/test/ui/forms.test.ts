@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import * as XLSX from '@e965/xlsx'
 import t from 'tap'
 import { phoneFor, startUi } from './helpers/browser-harness.js'
@@ -79,6 +80,15 @@ t.test('bad files get a clear message and nothing is stored', async t => {
     t.equal(await page.locator('.check-preview').count(), 0, `${file.name}: no preview`)
   }
   await ui.checkAccessibility(t, page, 'campaign-form-bad-file')
+
+  await input.setInputFiles(csvFile('names.csv', `Phone,Name\n${phoneFor(99)},Fixed\n`))
+  await page.locator('.check-summary').waitFor()
+  t.match(await page.locator('.check-summary').textContent(), /^1 row: 1 valid/, 'the same file, fixed, can be chosen again')
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download a sample CSV' }).click()])
+  t.equal(download.suggestedFilename(), 'contacts-sample.csv')
+  const sample = await readFile(await download.path(), 'utf8')
+  t.match(sample, /^Phone,Name\n\+91 98765 00001,Asha\n/, 'the sample has the columns the reader takes')
 
   await page.getByRole('button', { name: 'Send now' }).click()
   t.equal(await page.locator('form > [aria-live] [role=alert]').textContent(), 'Add contacts first: choose a file, paste lines or add one by one.')

@@ -41,6 +41,8 @@ export function ContactsImport ({ listed, onImport }: ContactsImportProps) {
     } catch (error) {
       if (controller.signal.aborted) return
       setStage({ kind: 'failed', message: (error as Error).message })
+      // The same file, once fixed, must be choosable again: an unchanged selection fires no change event.
+      if (fileInput.current !== null) fileInput.current.value = ''
     }
   }
 
