@@ -134,9 +134,9 @@ t.test('pasted lines, then Save draft; the edit form changes the name and the li
   t.match(page.url(), new RegExp(`/campaigns/${id}/edit$`), 'and staying keeps the form')
 
   // An entry of the page's own history behind this one: Back to it is a popstate the router would follow.
-  await page.evaluate(() => { window.history.pushState(null, '', window.location.href) })
+  await page.evaluate('window.history.pushState(null, "", window.location.href)')
   const backAsked = new Promise<string>(resolve => page.once('dialog', dialog => { resolve(dialog.message()); void dialog.dismiss() }))
-  await page.evaluate(() => { window.history.back() })
+  await page.evaluate('window.history.back()')
   t.match(await backAsked, /unsaved changes/, 'Back asks first')
   t.match(page.url(), new RegExp(`/campaigns/${id}/edit$`))
   t.equal(await name.inputValue(), 'Reminder, second week', 'and staying keeps what was typed')
