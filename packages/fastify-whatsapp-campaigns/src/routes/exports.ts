@@ -15,7 +15,6 @@ export const exportRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (app
       description: `Streamed: read from the store a page at a time, so a run of any size downloads in little memory. Columns: ${messageCsvColumns.join(', ')}. ` +
         "UTF-8 with a BOM, CRLF between records; a cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it as text. " +
         'A campaign that never ran gives the header alone.',
-      produces: ['text/csv'],
       params: CampaignParams,
       querystring: ExportMessagesQuery,
       response: {

@@ -38,8 +38,9 @@ export function messagesCsv (messages: AsyncIterable<Message>, onError: (error: 
     columns: [...messageCsvColumns],
     bom: true,
     record_delimiter: 'windows',
-    // A lone CR in a name is a line break to some readers: quoted, as LF and the delimiter already are.
-    quoted_match: /\r/,
+    // Any line break in a cell is quoted: csv-stringify quotes only the record delimiter (CRLF) itself,
+    // and a lone LF or CR in a name would end the record for most readers.
+    quoted_match: /[\r\n]/,
     cast: { string: guardFormula }
   })
   pipeline(Readable.from(messages, { objectMode: true }).map(csvRow), csv, error => { if (error != null) onError(error) })
