@@ -127,7 +127,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
       <h1>{editing ? `Edit campaign: ${campaign?.name ?? ''}` : title}</h1>
       {running && <p className='alert info' role='status'>This campaign is running: it can be edited once its run ends, or after you pause or cancel it.</p>}
       {campaign?.status === 'paused' && <p className='alert info'>This campaign is paused: its run resumes with the template, parameters and contacts it started with, so only its name can change now.</p>}
-      <form ref={form} onSubmit={event => { event.preventDefault(); void (editing ? saveEdit() : save(false)) }} noValidate={false}>
+      <form ref={form} onSubmit={event => { event.preventDefault(); void (editing ? saveEdit() : save(false)) }}>
         <fieldset disabled={busy}>
           <legend className='sr-only'>Campaign</legend>
           <h2>Message</h2>
