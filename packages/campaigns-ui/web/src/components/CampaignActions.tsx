@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { getJson, sendJson } from '../api.js'
+import { sendJson } from '../api.js'
 import { actionsFor, messagedOf, pendingOf, type CampaignAction } from '../lib/campaign-status.js'
 import { formatNumber, formatTime } from '../lib/format.js'
 import { navigate } from '../router.js'
@@ -29,24 +29,12 @@ function labelOf (action: CampaignAction, campaign: CampaignSummary): string {
   }
 }
 
-/** How many contacts a run of every contact would message, as exactly as the API tells. */
+/** How many contacts a run of every contact would message: the list's length, not the last run's recipients (a "retry failed" run has only those). */
 interface ListSize {
   count: number
-  /** The API answered only the first `count` (its inline limit): the list is longer. */
-  atLeast: boolean
 }
 
-const listPeople = ({ count, atLeast }: ListSize): string => atLeast ? `More than ${people(count)}` : people(count)
-
-/**
- * A campaign's totalCount is its last run's recipients (a "retry failed" run has only those), so the
- * list's own size is read before asking about a run of every contact; a draft has not run, its count is the list's.
- */
-async function listSizeOf (campaign: CampaignSummary): Promise<ListSize> {
-  if (campaign.status === 'draft') return { count: campaign.totalCount, atLeast: false }
-  const { data } = await getJson<{ contacts: unknown[], contactsTruncated?: true }>(`/campaigns/${campaign.id}`)
-  return { count: data.contacts.length, atLeast: data.contactsTruncated === true }
-}
+const listPeople = ({ count }: ListSize): string => people(count)
 
 /** The question asked before an action that sends messages or loses something; none for the others. */
 function confirmationOf (action: CampaignAction, campaign: CampaignSummary, list: ListSize): ConfirmRequest | undefined {
@@ -61,7 +49,7 @@ function confirmationOf (action: CampaignAction, campaign: CampaignSummary, list
     case 'rerun':
       return {
         title: `Rerun ${name}?`,
-        body: <p>{list.atLeast ? '' : 'All '}{listPeople(list)} on its list will get the template <strong>{campaign.templateName}</strong> again, including those who got it before. Phones on the opt-out list are skipped.</p>,
+        body: <p>All {listPeople(list)} on its list will get the template <strong>{campaign.templateName}</strong> again, including those who got it before. Phones on the opt-out list are skipped.</p>,
         confirmLabel: 'Rerun'
       }
     case 'retry':
@@ -150,18 +138,7 @@ export function CampaignActions ({ campaign, onOutcome }: { campaign: CampaignSu
       navigate(`campaigns/${campaign.id}/edit`)
       return
     }
-    let list: ListSize = { count: campaign.totalCount, atLeast: false }
-    if (action === 'send' || action === 'rerun' || action === 'delete') {
-      setBusy(true)
-      try {
-        list = await listSizeOf(campaign)
-      } catch (error) {
-        onOutcome({ action, campaign, ok: false, message: `Could not read “${campaign.name}”: ${error instanceof Error ? error.message : String(error)}` })
-        return
-      } finally {
-        setBusy(false)
-      }
-    }
+    const list: ListSize = { count: action === 'send' || action === 'rerun' || action === 'delete' ? campaign.contactCount : campaign.totalCount }
     const request = confirmationOf(action, campaign, list)
     if (request === undefined) void run(action)
     else setAsking({ action, request })

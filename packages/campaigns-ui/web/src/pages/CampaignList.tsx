@@ -13,11 +13,8 @@ import type { CampaignCounts, CampaignStatus, CampaignSummary } from '../types.j
 
 const pageSize = 20
 
-/** The times a run gives beside the campaign's own, when the API answers them. */
-type ListedCampaign = CampaignSummary & { startedAt?: string | null, finishedAt?: string | null }
-
 interface ListData {
-  items: ListedCampaign[]
+  items: CampaignSummary[]
   total: number
   /** Undefined when the server has no counts route. */
   counts: CampaignCounts | undefined
@@ -27,7 +24,7 @@ const isStatus = (value: string | null): value is CampaignStatus => value !== nu
 
 async function loadList (status: CampaignStatus | undefined, q: string, page: number, signal: AbortSignal): Promise<ListData> {
   const [list, counts] = await Promise.all([
-    getJson<ListedCampaign[]>('/campaigns', { query: { status, q, limit: pageSize, offset: (page - 1) * pageSize }, signal }),
+    getJson<CampaignSummary[]>('/campaigns', { query: { status, q, limit: pageSize, offset: (page - 1) * pageSize }, signal }),
     getJson<CampaignCounts>('/campaigns/counts', { query: { q }, signal }).then(answer => answer.data, (error: unknown) => {
       // A server without the counts route answers 404, or 400 where /campaigns/:id takes the path.
       if (error instanceof ApiError && (error.status === 404 || error.status === 400)) return undefined
@@ -45,13 +42,12 @@ function Figure ({ count, of }: { count: number, of: number }) {
   return <td className='num'>{formatNumber(count)}{share !== '' && <span className='sub'>{share}</span>}</td>
 }
 
-function Times ({ campaign }: { campaign: ListedCampaign }) {
-  const started = campaign.startedAt ?? campaign.progress?.startedAt
+function Times ({ campaign }: { campaign: CampaignSummary }) {
   return (
     <td className='times'>
       <span className='sub'>Created {formatTime(campaign.createdAt)}</span>
-      {started !== undefined && started !== null && <span className='sub'>Started {formatTime(started)}</span>}
-      {campaign.finishedAt !== undefined && campaign.finishedAt !== null && <span className='sub'>Finished {formatTime(campaign.finishedAt)}</span>}
+      {campaign.startedAt !== null && <span className='sub'>Started {formatTime(campaign.startedAt)}</span>}
+      {campaign.finishedAt !== null && <span className='sub'>Finished {formatTime(campaign.finishedAt)}</span>}
       {campaign.status === 'scheduled' && campaign.scheduledAt !== null && <span className='sub'>Starts {formatTime(campaign.scheduledAt)}</span>}
     </td>
   )
