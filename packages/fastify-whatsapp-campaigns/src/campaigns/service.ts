@@ -58,6 +58,8 @@ export interface CampaignService extends TrackingService {
    * read a page at a time through `contacts` and `messages`.
    */
   get (tenant: Tenant, id: number): Promise<Campaign>
+  /** The campaign as the list shows it (figures, progress, times), without its contacts and messages: one row's read, however long its lists. */
+  summary (tenant: Tenant, id: number): Promise<CampaignSummary>
   /** A page of the contact list in order; page on with `after`, the last contact's position. */
   contacts (tenant: Tenant, id: number, query?: Partial<ListContactsQuery>): Promise<ListedContact[]>
   /** Messages of the latest run, or of `query.run` (one of the campaign's runs). */
@@ -257,6 +259,12 @@ export function createCampaignService (
       const stored = await store.get(tenant, id)
       if (stored === null) throw new CampaignNotFoundError(id)
       return await full(tenant, stored)
+    },
+
+    async summary (tenant, id) {
+      const stored = await store.get(tenant, id)
+      if (stored === null) throw new CampaignNotFoundError(id)
+      return presentCampaign(stored)
     },
 
     async contacts (tenant, id, query = {}) {

@@ -56,6 +56,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     }
   }, async request => await service.get(tenantOf(request), request.params.id))
 
+  app.get('/campaigns/:id/summary', {
+    schema: {
+      tags,
+      summary: 'A campaign as the list shows it, without its contacts and messages',
+      description: 'What a page that follows one campaign should poll: its figures, live progress and times cost one row, however many recipients it has.',
+      params: CampaignParams,
+      response: { 200: CampaignSummary, ...errors }
+    }
+  }, async request => await service.summary(tenantOf(request), request.params.id))
+
   app.put('/campaigns/:id', {
     bodyLimit,
     schema: {

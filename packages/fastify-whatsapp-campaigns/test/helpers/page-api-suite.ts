@@ -263,9 +263,28 @@ export function pageApiSuite (t: Test, makeStore: StoreFactory, options: { expor
     t.strictSame(await counts('', tenantB), { ...zero, all: 1, draft: 1 }, "one tenant's")
   })
 
+  t.test('summary: a campaign as the list shows it, its list\'s length and its run\'s times, without contacts or messages; 404 for another tenant', async t => {
+    const store = await makeStore(t)
+    const { id } = await seedRun(store, tenantA, awkwardContacts(30))
+    const draft = await store.create(tenantA, { name: 'Draft', templateName: 'hello', language: 'en', parameters: [], contacts: awkwardContacts(4) })
+    const api = await app(t, store)
+    const get = async (url: string, tenant = tenantA) => await api.inject({ method: 'GET', url: `${prefix}${url}`, headers: { 'x-tenant': tenant } })
+    const ran = await get(`/campaigns/${id}/summary`)
+    t.equal(ran.statusCode, 200)
+    const summary = ran.json()
+    t.match(summary, { id, status: 'completed', totalCount: 30, contactCount: 30, startedAt: String, finishedAt: String })
+    t.notOk('contacts' in summary || 'messages' in summary, 'no lists')
+    const [listed] = (await get('/campaigns?q=Seeded')).json()
+    t.strictSame(summary, listed, 'what the list says of it')
+    t.match((await get(`/campaigns/${draft.id}/summary`)).json(), { status: 'draft', contactCount: 4, startedAt: null, finishedAt: null })
+    const stranger = await get(`/campaigns/${id}/summary`, tenantB)
+    t.equal(stranger.statusCode, 404)
+    t.equal(stranger.json().code, 'WAC_CAMPAIGN_NOT_FOUND')
+  })
+
   t.test('routes: the new ones are there', async t => {
     const api = await app(t, await makeStore(t))
-    for (const [method, url] of [['GET', '/campaigns/counts'], ['GET', '/campaigns/:id/messages.csv'], ['POST', '/contacts/check']] as const) {
+    for (const [method, url] of [['GET', '/campaigns/counts'], ['GET', '/campaigns/:id/summary'], ['GET', '/campaigns/:id/messages.csv'], ['POST', '/contacts/check']] as const) {
       t.ok(api.hasRoute({ method, url: `${prefix}${url}` }), `${method} ${url}`)
     }
   })

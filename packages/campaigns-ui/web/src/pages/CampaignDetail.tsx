@@ -18,11 +18,9 @@ interface DetailData {
   stats: RunStats | undefined
 }
 
-/** The campaign's own fields, read once and after each change of status (its answer holds up to a page of contacts). */
+/** The campaign's own fields, read once and after each change of status: one row's read, however many recipients it has. */
 async function loadCampaign (id: number, signal: AbortSignal): Promise<CampaignSummary> {
-  const { data } = await getJson<CampaignSummary & { contacts?: unknown, messages?: unknown }>(`/campaigns/${id}`, { signal })
-  const { contacts: _contacts, messages: _messages, ...summary } = data
-  return summary
+  return (await getJson<CampaignSummary>(`/campaigns/${id}/summary`, { signal })).data
 }
 
 async function loadStats (id: number, signal: AbortSignal): Promise<RunStats | undefined> {
