@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { LogEntry } from './log.js'
 import type { CloudApiFakeOptions, StartOptions } from './options.js'
 import { cloudApiFakeRoutes } from './routes.js'
+import type { NumberQuality } from './phone-numbers.js'
 import { CloudApiFakeState } from './state.js'
 import type { InboundButton, InboundText, UserPreference, WebhookDelivery } from './webhook-emitter.js'
 
@@ -39,6 +40,8 @@ export interface CloudApiFake {
   /** Clears the log, the counts and the throughput windows; options stay. */
   reset (): void
   setOptions (partial: Partial<CloudApiFakeOptions>): void
+  /** Changes a number's tier, quality rating or throughput level from the next request on; answers its standing now. */
+  setNumberQuality (phoneNumberId: string, changes: Partial<NumberQuality>): NumberQuality
   readonly webhooks: FakeWebhooks
   /** Also stops the webhooks: nothing is posted after it. */
   close (): Promise<void>
@@ -72,6 +75,7 @@ export async function startCloudApiFake (options: StartOptions = {}): Promise<Cl
     attemptsFor: to => state.attemptsFor(to),
     reset: () => { state.reset() },
     setOptions: partial => { state.setOptions(partial) },
+    setNumberQuality: (phoneNumberId, changes) => state.numbers.set(phoneNumberId, changes),
     webhooks: {
       inbound: message => state.webhooks.inbound(message),
       userPreference: preference => { state.webhooks.userPreference(preference) },

@@ -18,3 +18,4 @@ export type {
   TemplateDefinition,
   TemplateStatus
 } from './options.js'
+export { defaultNumberQuality, type NumberQuality, type MessagingLimitTier, type QualityRating, type ThroughputLevel } from './phone-numbers.js'

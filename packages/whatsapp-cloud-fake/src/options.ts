@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify'
+import type { NumberQuality } from './phone-numbers.js'
 import { resolveWebhooks, type ResolvedWebhooks, type WebhookOptions } from './webhook-options.js'
 
 /** A Meta error answered in Graph's shape: `(#code) title`, `error_data.details`, the per-code HTTP status. */
@@ -78,6 +79,11 @@ export interface CloudApiFakeOptions {
    * rather than by the moment the fake's event loop reaches the request. Absent: the fake's own clock.
    */
   arrivalHeader?: string
+  /**
+   * Each phone number's standing (GET /{phone-number-id}?fields=messaging_limit_tier,quality_rating,throughput),
+   * by id; a number not named here, or a field left out, is a new number's: TIER_250, GREEN, STANDARD.
+   */
+  numbers?: Record<string, Partial<NumberQuality>>
   /** Status webhooks for accepted messages, and inbound ones on demand; absent: none, and the send path does no more work. */
   webhooks?: WebhookOptions
 }

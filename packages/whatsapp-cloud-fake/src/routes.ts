@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { graphError, type GraphErrorSpec } from './graph-error.js'
 import { JSON_TYPE, type CloudApiFakeState } from './state.js'
+import { phoneNumberRoutes } from './phone-numbers.js'
 
 export interface CloudApiFakeRoutesOptions {
   state: CloudApiFakeState
@@ -39,6 +40,15 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
   app.setErrorHandler((error: { statusCode?: number, message: string }, _request, reply) => {
     const http = error.statusCode ?? 500
     return answerError(reply, http < 500 ? { code: 100, http, details: error.message } : { code: 1, http: 500 })
+  })
+
+  phoneNumberRoutes(app, {
+    numbers: state.numbers,
+    access: () => state.access,
+    answerError,
+    version: VERSION,
+    jsonType: JSON_TYPE,
+    unknownPath
   })
 
   app.post<{ Params: { version: string, phoneNumberId: string }, Querystring: { access_token?: string } }>(

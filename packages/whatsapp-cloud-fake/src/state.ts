@@ -9,6 +9,7 @@ import { checkTemplate } from './templates.js'
 import { ThroughputWindows } from './throughput.js'
 import { checkTemplateSend, type TemplateSend } from './validate.js'
 import { WebhookEmitter } from './webhook-emitter.js'
+import { NumberQualities } from './phone-numbers.js'
 
 /** What the HTTP layer hands over: nothing of Fastify, so the rules can be read (and run) on their own. */
 export interface IncomingSend {
@@ -41,6 +42,8 @@ const BEARER = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i
 export class CloudApiFakeState {
   readonly requests: RequestLog
   readonly webhooks = new WebhookEmitter()
+  /** Each phone number's tier, quality rating and throughput level (GET /{phone-number-id}). */
+  readonly numbers: NumberQualities
   #raw: CloudApiFakeOptions
   #options: ResolvedOptions
   #windows: ThroughputWindows
@@ -53,10 +56,16 @@ export class CloudApiFakeState {
     this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
     this.requests = new RequestLog(this.#options.keepLog)
     this.webhooks.configure(this.#options.webhooks, this.#options.keepLog)
+    this.numbers = new NumberQualities(options.numbers)
   }
 
   get options (): Readonly<CloudApiFakeOptions> {
     return this.#raw
+  }
+
+  /** The token Graph takes and the known number ids (undefined: any), for the routes that read an account. */
+  get access (): { accessToken: string, phoneNumberIds: ReadonlySet<string> | undefined } {
+    return { accessToken: this.#options.accessToken, phoneNumberIds: this.#options.phoneNumberIds }
   }
 
   /** Changes behaviour from the next request on; the log and attempt counts stay. */
@@ -70,6 +79,7 @@ export class CloudApiFakeState {
     this.#options = resolved
     this.requests.keep = resolved.keepLog
     this.webhooks.configure(resolved.webhooks, resolved.keepLog)
+    if ('numbers' in partial) this.numbers.configure(partial.numbers)
   }
 
   /** Clears the log, the acceptance counts, the attempt counts and the throughput windows. */
