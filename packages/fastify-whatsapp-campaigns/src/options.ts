@@ -6,6 +6,7 @@ import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './en
 import { isPositive } from './positive.js'
 import { defaultApiUrl } from './whatsapp/client.js'
 import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
+import type { PriceTable, Pricing } from './campaigns/preflight-cost.js'
 
 /** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
 export interface WhatsAppAccount {
@@ -68,6 +69,14 @@ export interface CampaignsPluginOptions {
    */
   inlineLimit?: number
   webhook?: WebhookOptions
+  /**
+   * The preflight's cost estimate: per country calling code (`'91'`, `'1'`…), the price of one
+   * template message in each category (`{ marketing, utility, authentication }`). None is built in:
+   * Meta's rates change and depend on the account.
+   */
+  pricing?: PriceTable
+  /** The price table's currency (default USD). */
+  currency?: string
 }
 
 export interface ResolvedOptions {
@@ -82,6 +91,7 @@ export interface ResolvedOptions {
   bodyLimit: number
   inlineLimit: number
   webhook: ResolvedWebhookOptions
+  pricing: Pricing
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -181,6 +191,27 @@ function resolveWebhook (given: WebhookOptions = {}): ResolvedWebhookOptions {
   }
 }
 
+const pricingCategories = ['marketing', 'utility', 'authentication']
+
+function resolvePricing (table: unknown, currency: unknown): Pricing {
+  if (currency !== undefined && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) throw new OptionError('currency', 'an ISO 4217 code such as USD', currency)
+  const resolved: Pricing = { currency: currency ?? 'USD' }
+  if (table === undefined) return resolved
+  if (table === null || typeof table !== 'object' || Array.isArray(table)) throw new OptionError('pricing', 'an object of calling codes, e.g. { 91: { marketing: 0.0107 } }', table)
+  const copy: PriceTable = {}
+  for (const [code, rates] of Object.entries(table)) {
+    if (!/^\d{1,3}$/.test(code)) throw new OptionError('pricing', 'keyed by country calling codes of 1 to 3 digits (91, 1, 44…)', code)
+    if (rates === null || typeof rates !== 'object' || Array.isArray(rates)) throw new OptionError(`pricing.${code}`, 'an object such as { marketing: 0.0107, utility: 0.0014 }', rates)
+    copy[code] = {}
+    for (const [category, rate] of Object.entries(rates as Record<string, unknown>)) {
+      if (!pricingCategories.includes(category)) throw new OptionError(`pricing.${code}.${category}`, `one of ${pricingCategories.join(', ')}`, category)
+      if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw new OptionError(`pricing.${code}.${category}`, 'a price of zero or more', rate)
+      copy[code][category as keyof PriceTable[string]] = rate
+    }
+  }
+  return { ...resolved, table: copy }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -222,6 +253,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
     bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
     inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
-    webhook: resolveWebhook(options.webhook)
+    webhook: resolveWebhook(options.webhook),
+    pricing: resolvePricing(options.pricing, options.currency)
   }
 }

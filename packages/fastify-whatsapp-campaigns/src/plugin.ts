@@ -8,6 +8,7 @@ import { webhookRoutes } from './routes/webhook.js'
 import { IngestQueue } from './webhooks/ingest-queue.js'
 import { createCloudApiClient } from './whatsapp/client.js'
 import { SenderCache } from './whatsapp/sender-cache.js'
+import { StandingCache } from './whatsapp/number-standing.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,7 +35,18 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     settings: resolved.sending,
     log: app.log.child({ plugin: 'whatsapp-campaigns' })
   })
-  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit, senderOf })
+  // A number's tier and quality rating, for the preflight: read from the Graph API, kept a minute.
+  const standings = new StandingCache()
+  const preflight = {
+    messagesPerSecond: resolved.sending.messagesPerSecond,
+    rowsLimit: resolved.inlineLimit,
+    pricing: resolved.pricing,
+    numberOf: async (tenant: string) => {
+      const account = await resolved.accountFor(tenant)
+      return { phoneNumberId: account.phoneNumberId, standing: async () => await standings.standingOf(account) }
+    }
+  }
+  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit, senderOf, preflight })
   app.decorate('whatsappCampaigns', service)
 
   // Runs left running by a restart resume, scheduled campaigns start, other instances' runs are shared.

@@ -13,6 +13,7 @@ import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 import { createTrackingService, type TrackingService } from './tracking.js'
+import { createPreflightService, type PreflightService, type PreflightSettings } from './preflight.js'
 
 export interface RunStarter {
   start (plan: RunPlan): void
@@ -28,6 +29,8 @@ export interface ServiceSettings {
   cancelSettleMs?: number
   /** The phone number id a tenant sends from, kept with each run it starts (inbound messages to it find the run). */
   senderOf?: SenderOf
+  /** The preflight's pace, prices and sending number; absent: the preflight says nothing is configured. */
+  preflight?: PreflightSettings
 }
 
 /** The phone number id a tenant sends from; undefined when it cannot be told. */
@@ -36,6 +39,14 @@ export type SenderOf = (tenant: Tenant) => Promise<string | undefined>
 /** A few seconds: Meta answers in a fraction of one, and a cancel that hangs longer says so instead. */
 const defaultCancelSettleMs = 5000
 
+/** A service made without the plugin's settings (tests of other parts): the default pace, no number to ask about. */
+const unconfiguredPreflight: PreflightSettings = {
+  messagesPerSecond: 80,
+  rowsLimit: 1000,
+  pricing: { currency: 'USD' },
+  numberOf: async () => ({ phoneNumberId: '', standing: async () => ({ ok: false, reason: 'no sending number configured' }) })
+}
+
 /** How often a cancel looks again at counts another instance is still recording. */
 const settlePollMs = 50
 
@@ -43,7 +54,7 @@ const settlePollMs = 50
  * The campaigns as a host app's own code uses them (`fastify.whatsappCampaigns`), and what the routes
  * call: input checks, the status rules, and the store and the engine behind them.
  */
-export interface CampaignService extends TrackingService {
+export interface CampaignService extends TrackingService, PreflightService {
   /** The new campaign; its contacts inline up to `inlineLimit` (see `get`). */
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
   /** Newest first; `q` finds a text in the name, case aside. */
@@ -235,6 +246,7 @@ export function createCampaignService (
 
   return {
     ...createTrackingService(store, rules),
+    ...createPreflightService(store, rules, settings.preflight ?? unconfiguredPreflight),
     create,
     run,
 
