@@ -176,8 +176,8 @@ async function createThroughApi (store: CampaignStore, count: number): Promise<C
 }
 
 /** Starts the campaign's run and records every recipient as sent, as the engine would, then finishes it. */
-async function runThroughStore (store: CampaignStore, id: number): Promise<void> {
-  const started = await store.startRun(tenant, id, ['draft'])
+export async function runThroughStore (store: CampaignStore, id: number, owner = tenant): Promise<void> {
+  const started = await store.startRun(owner, id, ['draft'])
   if (!started.ok) throw new Error(`campaign ${id} did not start: ${JSON.stringify(started)}`)
   const plan = started.value
   for (;;) {

@@ -94,12 +94,15 @@ const campaignFields = {
   parameters: TemplateParameters,
   status: CampaignStatus,
   totalCount: Type.Integer({ description: "A draft's number of contacts; during and after a run, the run's recipients" }),
+  contactCount: Type.Integer({ minimum: 0, description: 'The contact list\'s length (a rerun of the failed sends to fewer: see totalCount)' }),
   successCount: Type.Integer({ description: 'Recipients Meta accepted: sent, delivered or read' }),
   failedCount: Type.Integer(),
   ...deliveryCountFields,
   error: Type.Optional(RunError),
   scheduledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled campaign starts by itself' }),
   progress: Type.Optional(RunProgressFigures),
+  startedAt: NullableTime('When the latest run started; null when the campaign never ran'),
+  finishedAt: NullableTime('When the latest run completed, failed or was cancelled; null while under way or never run'),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }

@@ -104,6 +104,8 @@ export interface StoredRun extends DeliveryCounts {
   /** Why the run failed, or why it was paused; null otherwise. */
   error: RunError | null
   startedAt: Date
+  /** When it completed, failed or was cancelled; null while it is under way. */
+  finishedAt: Date | null
   rate: { older: RateSample, newer: RateSample }
 }
 
@@ -114,8 +116,6 @@ export interface StoredCampaignRun extends StoredRun {
   recipients: RunRecipients
   templateName: string
   language: string
-  /** When it completed, failed or was cancelled; null while it is under way. */
-  finishedAt: Date | null
 }
 
 /** A campaign's runs, newest first, and the store's clock when they were read (the rate samples' clock). */
