@@ -41,6 +41,25 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
     return answerError(reply, http < 500 ? { code: 100, http, details: error.message } : { code: 1, http: 500 })
   })
 
+  app.get<{ Params: { version: string, businessAccountId: string }, Querystring: Record<string, string | undefined> }>(
+    '/:version/:businessAccountId/message_templates',
+    async (request, reply) => {
+      if (!VERSION.test(request.params.version)) return answerError(reply, unknownPath(request.url))
+      const { access_token: accessTokenParam, ...query } = request.query
+      const base = `${request.protocol}://${request.host}${request.url.split('?')[0]}`
+      const answer = state.listTemplates({
+        businessAccountId: request.params.businessAccountId,
+        authorization: request.headers.authorization,
+        accessTokenParam,
+        query,
+        nextUrl: next => `${base}?${new URLSearchParams(next).toString()}`
+      })
+      if (answer.delayMs > 0) await sleep(answer.delayMs)
+      if (answer.kind !== 'send') return reply
+      return reply.code(answer.http).header('content-type', answer.contentType).send(answer.body)
+    }
+  )
+
   app.post<{ Params: { version: string, phoneNumberId: string }, Querystring: { access_token?: string } }>(
     '/:version/:phoneNumberId/messages',
     async (request, reply) => {
