@@ -50,6 +50,24 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
     jsonType: JSON_TYPE,
     unknownPath
   })
+  app.get<{ Params: { version: string, businessAccountId: string }, Querystring: Record<string, string | undefined> }>(
+    '/:version/:businessAccountId/message_templates',
+    async (request, reply) => {
+      if (!VERSION.test(request.params.version)) return answerError(reply, unknownPath(request.url))
+      const { access_token: accessTokenParam, ...query } = request.query
+      const base = `${request.protocol}://${request.host}${request.url.split('?')[0]}`
+      const answer = state.listTemplates({
+        businessAccountId: request.params.businessAccountId,
+        authorization: request.headers.authorization,
+        accessTokenParam,
+        query,
+        nextUrl: next => `${base}?${new URLSearchParams(next).toString()}`
+      })
+      if (answer.delayMs > 0) await sleep(answer.delayMs)
+      if (answer.kind !== 'send') return reply
+      return reply.code(answer.http).header('content-type', answer.contentType).send(answer.body)
+    }
+  )
 
   app.post<{ Params: { version: string, phoneNumberId: string }, Querystring: { access_token?: string } }>(
     '/:version/:phoneNumberId/messages',
