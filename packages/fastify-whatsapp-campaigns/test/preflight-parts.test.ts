@@ -1,4 +1,4 @@
-/** The preflight's parts on their own: durations in words, calling codes and costs, the number's standing and its cache, the price options. */
+/** The preflight's parts on their own: durations in words, calling codes and costs, the number's standing and its cache, the price options, the template verdict. */
 import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { durationText } from '../src/campaigns/preflight.js'
@@ -6,6 +6,8 @@ import { callingCodeOf, estimateCost } from '../src/campaigns/preflight-cost.js'
 import { readNumberStanding, StandingCache, type StandingResult } from '../src/whatsapp/number-standing.js'
 import { resolveOptions } from '../src/options.js'
 import { memoryStore } from '../src/store/memory.js'
+import { templateJudge } from '../src/campaigns/preflight-template.js'
+import { templateFromGraph } from '../src/templates/graph-template.js'
 
 t.test('durations: the largest unit and the next', async t => {
   const cases: Array<[number, string]> = [[0, '0 s'], [1, '1 s'], [59, '59 s'], [60, '1 min'], [1250, '20 min 50 s'], [3600, '1 h'], [3661, '1 h 1 min'], [7500, '2 h 5 min'], [97_200, '1 d 3 h'], [86_401, '1 d']]
@@ -96,4 +98,25 @@ t.test('the price options are checked at registration, naming the option; the ca
     [{ pricing: { 91: { marketing: -1 } } }, /option "pricing.91.marketing" must be a price of zero or more/]
   ]
   for (const [options, message] of refused) t.throws(() => resolveOptions({ ...base, ...options } as never), message)
+})
+
+t.test("the template verdict: the start's own check, and the template's category for the estimate", async t => {
+  const graph = (name: string, status: string, body: string, category = 'MARKETING'): unknown =>
+    ({ id: '1234567890123456', name, language: 'en', status, category, components: [{ type: 'BODY', text: body }] })
+  const templates = new Map([
+    ['order_update', templateFromGraph(graph('order_update', 'APPROVED', 'Hi {{1}}, order {{2}} is on its way', 'UTILITY'))!],
+    ['paused_one', templateFromGraph(graph('paused_one', 'PAUSED', 'Hi {{1}}'))!]
+  ])
+  const judge = templateJudge(async (_tenant, name) => name === 'no_catalogue' ? { unavailable: 'not configured' } : templates.get(name))
+  const campaign = (templateName: string, parameters: string[]) => ({ templateName, language: 'en', parameters, contacts: [{ phone: '919876543210', name: 'Asha' }] })
+  t.strictSame(await judge('a', campaign('order_update', ['{{name}}', 'A-1'])), { verdict: { checked: true, ok: true }, category: 'utility' })
+  t.strictSame(await judge('a', campaign('order_update', ['only one'])), {
+    verdict: { checked: true, ok: false, statusCode: 422, code: 'WAC_TEMPLATE_PARAMETERS', message: 'template order_update (en) needs 2 body parameters; the campaign gives 1' },
+    category: 'utility'
+  })
+  t.match(await judge('a', campaign('paused_one', ['x'])), { verdict: { checked: true, ok: false, statusCode: 409, code: 'WAC_TEMPLATE_NOT_APPROVED' }, category: 'marketing' })
+  const missing = await judge('a', campaign('missing', []))
+  t.match(missing, { verdict: { checked: true, ok: false, statusCode: 422, code: 'WAC_TEMPLATE_NOT_FOUND' } })
+  t.notOk('category' in missing, 'no template, no category')
+  t.strictSame(await judge('a', campaign('no_catalogue', [])), { verdict: { checked: false, reason: 'not configured' } })
 })
