@@ -6,6 +6,7 @@ import { campaignRoutes } from './campaigns.js'
 import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { setTenant } from './tenant.js'
+import { templateRoutes } from './templates.js'
 import { trackingRoutes } from './tracking.js'
 import { validatorCompiler } from './validation.js'
 
@@ -45,6 +46,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   await app.register(campaignRoutes, routes)
   await app.register(sendBulkRoutes, routes)
   await app.register(trackingRoutes, routes)
+  await app.register(templateRoutes, routes)
 }
 
 /**
