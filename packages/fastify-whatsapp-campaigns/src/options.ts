@@ -14,6 +14,13 @@ export interface WhatsAppAccount {
   apiUrl?: string
   phoneNumberId: string
   accessToken: string
+  /**
+   * The WhatsApp Business Account (WABA) the number belongs to: its templates are read from the Graph
+   * API (`GET /{id}/message_templates`) to check every campaign before it starts. Absent: templates are
+   * not checked, and `GET /templates` lists none. The token must be allowed to read them
+   * (whatsapp_business_management).
+   */
+  businessAccountId?: string
 }
 
 /**
@@ -77,6 +84,18 @@ export interface CampaignsPluginOptions {
   pricing?: PriceTable
   /** The price table's currency (default USD). */
   currency?: string
+  templates?: TemplateOptions
+}
+
+/** The template check (it needs `whatsapp.businessAccountId`). */
+export interface TemplateOptions {
+  /**
+   * Check the template on create and edit too, not only before a run starts (default true). False
+   * lets a campaign be saved with a template that is not approved yet; it is still checked at its start.
+   */
+  checkOnSave?: boolean
+  /** How long an account's template list is kept before it is read again (default 60,000 ms); status webhooks amend it meanwhile. */
+  cacheTtlMs?: number
 }
 
 export interface ResolvedOptions {
@@ -92,6 +111,7 @@ export interface ResolvedOptions {
   inlineLimit: number
   webhook: ResolvedWebhookOptions
   pricing: Pricing
+  templates: Required<TemplateOptions>
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -125,6 +145,9 @@ function checkAccount (account: unknown, option: string): ResolvedAccount {
     if (typeof a[key] !== 'string' || a[key] === '') throw new OptionError(`${option}.${key}`, 'a non-empty string', key === 'accessToken' ? '[hidden]' : a[key])
   }
   if (a.apiUrl !== undefined && !/^https?:\/\/[^/]+/.test(a.apiUrl)) throw new OptionError(`${option}.apiUrl`, 'an http(s) URL', a.apiUrl)
+  if (a.businessAccountId !== undefined && (typeof a.businessAccountId !== 'string' || !/^\d+$/.test(a.businessAccountId))) {
+    throw new OptionError(`${option}.businessAccountId`, 'the WhatsApp Business Account id (digits, as a string)', a.businessAccountId)
+  }
   return { ...a, apiUrl: (a.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') } as ResolvedAccount
 }
 
@@ -212,6 +235,20 @@ function resolvePricing (table: unknown, currency: unknown): Pricing {
   return { ...resolved, table: copy }
 }
 
+const templateKeys = ['checkOnSave', 'cacheTtlMs']
+
+function resolveTemplates (given: TemplateOptions = {}): Required<TemplateOptions> {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new OptionError('templates', 'an object', given)
+  for (const key of Object.keys(given)) {
+    if (!templateKeys.includes(key)) throw new OptionError(`templates.${key}`, `one of ${templateKeys.join(', ')}`, key)
+  }
+  if (given.checkOnSave !== undefined && typeof given.checkOnSave !== 'boolean') throw new OptionError('templates.checkOnSave', 'true or false', given.checkOnSave)
+  return {
+    checkOnSave: given.checkOnSave ?? true,
+    cacheTtlMs: given.cacheTtlMs === undefined ? 60_000 : positive(given.cacheTtlMs, 'templates.cacheTtlMs', true)
+  }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -254,6 +291,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
     inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
     webhook: resolveWebhook(options.webhook),
-    pricing: resolvePricing(options.pricing, options.currency)
+    pricing: resolvePricing(options.pricing, options.currency),
+    templates: resolveTemplates(options.templates)
   }
 }

@@ -1,6 +1,7 @@
 import type { PricingCategory } from '../schemas/preflight.js'
 import type { Template } from '../schemas/templates.js'
 import type { Tenant } from '../store/types.js'
+import type { CatalogueAccount } from '../templates/catalogue.js'
 import { checkTemplate } from '../templates/check.js'
 import type { TemplateJudge } from './preflight.js'
 
@@ -21,5 +22,25 @@ export function templateJudge (lookup: TemplateLookup): TemplateJudge {
     const category = found?.category.toLowerCase()
     const judged = { verdict: verdict.ok ? { checked: true as const, ok: true } : { checked: true as const, ...verdict } }
     return category !== undefined && categories.includes(category) ? { ...judged, category: category as PricingCategory } : judged
+  }
+}
+
+/**
+ * The lookup through the plugin's template catalogue: an account without a business account id has
+ * no templates to read ("not configured"); a list the Graph API would not give is said so, not thrown:
+ * the preflight answers everything else.
+ */
+export function catalogueLookup (
+  accountFor: (tenant: Tenant) => Promise<{ apiUrl: string, accessToken: string, businessAccountId?: string }>,
+  catalogue: { find: (account: CatalogueAccount, name: string, language: string) => Promise<Template | undefined> }
+): TemplateLookup {
+  return async (tenant, name, language) => {
+    const { apiUrl, accessToken, businessAccountId } = await accountFor(tenant)
+    if (businessAccountId === undefined) return { unavailable: 'not configured: the account has no whatsapp.businessAccountId to read its templates from' }
+    try {
+      return await catalogue.find({ apiUrl, accessToken, businessAccountId }, name, language)
+    } catch (error) {
+      return { unavailable: `the templates could not be read: ${(error as Error).message}` }
+    }
   }
 }

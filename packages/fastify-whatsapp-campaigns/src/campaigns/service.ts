@@ -3,7 +3,10 @@ import type { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message 
 import type { CheckContactsBody, ContactCheck } from '../schemas/contacts-check.js'
 import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import type { CampaignCountsQuery, CreateCampaignBody, ExportMessagesQuery, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
+import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunQueue, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
+import type { ListTemplatesQuery, Template } from '../schemas/templates.js'
+import type { TemplateGate } from '../templates/gate.js'
+import { refusalError } from '../templates/refusal.js'
 import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { checkContacts } from './contacts-check.js'
@@ -31,6 +34,8 @@ export interface ServiceSettings {
   senderOf?: SenderOf
   /** The preflight's pace, prices and sending number; absent: the preflight says nothing is configured. */
   preflight?: PreflightSettings
+  /** The template check before starts and saves; absent: templates are not checked. */
+  templates?: TemplateGate
 }
 
 /** The phone number id a tenant sends from; undefined when it cannot be told. */
@@ -97,15 +102,27 @@ export interface CampaignService extends TrackingService, PreflightService {
   cancel (tenant: Tenant, id: number): Promise<CancelledCampaign>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
+  /** The templates of the tenant's WhatsApp business account; none when no business account id is configured. */
+  templates (tenant: Tenant, query?: ListTemplatesQuery): Promise<Template[]>
 }
 
 /**
  * Starts a scheduled campaign whose time has come, for the engine's scan: of every instance trying,
  * exactly one gets the plan; the others, or a campaign no longer scheduled, get null.
  */
-export async function startScheduled (store: CampaignRepository, tenant: Tenant, id: number, senderOf?: SenderOf): Promise<RunPlan | null> {
+export async function startScheduled (
+  store: CampaignRepository & Pick<RunQueue, 'pauseRun'>, tenant: Tenant, id: number, senderOf?: SenderOf, templates?: TemplateGate
+): Promise<RunPlan | null> {
+  const verdict = await templates?.verdictFor(tenant, id, allowedFrom.startScheduled) ?? null
   const started = await store.startRun(tenant, id, allowedFrom.startScheduled, 'all', await senderOf?.(tenant))
-  return started.ok ? started.value : null
+  if (!started.ok) return null
+  // A template that fails its check is the campaign's own news, not a scan's: the run is kept, paused
+  // before its first claim with the reason as the campaign's error, and a resume checks again.
+  if (verdict !== null && !verdict.ok) {
+    await store.pauseRun(started.value, { code: verdict.code, title: 'The template check failed', message: verdict.message })
+    return null
+  }
+  return started.value
 }
 
 /** A name search as the store takes it: surrounding spaces are not part of it, and a blank one is none. */
@@ -211,7 +228,8 @@ export function createCampaignService (
     }
   }
 
-  async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
+  async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all', templateChecked = false): Promise<CampaignSummary> {
+    if (!templateChecked) await settings.templates?.beforeStart(tenant, id, allowedFrom.run)
     engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients, await settings.senderOf?.(tenant))))
     return await summaryOf(tenant, id)
   }
@@ -230,9 +248,12 @@ export function createCampaignService (
     return time
   }
 
-  async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
-    const contacts = prepareContacts(input.contacts ?? [], rules)
+  /** `prepared`: the contacts already prepared (and the template checked) by the caller. */
+  async function create (tenant: Tenant, input: CreateCampaignBody, prepared?: StoredContact[]): Promise<Campaign> {
+    const contacts = prepared ?? prepareContacts(input.contacts ?? [], rules)
+    const checkOnSave = prepared === undefined
     const scheduledAt = scheduleChange(input.scheduledAt, null) ?? null
+    if (checkOnSave) await settings.templates?.beforeSave(tenant, { templateName: input.templateName, language: input.language ?? 'en', parameters: input.parameters ?? [], contacts })
     const stored = await store.create(tenant, {
       name: input.name.trim(),
       templateName: input.templateName,
@@ -247,8 +268,8 @@ export function createCampaignService (
   return {
     ...createTrackingService(store, rules),
     ...createPreflightService(store, rules, settings.preflight ?? unconfiguredPreflight),
-    create,
-    run,
+    create: async (tenant, input) => await create(tenant, input),
+    run: async (tenant, id, recipients) => await run(tenant, id, recipients),
 
     async list (tenant, query = {}) {
       const { items, total } = await store.list(tenant, { status: query.status, q: searchOf(query.q), limit: query.limit ?? 50, offset: query.offset ?? 0 })
@@ -316,6 +337,15 @@ export function createCampaignService (
       const scheduledAt = scheduleChange(input.scheduledAt, current)
       if (scheduledAt !== undefined) changes.scheduledAt = scheduledAt
       const action = await editAction(tenant, id, changes, current)
+      // Only an edit its status allows is checked: otherwise the guard refuses it with its own reason.
+      if (current !== null && givesPlan(action.changes) && (allowedFrom[action.name] as readonly string[]).includes(current.status) && settings.templates?.checkOnSave === true) {
+        await settings.templates.beforeSave(tenant, {
+          templateName: action.changes.templateName ?? current.templateName,
+          language: action.changes.language ?? current.language,
+          parameters: action.changes.parameters ?? current.parameters,
+          contacts: action.changes.contacts ?? await store.contacts(tenant, id) ?? []
+        })
+      }
       return await full(tenant, settled(id, action.name, await store.update(tenant, id, action.changes, allowedFrom[action.name])))
     },
 
@@ -324,6 +354,7 @@ export function createCampaignService (
     },
 
     async resume (tenant, id) {
+      await settings.templates?.beforeStart(tenant, id, allowedFrom.resume)
       engine.start(settled(id, 'resume', await store.resume(tenant, id, allowedFrom.resume)))
       return await summaryOf(tenant, id)
     },
@@ -340,14 +371,28 @@ export function createCampaignService (
     async sendBulk (tenant, input) {
       const contacts = input.contacts ?? input.phoneNumbers?.map(phone => ({ phone }))
       if (contacts === undefined) throw new MissingRecipientsError()
-      const created = await create(tenant, {
+      const draft = {
         name: input.name ?? `Bulk send ${new Date().toISOString()}`,
         templateName: input.templateName,
         language: input.language,
         parameters: input.parameters,
         contacts
-      })
-      return await run(tenant, created.id)
+      }
+      const prepared = prepareContacts(contacts, rules)
+      // Checked before anything is stored, whatever checkOnSave says: a refused send leaves no campaign behind.
+      const verdict = await settings.templates?.verdict(tenant, {
+        templateName: draft.templateName,
+        language: draft.language ?? 'en',
+        parameters: draft.parameters ?? [],
+        contacts: prepared
+      }) ?? null
+      if (verdict !== null && !verdict.ok) throw refusalError(verdict)
+      const created = await create(tenant, draft, prepared)
+      return await run(tenant, created.id, 'all', true)
+    },
+
+    async templates (tenant, query) {
+      return await settings.templates?.list(tenant, query) ?? []
     }
   }
 }

@@ -9,6 +9,7 @@ import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { preflightRoutes } from './preflight.js'
 import { setTenant } from './tenant.js'
+import { templateRoutes } from './templates.js'
 import { trackingRoutes } from './tracking.js'
 import { validatorCompiler } from './validation.js'
 
@@ -51,6 +52,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   await app.register(preflightRoutes, routes)
   await app.register(exportRoutes, routes)
   await app.register(contactsCheckRoutes, routes)
+  await app.register(templateRoutes, routes)
 }
 
 /**

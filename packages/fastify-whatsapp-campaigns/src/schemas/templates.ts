@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { ErrorResponse } from './errors.js'
 
 export const TemplateStatus = Type.String({
   description: "Meta's review status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, LIMIT_EXCEEDED; only APPROVED can be sent"
@@ -48,3 +49,9 @@ export const ListTemplatesQuery = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 32, description: 'Only templates in this status, e.g. APPROVED' }))
 }, { additionalProperties: false })
 export type ListTemplatesQuery = Static<typeof ListTemplatesQuery>
+
+/**
+ * The answers a template check adds to the routes that start or save a campaign: 409 for a template
+ * that is not APPROVED, 422 for one the campaign does not fit (or missing), 502 when Graph could not be read.
+ */
+export const templateCheckResponses = { 409: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse }

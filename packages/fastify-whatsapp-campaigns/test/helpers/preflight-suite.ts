@@ -32,10 +32,11 @@ async function reached (store: CampaignStore, tenant: Tenant, contacts: StoredCo
 }
 
 export function preflightSuite (t: Test, makeStore: StoreFactory): void {
-  const build = async (t: Test, store: CampaignStore, options: { plugin?: Record<string, unknown>, fake?: Record<string, unknown>, token?: string } = {}) =>
+  const build = async (t: Test, store: CampaignStore, options: { plugin?: Record<string, unknown>, fake?: Record<string, unknown>, token?: string, account?: { businessAccountId?: string } } = {}) =>
     await buildTestApp(t, {
       store,
       token: options.token,
+      account: options.account,
       fake: { numbers: { [sender]: { messagingLimitTier: 'TIER_250', qualityRating: 'GREEN' } }, ...options.fake },
       plugin: { tenant: tenantFromHeader, sending: { messagesPerSecond: 80 }, pricing, ...options.plugin }
     })
@@ -51,7 +52,7 @@ export function preflightSuite (t: Test, makeStore: StoreFactory): void {
     t.strictSame([answer.recipients, answer.toSend], [6, 5], 'six distinct valid phones, one of them opted out')
     t.strictSame(answer.contacts.counts, { valid: 5, invalid: 1, duplicate: 1, optedOut: 1 })
     t.strictSame(answer.contacts.rows.map((row: any) => [row.index, row.verdict]), [[2, 'optedOut'], [5, 'invalid'], [6, 'duplicate']], 'only the rows that are not valid')
-    t.strictSame(answer.template, { checked: false, reason: 'not configured' })
+    t.match(answer.template, { checked: false, reason: /^not configured/ })
     t.strictSame(answer.number, {
       phoneNumberId: sender,
       checked: true,
@@ -123,6 +124,27 @@ export function preflightSuite (t: Test, makeStore: StoreFactory): void {
     t.notOk('tier' in answer.number)
     t.ok(answer.warnings.some((w: string) => /messaging limit is not known/.test(w)))
     t.equal(answer.toSend, 3)
+  })
+
+  t.test("with the business account's templates: the start's own verdict, and the template's category prices the estimate", async t => {
+    const store = await makeStore(t)
+    const templates = [
+      { name: 'order_update', language: 'en', category: 'UTILITY' as const, bodyParameters: 2 },
+      { name: 'paused_offer', language: 'en', status: 'PAUSED' as const, bodyParameters: 1 }
+    ]
+    const { app } = await build(t, store, { fake: { businessAccountId: '4440004', templates } })
+    const { app: api } = await build(t, store, { fake: { businessAccountId: '4440004', templates }, account: { businessAccountId: '4440004' } })
+    const fits = (await api.inject({ method: 'POST', url: `${prefix}/preflight`, payload: { name: 'x', templateName: 'order_update', parameters: ['{{name}}', 'A-1'], contacts: contactsFor(2) } })).json()
+    t.strictSame(fits.template, { checked: true, ok: true })
+    t.strictSame([fits.cost.category, fits.cost.categoryFrom, fits.cost.total], ['utility', 'template', 0.0028], "the template's category over the request's")
+    const short = (await api.inject({ method: 'POST', url: `${prefix}/preflight`, payload: { name: 'x', templateName: 'order_update', parameters: ['only one'], contacts: contactsFor(2) } })).json()
+    t.strictSame(short.template, { checked: true, ok: false, statusCode: 422, code: 'WAC_TEMPLATE_PARAMETERS', message: 'template order_update (en) needs 2 body parameters; the campaign gives 1' })
+    t.ok(short.warnings.includes('The run would be refused: template order_update (en) needs 2 body parameters; the campaign gives 1'))
+    const paused = (await api.inject({ method: 'POST', url: `${prefix}/preflight`, payload: { name: 'x', templateName: 'paused_offer', parameters: ['a'], contacts: contactsFor(1), category: 'utility' } })).json()
+    t.match(paused.template, { checked: true, ok: false, statusCode: 409, code: 'WAC_TEMPLATE_NOT_APPROVED' })
+    t.strictSame([paused.cost.category, paused.cost.categoryFrom], ['marketing', 'template'])
+    t.match((await app.inject({ method: 'POST', url: `${prefix}/preflight`, payload: { name: 'x', templateName: 'order_update', contacts: contactsFor(1) } })).json().template,
+      { checked: false, reason: /^not configured/ }, 'no business account id: not checked, said so')
   })
 
   t.test('without a price table the estimate says none is built in; a run under the pace takes its time', async t => {
