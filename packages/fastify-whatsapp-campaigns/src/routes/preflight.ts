@@ -6,7 +6,7 @@ import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
 
 const tags = ['campaigns']
-const description = 'Nothing is sent or stored. Recipients; the invalid, duplicate and opted-out rows; the template\'s verdict (when a template catalogue is configured); ' +
+const description = 'Nothing is sent or stored. Recipients; the invalid, duplicate and opted-out rows; the template\'s verdict (the check every start goes through; not configured without `whatsapp.businessAccountId`); ' +
   "the sending number's messaging tier and quality rating (read from the Graph API, kept a minute) against the unique recipients it reached in the last 24 h plus this run's new ones: " +
   'whether the run fits and how many Meta would not deliver; the time the run takes at `sending.messagesPerSecond`; and a cost estimate by calling code from the `pricing` option ' +
   '(none is built in: without it the estimate says so). `warnings` says in words what should make a person think before sending.'
