@@ -14,6 +14,8 @@ export interface ServerConfig {
     apiUrl: string
     phoneNumberId: string
     accessToken: string
+    /** The WhatsApp Business Account: its templates are checked before every run (none checked without it). */
+    businessAccountId?: string
   }
   /**
    * Meta's status webhooks (at `/api/whatsapp/webhook`): the app secret that signs them and the token of
@@ -62,6 +64,13 @@ function countryCode (env: NodeJS.ProcessEnv, name: string): CampaignsPluginOpti
   return code as CampaignsPluginOptions['defaultCountry']
 }
 
+function businessAccount (env: NodeJS.ProcessEnv): { businessAccountId?: string } {
+  const id = optional(env, 'WHATSAPP_BUSINESS_ACCOUNT_ID')
+  if (id === undefined) return {}
+  if (!/^\d+$/.test(id)) throw new Error(`WHATSAPP_BUSINESS_ACCOUNT_ID must be the WhatsApp Business Account id, digits (got "${id}")`)
+  return { businessAccountId: id }
+}
+
 export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const accessToken = optional(env, 'WHATSAPP_ACCESS_TOKEN')
   const phoneNumberId = optional(env, 'WHATSAPP_PHONE_NUMBER_ID')
@@ -80,7 +89,8 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): ServerConf
       : {
           apiUrl: optional(env, 'WHATSAPP_API_URL') ?? defaultApiUrl,
           phoneNumberId,
-          accessToken
+          accessToken,
+          ...businessAccount(env)
         },
     webhook: {
       appSecret: optional(env, 'WHATSAPP_APP_SECRET'),

@@ -34,7 +34,11 @@ export async function whatsappSetup (app: FastifyInstance, config: ServerConfig,
     fake.setOptions({ webhooks: { url: `http://127.0.0.1:${port}${webhookPath}`, appSecret } })
   })
   app.addHook('onClose', async () => { await fake.close() })
-  const behaviour = { failureRate, templates: templates?.map(t => t.language === undefined ? t.name : `${t.name}:${t.language}`) ?? 'any', latencyMs }
+  // The fake's templates are checked like Meta's when each has its language; a name alone is approved
+  // in every language, which a list of templates cannot say, so then (and without a list) none is checked.
+  const checked = templates !== undefined && templates.every(t => t.language !== undefined)
+  const behaviour = { failureRate, templates: templates?.map(t => t.language === undefined ? t.name : `${t.name}:${t.language}`) ?? 'any', templatesChecked: checked, latencyMs }
   app.log.warn({ apiUrl: fake.apiUrl, sandbox: behaviour }, 'whatsapp: SANDBOX mode, messages go to a local fake of the Cloud API and never reach WhatsApp (it sends status webhooks back); set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID to send for real')
-  return { account: { apiUrl: fake.apiUrl, phoneNumberId: 'sandbox', accessToken }, webhook: { appSecret, verifyToken, witnessWindowMs } }
+  const account: WhatsAppAccount = { apiUrl: fake.apiUrl, phoneNumberId: 'sandbox', accessToken, ...(checked ? { businessAccountId: fake.businessAccountId } : {}) }
+  return { account, webhook: { appSecret, verifyToken, witnessWindowMs } }
 }

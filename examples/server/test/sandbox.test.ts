@@ -126,6 +126,17 @@ t.test('SANDBOX_TEMPLATES: a listed template is sent, any other is refused with 
   t.match(await runToEnd(app, await create('not_approved', 'en')), { status: 'failed', failedCount: 2, error: { code: 132001 } }, 'a name not listed')
 })
 
+t.test('SANDBOX_TEMPLATES with a language each: the sandbox has a business account, and templates are checked before anything is sent', async t => {
+  const app = await sandboxServer(t, { SANDBOX_TEMPLATES: 'order_update:en_US' })
+  const templates = (await app.inject({ method: 'GET', url: `${api}/templates` })).json()
+  t.match(templates, [{ name: 'order_update', language: 'en_US', status: 'APPROVED', body: { parameters: 0 } }])
+  const refused = await app.inject({ method: 'POST', url: `${api}/campaigns`, payload: { name: 'x', templateName: 'order_update', language: 'en', contacts: [{ phone: phoneFor(1) }] } })
+  t.match(refused, { statusCode: 422 })
+  t.match(refused.json(), { code: 'WAC_TEMPLATE_NOT_FOUND', message: /^template order_update \(en\) does not exist/ })
+  const created = await app.inject({ method: 'POST', url: `${api}/campaigns`, payload: { name: 'x', templateName: 'order_update', language: 'en_US', contacts: [{ phone: phoneFor(1) }] } })
+  t.match(await runToEnd(app, created.json().id), { status: 'completed', successCount: 1 })
+})
+
 t.test('the sandbox posts signed status webhooks back to the server: with zero setup, messages become delivered and read', async t => {
   const app = await sandboxServer(t, {})
   await app.listen({ host: '127.0.0.1', port: 0 })

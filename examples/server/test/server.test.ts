@@ -94,6 +94,8 @@ t.test('configuration from the environment', async t => {
   const real = configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: 'sec', PORT: '8080' })
   t.match(real, { port: 8080, whatsapp: { apiUrl: 'https://graph.facebook.com/v23.0', phoneNumberId: '123', accessToken: 'tok' }, webhook: { appSecret: 'sec' } })
   t.throws(() => configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok' }), /WHATSAPP_PHONE_NUMBER_ID/)
+  t.match(configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_BUSINESS_ACCOUNT_ID: '102290129340398' }).whatsapp, { businessAccountId: '102290129340398' })
+  t.throws(() => configFromEnv({ WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_BUSINESS_ACCOUNT_ID: 'waba' }), /WHATSAPP_BUSINESS_ACCOUNT_ID must be/)
   t.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/)
   t.throws(() => configFromEnv({ WHATSAPP_MESSAGES_PER_SECOND: '-1' }), /WHATSAPP_MESSAGES_PER_SECOND/)
   t.equal(configFromEnv({ DEFAULT_COUNTRY: ' in ' }).defaultCountry, 'IN')

@@ -5,6 +5,7 @@ import { benchEngineThroughput } from './engine-throughput.js'
 import { benchPacing } from './pacing.js'
 import { benchPageRender } from './page-render.js'
 import { benchPeakRss } from './peak-rss.js'
+import { benchPreflight } from './preflight.js'
 import { benchWebhookIngest } from './webhook-ingest.js'
 
 const benchmarks: Record<string, (database: BenchDatabase) => Promise<void>> = {
@@ -14,6 +15,7 @@ const benchmarks: Record<string, (database: BenchDatabase) => Promise<void>> = {
   detail: benchCampaignDetail,
   ingest: benchWebhookIngest,
   page: benchPageRender,
+  preflight: benchPreflight,
   rss: benchPeakRss
 }
 

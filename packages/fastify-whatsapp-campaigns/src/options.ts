@@ -6,6 +6,7 @@ import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './en
 import { isPositive } from './positive.js'
 import { defaultApiUrl } from './whatsapp/client.js'
 import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
+import type { PriceTable, Pricing } from './campaigns/preflight-cost.js'
 
 /** Where and as whom a tenant sends: a WhatsApp Business phone number of the Cloud API. */
 export interface WhatsAppAccount {
@@ -13,6 +14,13 @@ export interface WhatsAppAccount {
   apiUrl?: string
   phoneNumberId: string
   accessToken: string
+  /**
+   * The WhatsApp Business Account (WABA) the number belongs to: its templates are read from the Graph
+   * API (`GET /{id}/message_templates`) to check every campaign before it starts. Absent: templates are
+   * not checked, and `GET /templates` lists none. The token must be allowed to read them
+   * (whatsapp_business_management).
+   */
+  businessAccountId?: string
 }
 
 /**
@@ -68,6 +76,26 @@ export interface CampaignsPluginOptions {
    */
   inlineLimit?: number
   webhook?: WebhookOptions
+  /**
+   * The preflight's cost estimate: per country calling code (`'91'`, `'1'`…), the price of one
+   * template message in each category (`{ marketing, utility, authentication }`). None is built in:
+   * Meta's rates change and depend on the account.
+   */
+  pricing?: PriceTable
+  /** The price table's currency (default USD). */
+  currency?: string
+  templates?: TemplateOptions
+}
+
+/** The template check (it needs `whatsapp.businessAccountId`). */
+export interface TemplateOptions {
+  /**
+   * Check the template on create and edit too, not only before a run starts (default true). False
+   * lets a campaign be saved with a template that is not approved yet; it is still checked at its start.
+   */
+  checkOnSave?: boolean
+  /** How long an account's template list is kept before it is read again (default 60,000 ms); status webhooks amend it meanwhile. */
+  cacheTtlMs?: number
 }
 
 export interface ResolvedOptions {
@@ -82,6 +110,8 @@ export interface ResolvedOptions {
   bodyLimit: number
   inlineLimit: number
   webhook: ResolvedWebhookOptions
+  pricing: Pricing
+  templates: Required<TemplateOptions>
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -115,6 +145,9 @@ function checkAccount (account: unknown, option: string): ResolvedAccount {
     if (typeof a[key] !== 'string' || a[key] === '') throw new OptionError(`${option}.${key}`, 'a non-empty string', key === 'accessToken' ? '[hidden]' : a[key])
   }
   if (a.apiUrl !== undefined && !/^https?:\/\/[^/]+/.test(a.apiUrl)) throw new OptionError(`${option}.apiUrl`, 'an http(s) URL', a.apiUrl)
+  if (a.businessAccountId !== undefined && (typeof a.businessAccountId !== 'string' || !/^\d+$/.test(a.businessAccountId))) {
+    throw new OptionError(`${option}.businessAccountId`, 'the WhatsApp Business Account id (digits, as a string)', a.businessAccountId)
+  }
   return { ...a, apiUrl: (a.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') } as ResolvedAccount
 }
 
@@ -181,6 +214,41 @@ function resolveWebhook (given: WebhookOptions = {}): ResolvedWebhookOptions {
   }
 }
 
+const pricingCategories = ['marketing', 'utility', 'authentication']
+
+function resolvePricing (table: unknown, currency: unknown): Pricing {
+  if (currency !== undefined && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) throw new OptionError('currency', 'an ISO 4217 code such as USD', currency)
+  const resolved: Pricing = { currency: currency ?? 'USD' }
+  if (table === undefined) return resolved
+  if (table === null || typeof table !== 'object' || Array.isArray(table)) throw new OptionError('pricing', 'an object of calling codes, e.g. { 91: { marketing: 0.0107 } }', table)
+  const copy: PriceTable = {}
+  for (const [code, rates] of Object.entries(table)) {
+    if (!/^\d{1,3}$/.test(code)) throw new OptionError('pricing', 'keyed by country calling codes of 1 to 3 digits (91, 1, 44…)', code)
+    if (rates === null || typeof rates !== 'object' || Array.isArray(rates)) throw new OptionError(`pricing.${code}`, 'an object such as { marketing: 0.0107, utility: 0.0014 }', rates)
+    copy[code] = {}
+    for (const [category, rate] of Object.entries(rates as Record<string, unknown>)) {
+      if (!pricingCategories.includes(category)) throw new OptionError(`pricing.${code}.${category}`, `one of ${pricingCategories.join(', ')}`, category)
+      if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw new OptionError(`pricing.${code}.${category}`, 'a price of zero or more', rate)
+      copy[code][category as keyof PriceTable[string]] = rate
+    }
+  }
+  return { ...resolved, table: copy }
+}
+
+const templateKeys = ['checkOnSave', 'cacheTtlMs']
+
+function resolveTemplates (given: TemplateOptions = {}): Required<TemplateOptions> {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new OptionError('templates', 'an object', given)
+  for (const key of Object.keys(given)) {
+    if (!templateKeys.includes(key)) throw new OptionError(`templates.${key}`, `one of ${templateKeys.join(', ')}`, key)
+  }
+  if (given.checkOnSave !== undefined && typeof given.checkOnSave !== 'boolean') throw new OptionError('templates.checkOnSave', 'true or false', given.checkOnSave)
+  return {
+    checkOnSave: given.checkOnSave ?? true,
+    cacheTtlMs: given.cacheTtlMs === undefined ? 60_000 : positive(given.cacheTtlMs, 'templates.cacheTtlMs', true)
+  }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -222,6 +290,8 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
     bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
     inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
-    webhook: resolveWebhook(options.webhook)
+    webhook: resolveWebhook(options.webhook),
+    pricing: resolvePricing(options.pricing, options.currency),
+    templates: resolveTemplates(options.templates)
   }
 }

@@ -8,6 +8,11 @@ import { webhookRoutes } from './routes/webhook.js'
 import { IngestQueue } from './webhooks/ingest-queue.js'
 import { createCloudApiClient } from './whatsapp/client.js'
 import { SenderCache } from './whatsapp/sender-cache.js'
+import { StandingCache } from './whatsapp/number-standing.js'
+import { TemplateCatalogue } from './templates/catalogue.js'
+import { createTemplateGate } from './templates/gate.js'
+import { templateStatusHandler } from './templates/status-updates.js'
+import { catalogueLookup, templateJudge } from './campaigns/preflight-template.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +27,9 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   await store.init?.()
 
   const senderOf = async (tenant: string): Promise<string> => (await resolved.accountFor(tenant)).phoneNumberId
+  const catalogue = new TemplateCatalogue({ ttlMs: resolved.templates.cacheTtlMs })
+  const templates = createTemplateGate({ store, accountFor: resolved.accountFor, catalogue, checkOnSave: resolved.templates.checkOnSave })
+  const log = app.log.child({ plugin: 'whatsapp-campaigns' })
   const senders = new SenderCache(account => createCloudApiClient({ ...account, connections: resolved.sending.concurrency }))
   const engine = new Engine({
     queue: store,
@@ -29,12 +37,32 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     ledger: store,
     // Only signed webhooks can witness a send whose answer was lost; without them it is reported at once.
     witnessWindowMs: resolved.webhook.appSecret === undefined ? undefined : resolved.webhook.witnessWindowMs,
-    startScheduled: async (tenant, id) => await startScheduled(store, tenant, id, senderOf),
+    startScheduled: async (tenant, id) => {
+      try {
+        return await startScheduled(store, tenant, id, senderOf, templates)
+      } catch (error) {
+        // The templates could not be read: the campaign stays scheduled, and the next scan tries again.
+        log.warn({ err: error, tenant, campaignId: id }, 'scheduled campaign not started: its template could not be checked')
+        return null
+      }
+    },
     senderFor: async tenant => senders.lend(await resolved.accountFor(tenant)),
     settings: resolved.sending,
-    log: app.log.child({ plugin: 'whatsapp-campaigns' })
+    log
   })
-  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit, senderOf })
+  // A number's tier and quality rating, for the preflight: read from the Graph API, kept a minute.
+  const standings = new StandingCache()
+  const preflight = {
+    messagesPerSecond: resolved.sending.messagesPerSecond,
+    rowsLimit: resolved.inlineLimit,
+    pricing: resolved.pricing,
+    numberOf: async (tenant: string) => {
+      const account = await resolved.accountFor(tenant)
+      return { phoneNumberId: account.phoneNumberId, standing: async () => await standings.standingOf(account) }
+    },
+    judgeTemplate: templateJudge(catalogueLookup(resolved.accountFor, catalogue))
+  }
+  const service = createCampaignService(store, engine, { maxContacts: resolved.maxContacts, defaultCountry: resolved.defaultCountry }, { inlineLimit: resolved.inlineLimit, senderOf, templates, preflight })
   app.decorate('whatsappCampaigns', service)
 
   // Runs left running by a restart resume, scheduled campaigns start, other instances' runs are shared.
@@ -43,6 +71,7 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   app.addHook('onClose', async () => {
     await engine.close()
     await senders.close()
+    await catalogue.close()
   })
 
   await app.register(campaignsApi, {
@@ -54,7 +83,21 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
   })
 
   // Beside the API, not in it: Meta's calls carry no credentials for the host's hooks; they are signed.
-  const webhookQueue = new IngestQueue({ ingest: async reports => await store.ingest(reports) })
+  const onTemplateStatus = templateStatusHandler({
+    catalogue,
+    queue: store,
+    businessAccountOf: async tenant => (await resolved.accountFor(tenant)).businessAccountId,
+    stopped: campaignId => { engine.stopped(campaignId, 'pause') },
+    log
+  })
+  const webhookQueue = new IngestQueue({
+    ingest: async reports => {
+      const summary = await store.ingest(reports)
+      // After the ingest: a pause that fails is answered like a failed ingest, and Meta sends the body again.
+      await onTemplateStatus(reports.other)
+      return summary
+    }
+  })
   app.addHook('onClose', async () => { await webhookQueue.close() })
   await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, queue: webhookQueue })
 }

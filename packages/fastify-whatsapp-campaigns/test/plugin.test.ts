@@ -28,7 +28,11 @@ t.test('options are checked at registration with an error that names the option'
     ['a country that does not exist', { store: memoryStore(), whatsapp: account, defaultCountry: 'XX' as any }, /option "defaultCountry" must be a country's ISO 3166 alpha-2 code/],
     ['an inlineLimit of 0', { store: memoryStore(), whatsapp: account, inlineLimit: 0 }, /option "inlineLimit" must be a positive integer/],
     ['a tenant that is not a function', { store: memoryStore(), whatsapp: account, tenant: 'a' as any }, /option "tenant"/],
-    ['a hook that is not a function', { store: memoryStore(), whatsapp: account, hooks: { onRequest: [42 as any] } }, /option "hooks.onRequest"/]
+    ['a hook that is not a function', { store: memoryStore(), whatsapp: account, hooks: { onRequest: [42 as any] } }, /option "hooks.onRequest"/],
+    ['a business account id that is not digits', { store: memoryStore(), whatsapp: { ...account, businessAccountId: 'waba' } }, /option "whatsapp.businessAccountId" must be the WhatsApp Business Account id/],
+    ['an unknown templates option', { store: memoryStore(), whatsapp: account, templates: { check: false } as any }, /option "templates.check" must be one of checkOnSave, cacheTtlMs/],
+    ['a checkOnSave that is not a boolean', { store: memoryStore(), whatsapp: account, templates: { checkOnSave: 'no' as any } }, /option "templates.checkOnSave" must be true or false/],
+    ['a cache TTL of 0', { store: memoryStore(), whatsapp: account, templates: { cacheTtlMs: 0 } }, /option "templates.cacheTtlMs" must be a positive integer/]
   ]
   for (const [label, options, message] of cases) {
     const app = Fastify()

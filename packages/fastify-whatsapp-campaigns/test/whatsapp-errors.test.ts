@@ -3,8 +3,8 @@ import { errors as undiciErrors } from 'undici'
 import { classifyGraphError, graphErrorCode, graphErrorFromBody, GRAPH_ERROR_CODES } from '../src/whatsapp/errors.js'
 import { classifyTransportError } from '../src/whatsapp/transport-errors.js'
 
-const HALT = [0, 190, 10, 200, 250, 299, 368, 131031, 130497, 133010, 131042, 132001, 132015, 132016, 131005]
-const PAUSE = [131048, 131064]
+const HALT = [0, 190, 10, 200, 250, 299, 368, 131031, 130497, 133010, 131042, 132001, 132016, 131005]
+const PAUSE = [131048, 131064, 132015]
 const RETRY_NUMBER = [130429, 4, 80007]
 const RETRY_RECIPIENT = [131056]
 const TRANSIENT = [1, 2, 131000, 131016, 133004, 131057]

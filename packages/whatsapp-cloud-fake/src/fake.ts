@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { LogEntry } from './log.js'
-import type { CloudApiFakeOptions, StartOptions } from './options.js'
+import type { CloudApiFakeOptions, StartOptions, TemplateStatus } from './options.js'
 import { cloudApiFakeRoutes } from './routes.js'
+import type { NumberQuality } from './phone-numbers.js'
 import { CloudApiFakeState } from './state.js'
+import { DEFAULT_BUSINESS_ACCOUNT_ID } from './webhook-options.js'
 import type { InboundButton, InboundText, UserPreference, WebhookDelivery } from './webhook-emitter.js'
 
 /** The webhooks the fake posts (`options.webhooks`). */
@@ -39,6 +41,12 @@ export interface CloudApiFake {
   /** Clears the log, the counts and the throughput windows; options stay. */
   reset (): void
   setOptions (partial: Partial<CloudApiFakeOptions>): void
+  /** Changes a number's tier, quality rating or throughput level from the next request on; answers its standing now. */
+  setNumberQuality (phoneNumberId: string, changes: Partial<NumberQuality>): NumberQuality
+  /** A template's status changes (from the next request on), and its status webhook is posted when webhooks are on. */
+  setTemplateStatus (name: string, language: string, status: TemplateStatus, reason?: string | null): void
+  /** The WhatsApp Business Account id the fake serves templates under. */
+  readonly businessAccountId: string
   readonly webhooks: FakeWebhooks
   /** Also stops the webhooks: nothing is posted after it. */
   close (): Promise<void>
@@ -72,6 +80,9 @@ export async function startCloudApiFake (options: StartOptions = {}): Promise<Cl
     attemptsFor: to => state.attemptsFor(to),
     reset: () => { state.reset() },
     setOptions: partial => { state.setOptions(partial) },
+    setNumberQuality: (phoneNumberId, changes) => state.numbers.set(phoneNumberId, changes),
+    setTemplateStatus: (name, language, status, reason) => { state.setTemplateStatus(name, language, status, reason) },
+    get businessAccountId () { return state.options.businessAccountId ?? DEFAULT_BUSINESS_ACCOUNT_ID },
     webhooks: {
       inbound: message => state.webhooks.inbound(message),
       userPreference: preference => { state.webhooks.userPreference(preference) },

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify'
-import { resolveWebhooks, type ResolvedWebhooks, type WebhookOptions } from './webhook-options.js'
+import type { NumberQuality } from './phone-numbers.js'
+import { DEFAULT_BUSINESS_ACCOUNT_ID, resolveWebhooks, type ResolvedWebhooks, type WebhookOptions } from './webhook-options.js'
 
 /** A Meta error answered in Graph's shape: `(#code) title`, `error_data.details`, the per-code HTTP status. */
 export interface GraphErrorFailure {
@@ -39,19 +40,41 @@ export type FailureFunction = (to: string, attempt: number) => Failure | undefin
 
 export type TemplateStatus = 'APPROVED' | 'PAUSED' | 'DISABLED' | 'PENDING' | 'REJECTED'
 
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION'
+
+/** A component of a template definition, in Graph's upper-case form (`message_templates`). */
+export interface TemplateComponent {
+  type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS'
+  /** HEADER: TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION. */
+  format?: string
+  /** HEADER (TEXT), BODY, FOOTER: with `{{1}}` or `{{name}}` variables. */
+  text?: string
+  example?: Record<string, unknown>
+  /** BUTTONS: e.g. `{ type: 'URL', text: 'Track', url: 'https://shop.example/{{1}}' }`. */
+  buttons?: Array<{ type: string, text?: string, url?: string, [key: string]: unknown }>
+}
+
 export interface TemplateDefinition {
   name: string
-  /** Absent: the template is approved in every language (a sandbox that only cares about names). */
+  /** Absent: the template is approved in every language (a sandbox that only cares about names); such a template is not listed. */
   language?: string
   /** Default APPROVED. PENDING and REJECTED answer like a missing template (132001), as Meta does. */
   status?: TemplateStatus
-  /** How many `{{n}}` the body has; absent: not checked. */
+  /** How many `{{n}}` the body has; absent: the BODY component's variables if `components` has one, else not checked. */
   bodyParameters?: number
+  /** Default MARKETING. */
+  category?: TemplateCategory
+  /** As listed by `message_templates`; absent: a BODY with `bodyParameters` variables (none when that is absent too). */
+  components?: TemplateComponent[]
+  /** Graph's id (16 digits); default derived from the name and language. */
+  id?: string
 }
 
 export interface CloudApiFakeOptions {
   /** The only bearer token accepted. Default `sandbox-token`. */
   accessToken?: string
+  /** The WhatsApp Business Account: `GET /{id}/message_templates` and the webhooks' `entry[].id`. Default `102290129340398`. */
+  businessAccountId?: string
   /** Known phone number ids; absent: any id is accepted. */
   phoneNumberIds?: string[]
   /** Approved templates; absent: any name and language is accepted (sandbox). */
@@ -78,6 +101,11 @@ export interface CloudApiFakeOptions {
    * rather than by the moment the fake's event loop reaches the request. Absent: the fake's own clock.
    */
   arrivalHeader?: string
+  /**
+   * Each phone number's standing (GET /{phone-number-id}?fields=messaging_limit_tier,quality_rating,throughput),
+   * by id; a number not named here, or a field left out, is a new number's: TIER_250, GREEN, STANDARD.
+   */
+  numbers?: Record<string, Partial<NumberQuality>>
   /** Status webhooks for accepted messages, and inbound ones on demand; absent: none, and the send path does no more work. */
   webhooks?: WebhookOptions
 }
@@ -94,6 +122,7 @@ export interface StartOptions extends CloudApiFakeOptions {
 /** Options with defaults applied and lookups prepared once, so a request does no setup work. */
 export interface ResolvedOptions {
   accessToken: string
+  businessAccountId: string
   phoneNumberIds: Set<string> | undefined
   templates: Map<string, TemplateDefinition> | undefined
   latency: { min: number, max: number }
@@ -130,8 +159,13 @@ export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
   if (options.accessToken !== undefined && options.accessToken === '') {
     throw new TypeError('accessToken must not be empty')
   }
+  if (options.businessAccountId !== undefined && !/^\d+$/.test(options.businessAccountId)) {
+    throw new TypeError('businessAccountId must be digits')
+  }
+  const businessAccountId = options.businessAccountId ?? DEFAULT_BUSINESS_ACCOUNT_ID
   return {
     accessToken: options.accessToken ?? 'sandbox-token',
+    businessAccountId,
     phoneNumberIds: options.phoneNumberIds ? new Set(options.phoneNumberIds) : undefined,
     templates: options.templates
       ? new Map(options.templates.map(t => [templateKey(t.name, t.language), t]))
@@ -143,7 +177,7 @@ export function resolveOptions (options: CloudApiFakeOptions): ResolvedOptions {
     failure: options.failure,
     keepLog: keepLogOf(options.keepLog),
     arrivalHeader: options.arrivalHeader?.toLowerCase(),
-    webhooks: resolveWebhooks(options.webhooks)
+    webhooks: resolveWebhooks(options.webhooks, businessAccountId)
   }
 }
 

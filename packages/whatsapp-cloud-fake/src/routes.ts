@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { graphError, type GraphErrorSpec } from './graph-error.js'
 import { JSON_TYPE, type CloudApiFakeState } from './state.js'
+import { phoneNumberRoutes } from './phone-numbers.js'
 
 export interface CloudApiFakeRoutesOptions {
   state: CloudApiFakeState
@@ -40,6 +41,33 @@ export async function cloudApiFakeRoutes (app: FastifyInstance, { state }: Cloud
     const http = error.statusCode ?? 500
     return answerError(reply, http < 500 ? { code: 100, http, details: error.message } : { code: 1, http: 500 })
   })
+
+  phoneNumberRoutes(app, {
+    numbers: state.numbers,
+    access: () => state.access,
+    answerError,
+    version: VERSION,
+    jsonType: JSON_TYPE,
+    unknownPath
+  })
+  app.get<{ Params: { version: string, businessAccountId: string }, Querystring: Record<string, string | undefined> }>(
+    '/:version/:businessAccountId/message_templates',
+    async (request, reply) => {
+      if (!VERSION.test(request.params.version)) return answerError(reply, unknownPath(request.url))
+      const { access_token: accessTokenParam, ...query } = request.query
+      const base = `${request.protocol}://${request.host}${request.url.split('?')[0]}`
+      const answer = state.listTemplates({
+        businessAccountId: request.params.businessAccountId,
+        authorization: request.headers.authorization,
+        accessTokenParam,
+        query,
+        nextUrl: next => `${base}?${new URLSearchParams(next).toString()}`
+      })
+      if (answer.delayMs > 0) await sleep(answer.delayMs)
+      if (answer.kind !== 'send') return reply
+      return reply.code(answer.http).header('content-type', answer.contentType).send(answer.body)
+    }
+  )
 
   app.post<{ Params: { version: string, phoneNumberId: string }, Querystring: { access_token?: string } }>(
     '/:version/:phoneNumberId/messages',

@@ -4,11 +4,12 @@ import { FailurePlan } from './failures.js'
 import { graphError, type GraphErrorSpec } from './graph-error.js'
 import { wamidFactory } from './ids.js'
 import { RequestLog, type LogEntry } from './log.js'
-import { digitsOf, resolveOptions, type CloudApiFakeOptions, type Failure, type ResolvedOptions } from './options.js'
-import { checkTemplate } from './templates.js'
+import { digitsOf, resolveOptions, type CloudApiFakeOptions, type Failure, type ResolvedOptions, type TemplateStatus } from './options.js'
+import { checkTemplate, listableTemplates, listedTemplate, templateIdOf } from './templates.js'
 import { ThroughputWindows } from './throughput.js'
 import { checkTemplateSend, type TemplateSend } from './validate.js'
 import { WebhookEmitter } from './webhook-emitter.js'
+import { NumberQualities } from './phone-numbers.js'
 
 /** What the HTTP layer hands over: nothing of Fastify, so the rules can be read (and run) on their own. */
 export interface IncomingSend {
@@ -19,6 +20,16 @@ export interface IncomingSend {
   rawBody: string | undefined
   /** The request's headers, for `arrivalHeader`. */
   headers?: Record<string, string | string[] | undefined>
+}
+
+/** A `GET /{waba-id}/message_templates` as the HTTP layer hands it over. */
+export interface IncomingTemplateList {
+  businessAccountId: string
+  authorization: string | undefined
+  accessTokenParam: string | undefined
+  query: Record<string, string | undefined>
+  /** Builds the `paging.next` URL from the query of the next page. */
+  nextUrl: (query: Record<string, string>) => string
 }
 
 /** What the HTTP layer must do, after waiting `delayMs`. */
@@ -41,6 +52,8 @@ const BEARER = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i
 export class CloudApiFakeState {
   readonly requests: RequestLog
   readonly webhooks = new WebhookEmitter()
+  /** Each phone number's tier, quality rating and throughput level (GET /{phone-number-id}). */
+  readonly numbers: NumberQualities
   #raw: CloudApiFakeOptions
   #options: ResolvedOptions
   #windows: ThroughputWindows
@@ -53,10 +66,16 @@ export class CloudApiFakeState {
     this.#windows = new ThroughputWindows(this.#options.messagesPerSecond)
     this.requests = new RequestLog(this.#options.keepLog)
     this.webhooks.configure(this.#options.webhooks, this.#options.keepLog)
+    this.numbers = new NumberQualities(options.numbers)
   }
 
   get options (): Readonly<CloudApiFakeOptions> {
     return this.#raw
+  }
+
+  /** The token Graph takes and the known number ids (undefined: any), for the routes that read an account. */
+  get access (): { accessToken: string, phoneNumberIds: ReadonlySet<string> | undefined } {
+    return { accessToken: this.#options.accessToken, phoneNumberIds: this.#options.phoneNumberIds }
   }
 
   /** Changes behaviour from the next request on; the log and attempt counts stay. */
@@ -70,6 +89,7 @@ export class CloudApiFakeState {
     this.#options = resolved
     this.requests.keep = resolved.keepLog
     this.webhooks.configure(resolved.webhooks, resolved.keepLog)
+    if ('numbers' in partial) this.numbers.configure(partial.numbers)
   }
 
   /** Clears the log, the acceptance counts, the attempt counts and the throughput windows. */
@@ -82,6 +102,59 @@ export class CloudApiFakeState {
 
   attemptsFor (to: string): number {
     return this.#plan.attemptsFor(digitsOf(to))
+  }
+
+  /**
+   * Graph's template list of the business account: Meta's item shape, `limit` (default 25) and the
+   * `after` cursor, `status` and `name` filters; the token checked as on sends. Without `templates`
+   * (a sandbox accepting any name) the list is empty.
+   */
+  listTemplates (request: IncomingTemplateList): Answer {
+    const options = this.#options
+    const delayMs = options.latency.min + Math.random() * (options.latency.max - options.latency.min)
+    const answer = (http: number, body: string): Answer => ({ kind: 'send', http, contentType: JSON_TYPE, body, delayMs })
+    const refuse = (spec: GraphErrorSpec): Answer => {
+      const error = graphError(spec, options.httpStatusFor)
+      return answer(error.http, error.body)
+    }
+    const token = BEARER.exec(request.authorization ?? '')?.[1] ?? request.accessTokenParam
+    if (token === undefined) return refuse({ code: 190, message: 'An access token is required to request this resource.' })
+    if (token !== options.accessToken) return refuse({ code: 190, message: 'Invalid OAuth access token - Cannot parse access token' })
+    if (request.businessAccountId !== options.businessAccountId) return refuse(unsupported('get', request.businessAccountId))
+    const { limit: limitText, after, status, name } = request.query
+    const limit = limitText === undefined ? 25 : Number(limitText)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return refuse({ code: 100, details: 'Param limit must be an integer from 1 to 1000' })
+    const start = after === undefined ? 0 : cursorIndex(after)
+    if (start === undefined) return refuse({ code: 100, details: 'Param after is not a valid cursor' })
+    const all = listableTemplates(options.templates).filter(t =>
+      (status === undefined || (t.status ?? 'APPROVED') === status.toUpperCase()) && (name === undefined || t.name === name))
+    const page = all.slice(start, start + limit)
+    const body: Record<string, unknown> = { data: page.map(listedTemplate) }
+    if (page.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: cursorOf(start), after: cursorOf(start + page.length - 1) } }
+      if (start + page.length < all.length) {
+        const query: Record<string, string> = {}
+        for (const [key, value] of Object.entries(request.query)) if (value !== undefined && key !== 'after') query[key] = value
+        paging.next = request.nextUrl({ ...query, limit: String(limit), after: cursorOf(start + page.length - 1) })
+      }
+      body.paging = paging
+    }
+    return answer(200, JSON.stringify(body))
+  }
+
+  /**
+   * Changes a template's status as Meta's review or quality rating would, from the next request on,
+   * and posts its `message_template_status_update` webhook when webhooks are configured.
+   */
+  setTemplateStatus (name: string, language: string, status: TemplateStatus, reason?: string | null): void {
+    const templates = this.#raw.templates ?? []
+    const index = templates.findIndex(t => t.name === name && t.language === language)
+    if (index === -1) throw new Error(`no template ${name} (${language}) among the fake's templates`)
+    const changed = { ...templates[index], status }
+    this.setOptions({ templates: templates.map((t, i) => i === index ? changed : t) })
+    if (this.#options.webhooks !== undefined) {
+      this.webhooks.templateStatus({ id: templateIdOf(changed), name, language, event: status, reason })
+    }
   }
 
   handle (request: IncomingSend): Answer {
@@ -197,13 +270,28 @@ function successBody (send: TemplateSend, wamid: string): string {
     ',"wa_id":"' + send.to + '"}],"messages":[{"id":"' + wamid + '","message_status":"accepted"}]}'
 }
 
+/** A page cursor: the position of a page's first or last item, opaque as Meta's are. */
+function cursorOf (index: number): string {
+  return Buffer.from(`i:${index}`).toString('base64url')
+}
+
+/** The position after the cursor's, or undefined for a string that is not one of ours. */
+function cursorIndex (cursor: string): number | undefined {
+  const match = /^i:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString())
+  return match === null ? undefined : Number(match[1]) + 1
+}
+
 /** Graph's answer for an id that does not exist or is not the token's. */
 function unsupportedPost (id: string): GraphErrorSpec {
+  return unsupported('post', id)
+}
+
+function unsupported (method: 'get' | 'post', id: string): GraphErrorSpec {
   return {
     code: 100,
     subcode: 33,
     type: 'GraphMethodException',
-    message: `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`
+    message: `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`
   }
 }
 

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto'
 import type { ResolvedWebhooks } from './webhook-options.js'
 
 /** Which list of a change's `value` a notification goes in (and so its `field`). */
-export type NoticeKind = 'statuses' | 'messages' | 'user_preferences'
+export type NoticeKind = 'statuses' | 'messages' | 'user_preferences' | 'template_status'
 
 /** One notification waiting to be posted: a status, an inbound message or a preference change. */
 export interface Notice {
   kind: NoticeKind
   phoneNumberId: string
-  /** The object for `statuses[]`, `messages[]` or `user_preferences[]`. */
+  /** The object for `statuses[]`, `messages[]` or `user_preferences[]`; for a template status, the change's whole `value`. */
   item: Record<string, unknown>
   /** Its `value.contacts[]` entry, if it has one; `contactKey` merges a contact met twice in one change. */
   contact?: Record<string, unknown>
@@ -21,7 +21,12 @@ export interface Notice {
   copy?: boolean
 }
 
-const FIELD_OF: Record<NoticeKind, string> = { statuses: 'messages', messages: 'messages', user_preferences: 'user_preferences' }
+const FIELD_OF: Record<NoticeKind, string> = {
+  statuses: 'messages',
+  messages: 'messages',
+  user_preferences: 'user_preferences',
+  template_status: 'message_template_status_update'
+}
 
 /**
  * The envelope Meta posts: one entry for the business account, one change per phone number and kind,
@@ -30,8 +35,9 @@ const FIELD_OF: Record<NoticeKind, string> = { statuses: 'messages', messages: '
  */
 export function envelopeOf (notices: readonly Notice[], config: ResolvedWebhooks, shuffle: boolean): unknown {
   const changes = new Map<string, Notice[]>()
-  for (const notice of notices) {
-    const key = notice.phoneNumberId + '\u0000' + notice.kind
+  for (const [index, notice] of notices.entries()) {
+    // A template status is a change of its own: its value is one object, not a list.
+    const key = notice.kind === 'template_status' ? `template\u0000${index}` : notice.phoneNumberId + '\u0000' + notice.kind
     const group = changes.get(key)
     if (group === undefined) changes.set(key, [notice])
     else group.push(notice)
@@ -42,6 +48,8 @@ export function envelopeOf (notices: readonly Notice[], config: ResolvedWebhooks
 
 function changeOf (group: Notice[], config: ResolvedWebhooks): unknown {
   const { kind, phoneNumberId } = group[0]
+  // Meta's template updates carry no metadata: they are about the business account, not a number.
+  if (kind === 'template_status') return { value: group[0].item, field: FIELD_OF[kind] }
   const value: Record<string, unknown> = {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: config.displayPhoneNumber(phoneNumberId), phone_number_id: phoneNumberId }

@@ -17,6 +17,7 @@ export interface WebhookDelivery {
   statuses: number
   messages: number
   userPreferences: number
+  templateStatuses: number
   /** The exact bytes posted (only while the fake keeps its full log). */
   body?: string
 }
@@ -44,6 +45,17 @@ export interface InboundButton {
   /** The wamid of the template the tap answers. */
   context?: string
   name?: string
+}
+
+/** A template's new status, as `message_template_status_update` tells it (the status is in `event`). */
+export interface TemplateStatusUpdate {
+  /** Graph's template id (digits), posted as a number as Meta does. */
+  id: string
+  name: string
+  language: string
+  event: string
+  /** Default `NONE`. */
+  reason?: string | null
 }
 
 export interface UserPreference {
@@ -187,6 +199,23 @@ export class WebhookEmitter {
     })
   }
 
+  /** A template's status changed (Meta reviewed it, paused it for quality, approved it again). */
+  templateStatus (update: TemplateStatusUpdate): void {
+    this.#configured()
+    this.#schedule({
+      kind: 'template_status',
+      phoneNumberId: '',
+      item: {
+        event: update.event,
+        message_template_id: Number(update.id),
+        message_template_name: update.name,
+        message_template_language: update.language,
+        reason: update.reason === undefined ? 'NONE' : update.reason
+      },
+      due: Date.now()
+    })
+  }
+
   /** Stops for good: timers cleared, requests aborted, nothing posted any more. */
   close (): void {
     this.#closed = true
@@ -260,10 +289,11 @@ export class WebhookEmitter {
     const controller = new AbortController()
     this.#inFlight.add(controller)
     const timeout = setTimeout(() => controller.abort(new Error(`no answer within ${config.timeoutMs} ms`)), config.timeoutMs)
-    const delivery: WebhookDelivery = { time: Date.now(), attempt: body.attempt, statuses: 0, messages: 0, userPreferences: 0 }
+    const delivery: WebhookDelivery = { time: Date.now(), attempt: body.attempt, statuses: 0, messages: 0, userPreferences: 0, templateStatuses: 0 }
     for (const notice of body.notices) {
       if (notice.kind === 'statuses') delivery.statuses++
       else if (notice.kind === 'messages') delivery.messages++
+      else if (notice.kind === 'template_status') delivery.templateStatuses++
       else delivery.userPreferences++
     }
     if (this.#keepLog === true) delivery.body = body.text

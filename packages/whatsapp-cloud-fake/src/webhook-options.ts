@@ -17,7 +17,7 @@ export interface WebhookOptions {
   url: string
   /** Signs every body: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(body, appSecret)>`. */
   appSecret: string
-  /** `entry[].id`, the WABA id. Default `102290129340398`. */
+  /** `entry[].id`, the WABA id. Default: the fake's `businessAccountId` (`102290129340398`). */
   businessAccountId?: string
   /** `metadata.display_phone_number`: one for every phone number id, or per id; default `1555` and the id's last 7 digits. */
   displayPhoneNumber?: string | Record<string, string>
@@ -104,7 +104,7 @@ function positive (name: string, value: number | undefined, fallback: number, mi
   return result
 }
 
-export function resolveWebhooks (options: WebhookOptions | undefined): ResolvedWebhooks | undefined {
+export function resolveWebhooks (options: WebhookOptions | undefined, businessAccountId = DEFAULT_BUSINESS_ACCOUNT_ID): ResolvedWebhooks | undefined {
   if (options === undefined) return undefined
   if (typeof options.url !== 'string' || !URL.canParse(options.url)) throw new TypeError('webhooks.url must be an absolute URL')
   if (typeof options.appSecret !== 'string' || options.appSecret === '') throw new TypeError('webhooks.appSecret must not be empty')
@@ -113,7 +113,7 @@ export function resolveWebhooks (options: WebhookOptions | undefined): ResolvedW
   return {
     url: options.url,
     appSecret: options.appSecret,
-    businessAccountId: options.businessAccountId ?? DEFAULT_BUSINESS_ACCOUNT_ID,
+    businessAccountId: options.businessAccountId ?? businessAccountId,
     displayPhoneNumber: typeof display === 'string'
       ? () => display
       : id => display?.[id] ?? '1555' + digitsOf(id).slice(-7).padStart(7, '0'),

@@ -3,7 +3,7 @@ import type { Contact } from '../schemas/campaign.js'
 import type { OptOutList, Tenant } from '../store/types.js'
 import { classifyContacts, type ContactRules } from './contacts.js'
 
-const optedOutReason = 'on the opt-out list: a run skips it'
+export const optedOutReason = 'on the opt-out list: a run skips it'
 
 /**
  * What a create would make of a contact list, row by row, without storing anything: the same

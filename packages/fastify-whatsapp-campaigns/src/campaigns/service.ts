@@ -3,7 +3,10 @@ import type { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message 
 import type { CheckContactsBody, ContactCheck } from '../schemas/contacts-check.js'
 import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import type { CampaignCountsQuery, CreateCampaignBody, ExportMessagesQuery, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
-import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
+import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunQueue, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
+import type { ListTemplatesQuery, Template } from '../schemas/templates.js'
+import type { TemplateGate } from '../templates/gate.js'
+import { refusalError } from '../templates/refusal.js'
 import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
 import { checkContacts } from './contacts-check.js'
@@ -13,6 +16,7 @@ import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
 import { allowedFrom, refused, type CampaignAction } from './transitions.js'
 import { createTrackingService, type TrackingService } from './tracking.js'
+import { createPreflightService, type PreflightService, type PreflightSettings } from './preflight.js'
 
 export interface RunStarter {
   start (plan: RunPlan): void
@@ -28,6 +32,10 @@ export interface ServiceSettings {
   cancelSettleMs?: number
   /** The phone number id a tenant sends from, kept with each run it starts (inbound messages to it find the run). */
   senderOf?: SenderOf
+  /** The preflight's pace, prices and sending number; absent: the preflight says nothing is configured. */
+  preflight?: PreflightSettings
+  /** The template check before starts and saves; absent: templates are not checked. */
+  templates?: TemplateGate
 }
 
 /** The phone number id a tenant sends from; undefined when it cannot be told. */
@@ -36,6 +44,14 @@ export type SenderOf = (tenant: Tenant) => Promise<string | undefined>
 /** A few seconds: Meta answers in a fraction of one, and a cancel that hangs longer says so instead. */
 const defaultCancelSettleMs = 5000
 
+/** A service made without the plugin's settings (tests of other parts): the default pace, no number to ask about. */
+const unconfiguredPreflight: PreflightSettings = {
+  messagesPerSecond: 80,
+  rowsLimit: 1000,
+  pricing: { currency: 'USD' },
+  numberOf: async () => ({ phoneNumberId: '', standing: async () => ({ ok: false, reason: 'no sending number configured' }) })
+}
+
 /** How often a cancel looks again at counts another instance is still recording. */
 const settlePollMs = 50
 
@@ -43,7 +59,7 @@ const settlePollMs = 50
  * The campaigns as a host app's own code uses them (`fastify.whatsappCampaigns`), and what the routes
  * call: input checks, the status rules, and the store and the engine behind them.
  */
-export interface CampaignService extends TrackingService {
+export interface CampaignService extends TrackingService, PreflightService {
   /** The new campaign; its contacts inline up to `inlineLimit` (see `get`). */
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
   /** Newest first; `q` finds a text in the name, case aside. */
@@ -88,15 +104,27 @@ export interface CampaignService extends TrackingService {
   cancel (tenant: Tenant, id: number): Promise<CancelledCampaign>
   /** Creates a campaign from a recipient list and runs it. */
   sendBulk (tenant: Tenant, input: SendBulkBody): Promise<CampaignSummary>
+  /** The templates of the tenant's WhatsApp business account; none when no business account id is configured. */
+  templates (tenant: Tenant, query?: ListTemplatesQuery): Promise<Template[]>
 }
 
 /**
  * Starts a scheduled campaign whose time has come, for the engine's scan: of every instance trying,
  * exactly one gets the plan; the others, or a campaign no longer scheduled, get null.
  */
-export async function startScheduled (store: CampaignRepository, tenant: Tenant, id: number, senderOf?: SenderOf): Promise<RunPlan | null> {
+export async function startScheduled (
+  store: CampaignRepository & Pick<RunQueue, 'pauseRun'>, tenant: Tenant, id: number, senderOf?: SenderOf, templates?: TemplateGate
+): Promise<RunPlan | null> {
+  const verdict = await templates?.verdictFor(tenant, id, allowedFrom.startScheduled) ?? null
   const started = await store.startRun(tenant, id, allowedFrom.startScheduled, 'all', await senderOf?.(tenant))
-  return started.ok ? started.value : null
+  if (!started.ok) return null
+  // A template that fails its check is the campaign's own news, not a scan's: the run is kept, paused
+  // before its first claim with the reason as the campaign's error, and a resume checks again.
+  if (verdict !== null && !verdict.ok) {
+    await store.pauseRun(started.value, { code: verdict.code, title: 'The template check failed', message: verdict.message })
+    return null
+  }
+  return started.value
 }
 
 /** A name search as the store takes it: surrounding spaces are not part of it, and a blank one is none. */
@@ -202,7 +230,8 @@ export function createCampaignService (
     }
   }
 
-  async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all'): Promise<CampaignSummary> {
+  async function run (tenant: Tenant, id: number, recipients: RunRecipients = 'all', templateChecked = false): Promise<CampaignSummary> {
+    if (!templateChecked) await settings.templates?.beforeStart(tenant, id, allowedFrom.run)
     engine.start(settled(id, 'run', await store.startRun(tenant, id, allowedFrom.run, recipients, await settings.senderOf?.(tenant))))
     return await summaryOf(tenant, id)
   }
@@ -221,9 +250,12 @@ export function createCampaignService (
     return time
   }
 
-  async function create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign> {
-    const contacts = prepareContacts(input.contacts ?? [], rules)
+  /** `prepared`: the contacts already prepared (and the template checked) by the caller. */
+  async function create (tenant: Tenant, input: CreateCampaignBody, prepared?: StoredContact[]): Promise<Campaign> {
+    const contacts = prepared ?? prepareContacts(input.contacts ?? [], rules)
+    const checkOnSave = prepared === undefined
     const scheduledAt = scheduleChange(input.scheduledAt, null) ?? null
+    if (checkOnSave) await settings.templates?.beforeSave(tenant, { templateName: input.templateName, language: input.language ?? 'en', parameters: input.parameters ?? [], contacts })
     const stored = await store.create(tenant, {
       name: input.name.trim(),
       templateName: input.templateName,
@@ -237,8 +269,9 @@ export function createCampaignService (
 
   return {
     ...createTrackingService(store, rules),
-    create,
-    run,
+    ...createPreflightService(store, rules, settings.preflight ?? unconfiguredPreflight),
+    create: async (tenant, input) => await create(tenant, input),
+    run: async (tenant, id, recipients) => await run(tenant, id, recipients),
 
     async list (tenant, query = {}) {
       const { items, total } = await store.list(tenant, { status: query.status, q: searchOf(query.q), limit: query.limit ?? 50, offset: query.offset ?? 0 })
@@ -312,6 +345,15 @@ export function createCampaignService (
       const scheduledAt = scheduleChange(input.scheduledAt, current)
       if (scheduledAt !== undefined) changes.scheduledAt = scheduledAt
       const action = await editAction(tenant, id, changes, current)
+      // Only an edit its status allows is checked: otherwise the guard refuses it with its own reason.
+      if (current !== null && givesPlan(action.changes) && (allowedFrom[action.name] as readonly string[]).includes(current.status) && settings.templates?.checkOnSave === true) {
+        await settings.templates.beforeSave(tenant, {
+          templateName: action.changes.templateName ?? current.templateName,
+          language: action.changes.language ?? current.language,
+          parameters: action.changes.parameters ?? current.parameters,
+          contacts: action.changes.contacts ?? await store.contacts(tenant, id) ?? []
+        })
+      }
       return await full(tenant, settled(id, action.name, await store.update(tenant, id, action.changes, allowedFrom[action.name])))
     },
 
@@ -320,6 +362,7 @@ export function createCampaignService (
     },
 
     async resume (tenant, id) {
+      await settings.templates?.beforeStart(tenant, id, allowedFrom.resume)
       engine.start(settled(id, 'resume', await store.resume(tenant, id, allowedFrom.resume)))
       return await summaryOf(tenant, id)
     },
@@ -336,14 +379,28 @@ export function createCampaignService (
     async sendBulk (tenant, input) {
       const contacts = input.contacts ?? input.phoneNumbers?.map(phone => ({ phone }))
       if (contacts === undefined) throw new MissingRecipientsError()
-      const created = await create(tenant, {
+      const draft = {
         name: input.name ?? `Bulk send ${new Date().toISOString()}`,
         templateName: input.templateName,
         language: input.language,
         parameters: input.parameters,
         contacts
-      })
-      return await run(tenant, created.id)
+      }
+      const prepared = prepareContacts(contacts, rules)
+      // Checked before anything is stored, whatever checkOnSave says: a refused send leaves no campaign behind.
+      const verdict = await settings.templates?.verdict(tenant, {
+        templateName: draft.templateName,
+        language: draft.language ?? 'en',
+        parameters: draft.parameters ?? [],
+        contacts: prepared
+      }) ?? null
+      if (verdict !== null && !verdict.ok) throw refusalError(verdict)
+      const created = await create(tenant, draft, prepared)
+      return await run(tenant, created.id, 'all', true)
+    },
+
+    async templates (tenant, query) {
+      return await settings.templates?.list(tenant, query) ?? []
     }
   }
 }

@@ -183,7 +183,10 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
     if (await queue.finishRun(plan, { status: 'failed', error })) await runLog.ended('warn', 'campaign run stopped by the WhatsApp API', { error })
   } else if (interruption?.kind === 'pause') {
     const { error } = interruption
-    if (await queue.pauseRun(plan, error)) await runLog.ended('warn', 'campaign run paused itself', { error })
+    // Paused here meanwhile (a person, a template's status webhook): the run may have been resumed
+    // since, while this worker drained, and its late pause would stop the resumed run.
+    if (ctx.stoppedHere() === 'pause') await runLog.ended('info', 'campaign run paused')
+    else if (await queue.pauseRun(plan, error)) await runLog.ended('warn', 'campaign run paused itself', { error })
   } else if (interruption !== null) {
     await runLog.ended('info', `campaign run ${interruption.kind}`)
   } else if (stop.aborted) {

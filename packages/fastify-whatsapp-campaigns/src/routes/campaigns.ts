@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
+import { templateCheckResponses } from '../schemas/templates.js'
 import { CampaignRun, CancelledCampaign } from '../schemas/run.js'
 import { CampaignCountsQuery, CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
@@ -17,7 +18,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       summary: 'Create a campaign (a draft)',
       description: 'Answers the campaign with its first `inlineLimit` contacts (1,000 unless configured); a longer list is flagged `contactsTruncated` and read through GET /campaigns/:id/contacts.',
       body: CreateCampaignBody,
-      response: { 201: Campaign, 400: ErrorResponse }
+      response: { 201: Campaign, 400: ErrorResponse, ...templateCheckResponses }
     }
   }, async (request, reply) => {
     const campaign = await service.create(tenantOf(request), request.body)
@@ -74,7 +75,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       description: 'Answers the campaign as GET /campaigns/:id does: contacts and messages inline up to `inlineLimit` entries.',
       params: CampaignParams,
       body: UpdateCampaignBody,
-      response: { 200: Campaign, ...errors }
+      response: { 200: Campaign, ...errors, ...templateCheckResponses }
     }
   }, async request => await service.update(tenantOf(request), request.params.id, request.body))
 
@@ -97,7 +98,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       description: 'With `{"only": "failed"}`, only the recipients whose message failed in the last run. The body may be left out.',
       params: CampaignParams,
       body: RunCampaignBody,
-      response: { 202: CampaignSummary, ...errors }
+      response: { 202: CampaignSummary, ...errors, ...templateCheckResponses }
     }
   }, async (request, reply) => {
     const campaign = await service.run(tenantOf(request), request.params.id, request.body?.only)
@@ -110,7 +111,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
   ] as const
   for (const [action, summary] of lifecycle) {
     app.post(`/campaigns/:id/${action}`, {
-      schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors } }
+      schema: { tags, summary, params: CampaignParams, response: { 200: CampaignSummary, ...errors, ...(action === 'resume' ? templateCheckResponses : {}) } }
     }, async request => await service[action](tenantOf(request), request.params.id))
   }
 

@@ -7,7 +7,9 @@ import { contactsCheckRoutes } from './contacts-check.js'
 import { exportRoutes } from './exports.js'
 import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
+import { preflightRoutes } from './preflight.js'
 import { setTenant } from './tenant.js'
+import { templateRoutes } from './templates.js'
 import { trackingRoutes } from './tracking.js'
 import { validatorCompiler } from './validation.js'
 
@@ -47,8 +49,10 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   await app.register(campaignRoutes, routes)
   await app.register(sendBulkRoutes, routes)
   await app.register(trackingRoutes, routes)
+  await app.register(preflightRoutes, routes)
   await app.register(exportRoutes, routes)
   await app.register(contactsCheckRoutes, routes)
+  await app.register(templateRoutes, routes)
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CampaignSummary } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
 import { SendBulkBody } from '../schemas/requests.js'
+import { templateCheckResponses } from '../schemas/templates.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
 
@@ -13,7 +14,7 @@ export const sendBulkRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       summary: 'Create a campaign from a recipient list and run it at once',
       description: 'Give the recipients as `contacts` ([{name, phone}]) or as `phoneNumbers`.',
       body: SendBulkBody,
-      response: { 202: CampaignSummary, 400: ErrorResponse }
+      response: { 202: CampaignSummary, 400: ErrorResponse, ...templateCheckResponses }
     }
   }, async (request, reply) => {
     const campaign = await service.sendBulk(tenantOf(request), request.body)

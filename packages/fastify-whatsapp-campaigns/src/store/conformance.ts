@@ -25,6 +25,7 @@ import { largeLists, unicode } from './conformance/data.js'
 import { optOutList, optOutLookup, optOutSkips } from './conformance/opt-outs.js'
 import { nameSearch } from './conformance/search.js'
 import { runStats, tenantAnalytics } from './conformance/analytics.js'
+import { uniqueReach } from './conformance/reach.js'
 
 export type { Assert, Features, StoreHandle, StoreView, TestFunction } from './conformance/context.js'
 
@@ -49,7 +50,7 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   SendTimeline: [pacing],
   DeliveryLedger: [statusWebhooks, doubts, repliesAndOptOuts],
   OptOutList: [optOutList, optOutSkips, optOutLookup],
-  CampaignAnalytics: [runStats, tenantAnalytics],
+  CampaignAnalytics: [runStats, tenantAnalytics, uniqueReach],
   // close() ends every test of the others; init() is the factory's to call.
   StoreLifecycle: []
 }

@@ -12,6 +12,7 @@ import * as lifecycle from './memory/lifecycle.js'
 import * as runs from './memory/runs.js'
 import * as optOuts from './memory/opt-outs.js'
 import * as analytics from './memory/analytics.js'
+import * as reach from './memory/reach.js'
 import * as deliveries from './memory/deliveries.js'
 
 export function memoryStore (): CampaignStore {
@@ -65,6 +66,7 @@ export function memoryStore (): CampaignStore {
     optedOutAmong: async (tenant, phones) => optOuts.optedOutAmong(state, tenant, phones),
     stats: async (tenant, id, query) => analytics.stats(state, tenant, id, query),
     analytics: async (tenant, period) => analytics.analytics(state, tenant, period),
+    uniqueRecipients: async (tenant, query) => reach.uniqueRecipients(state, tenant, query),
 
     close: async () => {}
   }

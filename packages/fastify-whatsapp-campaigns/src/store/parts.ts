@@ -58,7 +58,8 @@ const optOutList: Methods<OptOutList> = {
 
 const campaignAnalytics: Methods<CampaignAnalytics> = {
   stats: 'required',
-  analytics: 'required'
+  analytics: 'required',
+  uniqueRecipients: 'required'
 }
 
 const storeLifecycle: Methods<StoreLifecycle> = {

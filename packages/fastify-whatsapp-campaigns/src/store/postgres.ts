@@ -9,6 +9,7 @@ import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
 import { addOptOuts, optedOutAmong, optOuts, removeOptOut } from './postgres/opt-outs.js'
 import { analytics, stats } from './postgres/analytics.js'
+import { uniqueRecipients } from './postgres/reach.js'
 import { expireEarlyStatuses, ingest } from './postgres/deliveries.js'
 import { resolveDoubts } from './postgres/doubts.js'
 
@@ -79,6 +80,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     optedOutAmong: async (tenant, phones) => optedOutAmong(sql, tenant, phones),
     stats: async (tenant, id, query) => isRowId(id) && (query.run === undefined || isRowId(query.run)) ? stats(sql, tenant, id, query) : null,
     analytics: async (tenant, period) => analytics(sql, tenant, period),
+    uniqueRecipients: async (tenant, query) => uniqueRecipients(sql, tenant, query),
 
     // Twice is fine: a pool ended twice throws.
     close: async () => {

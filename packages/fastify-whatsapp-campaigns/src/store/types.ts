@@ -551,8 +551,27 @@ export interface StoredAnalytics extends DeliveryCounts {
   failedCount: number
 }
 
+/** Which recipients one sending number reached in a window: for Meta's messaging limit (unique users in a moving 24 h). */
+export interface ReachQuery {
+  /** The phone number id the runs sent from (the `sender` of startRun). */
+  sender: string
+  /** The window's start: messages Meta accepted (sent_at) at or after it count. */
+  since: Date
+  /** Phones (normalised digits) to look for among them: a message to a phone reached already does not count anew. */
+  phones: string[]
+}
+
+export interface StoredReach {
+  /** Distinct phones the tenant's runs from `sender` had Meta accept a message for since `since`. */
+  reached: number
+  /** How many distinct phones of `phones` are among them. */
+  among: number
+}
+
 /** Figures read over many rows, for the stats and analytics routes (not on the hot path). */
 export interface CampaignAnalytics {
+  /** The unique recipients a sending number reached in a window, and how many of `phones` are among them: one statement however long the list. */
+  uniqueRecipients(tenant: Tenant, query: ReachQuery): Promise<StoredReach>
   /** A run of the campaign (its latest, or `query.run`) with its failures and timeline; null when there is no such campaign or run (a campaign that never ran has none). */
   stats(tenant: Tenant, id: number, query: { run?: number }): Promise<StoredRunStats | null>
   /** Over the tenant's runs started in [from, to). */

@@ -38,12 +38,15 @@ export const GRAPH_ERROR_CODES: ReadonlyMap<number, GraphErrorCode> = new Map<nu
   [131042, halt('Business eligibility payment issue', 'Fix the payment method of the business account.')],
   // The template is the same for every recipient, so none of them can get it.
   [132001, halt('Template name does not exist in the translation', 'Create the template in this language and wait for its approval.')],
-  [132015, halt('Template is Paused', 'The template is paused for low quality: wait until it is active again, or use another template.')],
   [132016, halt('Template is Disabled', 'The template is disabled for low quality: use another template.')],
   // Meta throttles this number for its recipients' spam reports; sending on would only lower its quality
   // further and risk the account. Nothing is wrong with the recipients, so the run pauses (they stay
   // pending) until a person decides to resume.
   [131048, pause('Spam rate limit hit', 'Meta limits this number for low quality: improve the messages, and resume later.')],
+  // Paused for low quality, for a while (Meta's pacing): every recipient would be refused alike, and
+  // none is at fault, so they stay pending and the run goes on once a person resumes it; a resume is
+  // refused until the template is APPROVED again (templates/check.ts).
+  [132015, pause('Template is Paused', 'The template is paused for low quality: resume once it is approved again, or cancel and use another template.')],
   // The messaging limit of the template's category is spent until the enforcement period ends.
   [131064, pause('Template category messaging limit hit', 'Resume once the messaging limit has reset.')],
 

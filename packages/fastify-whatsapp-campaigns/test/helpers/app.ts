@@ -23,6 +23,8 @@ interface TestAppOptions {
   plugin?: Partial<CampaignsPluginOptions>
   /** The token the plugin sends; the fake accepts only `test-token`. */
   token?: string
+  /** More of the account, e.g. its businessAccountId. */
+  account?: { businessAccountId?: string }
 }
 
 /** The plugin in a fresh Fastify app, sending over real HTTP to a fresh local fake of the Cloud API. */
@@ -32,7 +34,7 @@ export async function buildTestApp (t: Test, options: TestAppOptions): Promise<T
   await app.register(campaigns, {
     prefix,
     store: options.store,
-    whatsapp: { apiUrl: fake.apiUrl, phoneNumberId: '100200300', accessToken: options.token ?? 'test-token' },
+    whatsapp: { apiUrl: fake.apiUrl, phoneNumberId: '100200300', accessToken: options.token ?? 'test-token', ...options.account },
     sending: { messagesPerSecond: 5000, retryDelayMs: 20, maxRetryDelayMs: 200, idlePollMs: 50 },
     ...options.plugin
   })

@@ -1,8 +1,8 @@
-import type { Campaign, CampaignSummary, Contact } from 'fastify-whatsapp-campaigns'
+import type { Campaign, CampaignSummary, Contact, PricingCategory } from 'fastify-whatsapp-campaigns'
 import { useEffect, useRef, useState } from 'react'
 import '../forms/forms.css'
 import { getJson, sendJson } from '../api.js'
-import { ConfirmDialog } from '../components/ConfirmDialog.js'
+import { ConfirmDialog, type ConfirmRequest } from '../components/ConfirmDialog.js'
 import { formatNumber } from '../lib/format.js'
 import { countOf } from '../forms/count-words.js'
 import { navigate } from '../router.js'
@@ -14,6 +14,8 @@ import { createBody, draftOf, emptyDraft, isDirty, problemOf, updateBody, type C
 import { contactOf, loadContacts } from '../forms/load-contacts.js'
 import { scheduleToIso } from '../forms/schedule.js'
 import { leaveQuestion, useUnsavedChangesGuard } from '../forms/unsaved-changes.js'
+import { PreflightPanel, type PreflightState } from '../forms/PreflightPanel.js'
+import { holdsBack, preflightDraft } from '../forms/preflight.js'
 
 type Loaded =
   | { kind: 'loading', contacts: number }
@@ -29,6 +31,10 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const [confirmingSend, setConfirmingSend] = useState(false)
+  const [preflight, setPreflight] = useState<PreflightState>({ kind: 'idle' })
+  const [category, setCategory] = useState<PricingCategory | ''>('')
+  // The draft the shown preflight was made of: any change makes it stale.
+  const checked = useRef<CampaignDraft | null>(null)
   const form = useRef<HTMLFormElement>(null)
 
   useEffect(() => {
@@ -101,6 +107,28 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
     }
   }
 
+  /** Asks the server what a send of the draft would do; the answer is shown in the panel and read by the confirmation. */
+  async function check (): Promise<PreflightState | null> {
+    if (!ready(true)) return null
+    setPreflight({ kind: 'checking' })
+    let state: PreflightState
+    try {
+      const result = await preflightDraft(createBody(draft, false), category)
+      checked.current = draft
+      state = { kind: 'done', result, stale: false }
+    } catch (error) {
+      state = { kind: 'failed', message: (error as Error).message }
+    }
+    setPreflight(state)
+    return state
+  }
+
+  /** Send now checks first (unless the shown check is of this very draft), then asks to confirm. */
+  async function askToSend () {
+    const current = preflight.kind === 'done' && checked.current === draft ? preflight : await check()
+    if (current !== null) setConfirmingSend(true)
+  }
+
   const sendNow = async () => await act(true, async () => {
     await sendJson<CampaignSummary>('/send-bulk', { method: 'POST', body: createBody(draft, false) })
     return 'campaigns'
@@ -157,6 +185,12 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
           <h2>When</h2>
           <ScheduleField value={draft.schedule} onChange={schedule => update({ schedule })} />
         </fieldset>
+        {!editing && (
+          <PreflightPanel
+            state={preflight.kind === 'done' ? { ...preflight, stale: checked.current !== draft } : preflight}
+            category={category} onCategory={setCategory} onCheck={() => { void check() }} disabled={busy}
+          />
+        )}
         <div aria-live='assertive'>
           {problem !== null && <p className='alert error' role='alert'>{problem}</p>}
         </div>
@@ -170,7 +204,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
               )
             : (
               <>
-                <button type='button' className='primary' disabled={busy} onClick={() => { if (ready(true)) setConfirmingSend(true) }}>Send now</button>
+                <button type='button' className='primary' disabled={busy || preflight.kind === 'checking'} onClick={() => { void askToSend() }}>Send now</button>
                 <button type='button' disabled={busy || !scheduled} onClick={() => { void save(true) }}>Schedule</button>
                 <button type='submit' disabled={busy}>Save draft</button>
                 <button type='button' onClick={cancel}>Cancel</button>
@@ -180,11 +214,7 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
       </form>
       {confirmingSend && (
         <ConfirmDialog
-          request={{
-            title: 'Send now?',
-            body: <p>“{draft.name.trim()}” goes to {countOf(draft.contacts.length, 'contact')} now, as the template {draft.templateName.trim()} ({draft.language.trim()}).</p>,
-            confirmLabel: `Send to ${formatNumber(draft.contacts.length)}`
-          }}
+          request={sendQuestion(draft, preflight)}
           onAnswer={confirmed => {
             setConfirmingSend(false)
             if (confirmed) void sendNow()
@@ -193,4 +223,21 @@ export function CampaignForm ({ campaignId }: { campaignId?: number }) {
       )}
     </section>
   )
+}
+
+/** The confirmation of Send now: how many get a message, and, when the preflight says the send does not fit, why. */
+function sendQuestion (draft: CampaignDraft, preflight: PreflightState): ConfirmRequest {
+  const body = <p>“{draft.name.trim()}” goes to {countOf(draft.contacts.length, 'contact')} now, as the template {draft.templateName.trim()} ({draft.language.trim()}).</p>
+  if (preflight.kind === 'failed') {
+    return { title: 'Send now?', body: <>{body}<p className='alert error'>The check before sending failed ({preflight.message}): whether the send fits is not known.</p></>, confirmLabel: `Send to ${formatNumber(draft.contacts.length)}` }
+  }
+  if (preflight.kind !== 'done' || !holdsBack(preflight.result)) return { title: 'Send now?', body, confirmLabel: `Send to ${formatNumber(draft.contacts.length)}` }
+  const { result } = preflight
+  const reasons = result.warnings.filter(warning => /does not fit|would be refused/.test(warning))
+  return {
+    title: 'Send now?',
+    body: <>{body}<p className='alert error'>This send does not fit:</p><ul>{reasons.map(reason => <li key={reason}>{reason}</li>)}</ul></>,
+    confirmLabel: `Send anyway to ${formatNumber(draft.contacts.length)}`,
+    danger: true
+  }
 }
