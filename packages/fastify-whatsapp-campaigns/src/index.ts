@@ -2,7 +2,7 @@ import { campaignsPlugin } from './plugin.js'
 
 export default campaignsPlugin
 export { campaignsPlugin }
-export type { CampaignsPluginOptions, WebhookOptions, WhatsAppAccount } from './options.js'
+export type { CampaignsPluginOptions, TemplateOptions, WebhookOptions, WhatsAppAccount } from './options.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
 export type { EngineSettings } from './engine/settings.js'
@@ -12,6 +12,9 @@ export * from './schemas/requests.js'
 export * from './schemas/run.js'
 export * from './schemas/tracking.js'
 export * from './schemas/errors.js'
+export { Template, TemplateBody, TemplateHeader, TemplateButton, ListTemplatesQuery } from './schemas/templates.js'
+export { checkTemplate, bodyParameterCount, type CampaignTemplateUse, type TemplateRecipient, type TemplateVerdict, type TemplateCheckCode } from './templates/check.js'
+export { templateFromGraph } from './templates/graph-template.js'
 export type * from './store/types.js'
 export { storeParts, type StorePart } from './store/parts.js'
 export { presentCampaign, presentMessage, presentRun } from './campaigns/present.js'
