@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import campaignsUi from 'campaigns-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import campaigns from 'fastify-whatsapp-campaigns'
 import { bearerAuth } from './api-token.js'
@@ -59,6 +60,7 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
   })
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
-  app.get('/', { schema: { hide: true } }, async (request, reply) => await reply.redirect('/docs'))
+  // The page's assets are public; the API behind it asks for the token, which the page asks the person for.
+  await app.register(campaignsUi, { prefix: '/', apiPrefix })
   return app
 }

@@ -44,4 +44,4 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => await refuse(error, app))
 const urls = serverUrls(app.server.address() as AddressInfo, apiPrefix)
-app.log.info({ urls }, `listening: the API at ${urls.api}, its docs at ${urls.docs}, the health check at ${urls.health}, the page at ${urls.page} (it opens the docs)`)
+app.log.info({ urls }, `listening: the API at ${urls.api}, its docs at ${urls.docs}, the health check at ${urls.health}, the page at ${urls.page} (the Campaigns page)`)

@@ -23,7 +23,7 @@ t.test('the start log names the page, the API, the docs and the health check at 
   t.match(line, {
     level: 30,
     urls: { page: `${url}/`, api: `${url}/api/whatsapp`, docs: `${url}/docs`, health: `${url}/health` },
-    msg: `listening: the API at ${url}/api/whatsapp, its docs at ${url}/docs, the health check at ${url}/health, the page at ${url}/ (it opens the docs)`
+    msg: `listening: the API at ${url}/api/whatsapp, its docs at ${url}/docs, the health check at ${url}/health, the page at ${url}/ (the Campaigns page)`
   })
   await server.kill()
 })

@@ -1,9 +1,10 @@
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import campaigns, { postgresStore, type CampaignStore } from 'fastify-whatsapp-campaigns'
+import { request } from 'undici'
 import { runChild } from './child-process.js'
 import type { BenchDatabase } from './database.js'
 import type { DetailResult } from './detail-reader.js'
-import { phoneFor, report, timed } from './measure.js'
+import { bestOf, phoneFor, report, timed } from './measure.js'
 
 const tenant = 'bench-detail'
 const reads = 3
@@ -21,6 +22,11 @@ interface Created {
  * is the reads' alone. Both campaigns are created through `POST /campaigns` (whose 201 is measured
  * too); their runs are worked through the store, as the engine records outcomes, not sent: what is
  * measured is the read, and a run through the fake would only make the benchmark long.
+ *
+ * Then what a client should call instead for a campaign that size, each route's best of three reads of
+ * the large one: the first and a deep page of `/contacts` and `/messages`, a status filter, `/stats`,
+ * and the whole run as `messages.csv` over real HTTP, with the growth of this process's RSS while it
+ * streams (sampled at every chunk).
  */
 export async function benchCampaignDetail (database: BenchDatabase, count = Number(process.env.BENCH_DETAIL_RECIPIENTS ?? 100_000)): Promise<void> {
   const baselineCount = 1_000
@@ -56,6 +62,89 @@ export async function benchCampaignDetail (database: BenchDatabase, count = Numb
     ['ratio of the best reads, large / baseline', (best(largeRead) / best(baselineRead)).toFixed(2)],
     ['ratio of the peak RSS growths, large / baseline', ((largeRead.peakMaxRssKb - largeRead.idleMaxRssKb) / Math.max(1, baselineRead.peakMaxRssKb - baselineRead.idleMaxRssKb)).toFixed(2)]
   ])
+
+  const paged = await pagedReads(store, large.id, count)
+  const full = best(largeRead)
+  report(`The paged routes of the same ${count.toLocaleString('en')}-recipient campaign, beside its full GET (best of ${reads})`, [
+    ['GET /campaigns/:id (from above)', `${ms(full)}, ${size(largeRead.bytes)}`],
+    ...paged.map(({ label, ms: took, bytes }): [string, string] => [label, `${ms(took)}, ${size(bytes)}; ${(took / full).toFixed(2)} of the full GET's time`]),
+    ...(await csvDownload(store, large.id, count, size, mb))
+  ])
+}
+
+/** An app of the plugin on the store, for reads (nothing runs: the campaigns' runs are over). */
+async function readerApp (store: CampaignStore): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: 'warn' } })
+  await app.register(campaigns, {
+    store,
+    whatsapp: { apiUrl: 'http://127.0.0.1:9/v23.0', phoneNumberId: '103', accessToken: 'bench-token' },
+    tenant: () => tenant
+  })
+  await app.ready()
+  return app
+}
+
+/** The best of three reads of each paged route a client of a large campaign calls, through app.inject. */
+async function pagedReads (store: CampaignStore, id: number, count: number): Promise<Array<{ label: string, ms: number, bytes: number }>> {
+  const app = await readerApp(store)
+  const deep = count - 100
+  const routes: Array<[string, string]> = [
+    ['GET /campaigns/:id/contacts?limit=100 (the first page)', `/campaigns/${id}/contacts?limit=100`],
+    [`GET /campaigns/:id/contacts?limit=100&after=${deep} (the last page)`, `/campaigns/${id}/contacts?limit=100&after=${deep}`],
+    ['GET /campaigns/:id/messages?limit=100 (the first page)', `/campaigns/${id}/messages?limit=100`],
+    [`GET /campaigns/:id/messages?limit=100&after=${deep} (the last page)`, `/campaigns/${id}/messages?limit=100&after=${deep}`],
+    ['GET /campaigns/:id/messages?status=read&limit=100 (a status none has)', `/campaigns/${id}/messages?status=read&limit=100`],
+    ['GET /campaigns/:id/stats', `/campaigns/${id}/stats`],
+    ['GET /campaigns?limit=50', '/campaigns?limit=50'],
+    ['GET /campaigns/counts', '/campaigns/counts']
+  ]
+  try {
+    // A first request pays for the app's first connection and compilations, which no route should carry.
+    await app.inject({ method: 'GET', url: '/campaigns/counts' })
+    const results: Array<{ label: string, ms: number, bytes: number }> = []
+    for (const [label, url] of routes) {
+      let bytes = 0
+      const took = await bestOf(reads, async () => {
+        const response = await app.inject({ method: 'GET', url })
+        if (response.statusCode !== 200) throw new Error(`GET ${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`)
+        bytes = response.rawPayload.length
+      })
+      results.push({ label, ms: took, bytes })
+    }
+    return results
+  } finally {
+    await app.close()
+  }
+}
+
+/** The whole run as CSV over real HTTP, read as it streams: time, size, rows, and this process's RSS growth meanwhile. */
+async function csvDownload (store: CampaignStore, id: number, count: number, size: (bytes: number) => string, mb: (kb: number) => string): Promise<Array<[string, string]>> {
+  const app = await readerApp(store)
+  try {
+    const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    const rows: Array<[string, string]> = []
+    for (let i = 0; i < reads; i++) {
+      const rssBefore = process.memoryUsage.rss()
+      let peak = rssBefore
+      let bytes = 0
+      let lines = 0
+      const took = await timed(async () => {
+        const response = await request(`${address}/campaigns/${id}/messages.csv`)
+        if (response.statusCode !== 200) throw new Error(`messages.csv answered ${response.statusCode}: ${await response.body.text()}`)
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          bytes += chunk.length
+          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++
+          peak = Math.max(peak, process.memoryUsage.rss())
+        }
+      })
+      if (lines !== count + 1) throw new Error(`messages.csv held ${lines} lines, not ${count + 1}`)
+      rows.push([`GET /campaigns/:id/messages.csv, all ${count.toLocaleString('en')} rows (read ${i + 1})`,
+        `${(took / 1000).toFixed(2)} s, ${size(bytes)}, ${Math.round(count / (took / 1000)).toLocaleString('en')} rows/s; RSS +${mb((peak - rssBefore) / 1024)} while streaming`])
+    }
+    return rows
+  } finally {
+    await app.close()
+  }
 }
 
 /** Creates a campaign through the API in this process, timing the 201 and weighing its body. */
@@ -87,8 +176,8 @@ async function createThroughApi (store: CampaignStore, count: number): Promise<C
 }
 
 /** Starts the campaign's run and records every recipient as sent, as the engine would, then finishes it. */
-async function runThroughStore (store: CampaignStore, id: number): Promise<void> {
-  const started = await store.startRun(tenant, id, ['draft'])
+export async function runThroughStore (store: CampaignStore, id: number, owner = tenant): Promise<void> {
+  const started = await store.startRun(owner, id, ['draft'])
   if (!started.ok) throw new Error(`campaign ${id} did not start: ${JSON.stringify(started)}`)
   const plan = started.value
   for (;;) {

@@ -3,6 +3,7 @@ import { benchCampaignDetail } from './campaign-detail.js'
 import { scratchDatabase, type BenchDatabase } from './database.js'
 import { benchEngineThroughput } from './engine-throughput.js'
 import { benchPacing } from './pacing.js'
+import { benchPageRender } from './page-render.js'
 import { benchPeakRss } from './peak-rss.js'
 import { benchWebhookIngest } from './webhook-ingest.js'
 
@@ -12,6 +13,7 @@ const benchmarks: Record<string, (database: BenchDatabase) => Promise<void>> = {
   pacing: benchPacing,
   detail: benchCampaignDetail,
   ingest: benchWebhookIngest,
+  page: benchPageRender,
   rss: benchPeakRss
 }
 

@@ -29,9 +29,10 @@ function run ({ older = sample(0, 0), newer = sample(0, 0), ...changes }: RunCha
     skippedCount: 0,
     error: null,
     startedAt: new Date(start),
+    finishedAt: null,
     rate: { older, newer },
     ...changes
-  }
+  } as StoredRun
 }
 
 t.test('samples: the newer one moves to the older place once it is a window old, not before', async t => {

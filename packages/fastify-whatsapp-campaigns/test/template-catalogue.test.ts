@@ -6,7 +6,7 @@ import { TemplateCatalogue } from '../src/templates/catalogue.js'
 /** Counts the requests the catalogue makes, over a real Agent. */
 class CountingAgent extends Agent {
   paths: string[] = []
-  dispatch (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  override dispatch (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     this.paths.push(String(options.path))
     return super.dispatch(options, handler)
   }

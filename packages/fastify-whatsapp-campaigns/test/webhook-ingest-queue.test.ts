@@ -15,7 +15,6 @@ t.test('one call under way, the rest gathered into the next, capped, same wamids
   const gates: Array<() => void> = []
   const queue = new IngestQueue({
     reportsPerCall: 3,
-    callsAtOnce: 1,
     ingest: async reports => {
       calls.push(reports)
       await new Promise<void>(resolve => gates.push(resolve))
@@ -55,28 +54,4 @@ t.test('a failed call rejects its own requests only; one that throws at once too
   fail = false
   await t.resolves(queue.add(reportsOf('y')))
   await queue.close()
-})
-
-t.test('up to callsAtOnce calls under way; the requests that arrive meanwhile go together in the next', async t => {
-  const calls: DeliveryReports[] = []
-  const gates: Array<() => void> = []
-  const queue = new IngestQueue({
-    callsAtOnce: 2,
-    ingest: async reports => {
-      calls.push(reports)
-      await new Promise<void>(resolve => gates.push(resolve))
-      return summary
-    }
-  })
-  const all = ['a', 'b', 'c', 'd', 'e'].map(wamid => queue.add(reportsOf(wamid)))
-  t.strictSame(calls.map(c => c.statuses.map(s => s.wamid)), [['a'], ['b']], 'two at once')
-  gates[1]()
-  await all[1]
-  await new Promise(resolve => setImmediate(resolve))
-  t.strictSame(calls.map(c => c.statuses.map(s => s.wamid)), [['a'], ['b'], ['c', 'd', 'e']], 'the three waiting go together when one call ends')
-  const closed = queue.close()
-  gates[0]()
-  gates[2]()
-  await closed
-  await Promise.all(all)
 })

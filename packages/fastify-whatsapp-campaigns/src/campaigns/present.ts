@@ -21,10 +21,13 @@ export function presentCampaign (campaign: StoredCampaign): CampaignSummary {
     parameters: [...campaign.parameters],
     status: campaign.status,
     totalCount: run?.totalCount ?? campaign.contactCount,
+    contactCount: campaign.contactCount,
     successCount: run?.successCount ?? 0,
     failedCount: run?.failedCount ?? 0,
     ...deliveryCounts(run),
     scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
+    startedAt: run?.startedAt.toISOString() ?? null,
+    finishedAt: run?.finishedAt?.toISOString() ?? null,
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString()
   }

@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import type { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import type { CheckContactsBody, ContactCheck } from '../schemas/contacts-check.js'
 import type { CampaignRun, CancelledCampaign } from '../schemas/run.js'
-import type { CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
+import type { CampaignCountsQuery, CreateCampaignBody, ExportMessagesQuery, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, SendBulkBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { CampaignAnalytics, CampaignChanges, CampaignRepository, Guarded, OptOutList, RunPlan, RunQueue, RunRecipients, StoredCampaign, StoredContact, Tenant } from '../store/types.js'
 import type { ListTemplatesQuery, Template } from '../schemas/templates.js'
 import type { TemplateGate } from '../templates/gate.js'
 import { refusalError } from '../templates/refusal.js'
 import { CampaignNotFoundError, MissingRecipientsError, NoRecipientsError, RunNotFoundError } from '../errors.js'
 import { prepareContacts, type ContactRules } from './contacts.js'
+import { checkContacts } from './contacts-check.js'
+import { exportPageSize, messagePages } from './export.js'
 import { presentCampaign, presentMessage, presentRun } from './present.js'
 import { givesPlan, withoutSamePlan } from './plan-changes.js'
 import { isPastSchedule, pastScheduleError, scheduleTime } from './schedule.js'
@@ -48,17 +51,30 @@ const settlePollMs = 50
 export interface CampaignService extends TrackingService {
   /** The new campaign; its contacts inline up to `inlineLimit` (see `get`). */
   create (tenant: Tenant, input: CreateCampaignBody): Promise<Campaign>
+  /** Newest first; `q` finds a text in the name, case aside. */
   list (tenant: Tenant, query?: Partial<ListCampaignsQuery>): Promise<{ items: CampaignSummary[], total: number }>
+  /** How many campaigns (matching `q`) are in each status, and in all. */
+  counts (tenant: Tenant, query?: CampaignCountsQuery): Promise<CampaignCounts>
+  /** What a create would make of a contact list, row by row (valid, invalid, duplicate, opted out); stores nothing. */
+  checkContacts (tenant: Tenant, body: CheckContactsBody): Promise<ContactCheck>
   /**
    * The campaign with its contacts and the latest run's messages, each list cut to its first
    * `inlineLimit` entries (and `contactsTruncated` / `messagesTruncated` set) when longer: the rest is
    * read a page at a time through `contacts` and `messages`.
    */
   get (tenant: Tenant, id: number): Promise<Campaign>
+  /** The campaign as the list shows it (figures, progress, times), without its contacts and messages: one row's read, however long its lists. */
+  summary (tenant: Tenant, id: number): Promise<CampaignSummary>
   /** A page of the contact list in order; page on with `after`, the last contact's position. */
   contacts (tenant: Tenant, id: number, query?: Partial<ListContactsQuery>): Promise<ListedContact[]>
   /** Messages of the latest run, or of `query.run` (one of the campaign's runs). */
   messages (tenant: Tenant, id: number, query?: Partial<ListMessagesQuery>): Promise<Message[]>
+  /**
+   * Every message of the latest run (or of `query.run`), filtered by status, in order, read from the
+   * store a page at a time as they are consumed. Throws the 404 before anything is read: a missing
+   * campaign or run is known before the first message. A campaign that never ran has none.
+   */
+  exportMessages (tenant: Tenant, id: number, query?: ExportMessagesQuery): Promise<AsyncIterable<Message>>
   /** Every run of the campaign, newest first. */
   runs (tenant: Tenant, id: number): Promise<CampaignRun[]>
   /** The campaign as it is after the change, bounded as `get`'s. */
@@ -100,6 +116,12 @@ export async function startScheduled (
   return started.value
 }
 
+/** A name search as the store takes it: surrounding spaces are not part of it, and a blank one is none. */
+function searchOf (q: string | undefined): string | undefined {
+  const trimmed = q?.trim()
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed
+}
+
 /** Whether every recipient of the campaign's latest run has its outcome recorded (true when it never ran). */
 function countsFinal (campaign: StoredCampaign): boolean {
   const run = campaign.latestRun
@@ -139,6 +161,12 @@ export function createCampaignService (
     if (result.reason === 'not_found') throw new CampaignNotFoundError(id)
     if (result.reason === 'empty') throw new NoRecipientsError(id)
     throw refused(id, action, result.status)
+  }
+
+  /** Why a campaign's messages could not be read: the campaign is missing, or `run` is not one of its runs. */
+  async function missingMessages (tenant: Tenant, id: number, run: number | undefined): Promise<never> {
+    if (run !== undefined && await store.get(tenant, id) !== null) throw new RunNotFoundError(id, run)
+    throw new CampaignNotFoundError(id)
   }
 
   async function summaryOf (tenant: Tenant, id: number): Promise<CampaignSummary> {
@@ -234,14 +262,30 @@ export function createCampaignService (
     run: async (tenant, id, recipients) => await run(tenant, id, recipients),
 
     async list (tenant, query = {}) {
-      const { items, total } = await store.list(tenant, { status: query.status, limit: query.limit ?? 50, offset: query.offset ?? 0 })
+      const { items, total } = await store.list(tenant, { status: query.status, q: searchOf(query.q), limit: query.limit ?? 50, offset: query.offset ?? 0 })
       return { items: items.map(presentCampaign), total }
+    },
+
+    async counts (tenant, query = {}) {
+      const byStatus = await store.statusCounts(tenant, { q: searchOf(query.q) })
+      const all = Object.values(byStatus).reduce((sum, n) => sum + n, 0)
+      return { all, ...byStatus }
+    },
+
+    async checkContacts (tenant, body) {
+      return await checkContacts(store, tenant, body.contacts, rules)
     },
 
     async get (tenant, id) {
       const stored = await store.get(tenant, id)
       if (stored === null) throw new CampaignNotFoundError(id)
       return await full(tenant, stored)
+    },
+
+    async summary (tenant, id) {
+      const stored = await store.get(tenant, id)
+      if (stored === null) throw new CampaignNotFoundError(id)
+      return presentCampaign(stored)
     },
 
     async contacts (tenant, id, query = {}) {
@@ -253,8 +297,22 @@ export function createCampaignService (
     async messages (tenant, id, query = {}) {
       const page = await store.messages(tenant, id, { status: query.status, limit: query.limit ?? 100, after: query.after, run: query.run })
       if (page !== null) return page.map(presentMessage)
-      if (query.run !== undefined && await store.get(tenant, id) !== null) throw new RunNotFoundError(id, query.run)
-      throw new CampaignNotFoundError(id)
+      return await missingMessages(tenant, id, query.run)
+    },
+
+    async exportMessages (tenant, id, query = {}) {
+      // The latest run named by its id, so that every page reads the same run.
+      let run = query.run
+      if (run === undefined) {
+        const history = await store.runs(tenant, id)
+        if (history === null) throw new CampaignNotFoundError(id)
+        if (history.runs.length === 0) return messagePages(store, tenant, id, { run: 0 }, [])
+        run = history.runs[0].id
+      }
+      const pinned = { status: query.status, run }
+      const first = await store.messages(tenant, id, { ...pinned, limit: exportPageSize })
+      if (first === null) return await missingMessages(tenant, id, run)
+      return messagePages(store, tenant, id, pinned, first)
     },
 
     async runs (tenant, id) {

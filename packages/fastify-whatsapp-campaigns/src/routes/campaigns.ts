@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Campaign, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
+import { Campaign, CampaignCounts, CampaignSummary, ListedContact, Message } from '../schemas/campaign.js'
 import { ErrorResponse } from '../schemas/errors.js'
 import { templateCheckResponses } from '../schemas/templates.js'
 import { CampaignRun, CancelledCampaign } from '../schemas/run.js'
-import { CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
+import { CampaignCountsQuery, CampaignParams, CreateCampaignBody, ListCampaignsQuery, ListContactsQuery, ListMessagesQuery, RunCampaignBody, UpdateCampaignBody } from '../schemas/requests.js'
 import type { RoutesOptions } from './options.js'
 import { tenantOf } from './tenant.js'
 
@@ -29,6 +29,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     schema: {
       tags,
       summary: 'List campaigns, newest first, without contacts and messages',
+      description: '`q` finds the campaigns whose name holds a text, case aside; `X-Total-Count` is the number of matches of `status` and `q`.',
       querystring: ListCampaignsQuery,
       response: { 200: Type.Array(CampaignSummary), 400: ErrorResponse }
     }
@@ -36,6 +37,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
     const { items, total } = await service.list(tenantOf(request), request.query)
     return await reply.header('x-total-count', total).send(items)
   })
+
+  app.get('/campaigns/counts', {
+    schema: {
+      tags,
+      summary: 'How many campaigns are in each status, and in all, for a status filter; `q` as on GET /campaigns',
+      querystring: CampaignCountsQuery,
+      response: { 200: CampaignCounts, 400: ErrorResponse }
+    }
+  }, async request => await service.counts(tenantOf(request), request.query))
 
   app.get('/campaigns/:id', {
     schema: {
@@ -46,6 +56,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RoutesOptions> = async (a
       response: { 200: Campaign, ...errors }
     }
   }, async request => await service.get(tenantOf(request), request.params.id))
+
+  app.get('/campaigns/:id/summary', {
+    schema: {
+      tags,
+      summary: 'A campaign as the list shows it, without its contacts and messages',
+      description: 'What a page that follows one campaign should poll: its figures, live progress and times cost one row, however many recipients it has.',
+      params: CampaignParams,
+      response: { 200: CampaignSummary, ...errors }
+    }
+  }, async request => await service.summary(tenantOf(request), request.params.id))
 
   app.put('/campaigns/:id', {
     bodyLimit,

@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import { campaignRoutes } from './campaigns.js'
+import { contactsCheckRoutes } from './contacts-check.js'
+import { exportRoutes } from './exports.js'
 import type { RoutesOptions } from './options.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { setTenant } from './tenant.js'
@@ -46,6 +48,8 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
   await app.register(campaignRoutes, routes)
   await app.register(sendBulkRoutes, routes)
   await app.register(trackingRoutes, routes)
+  await app.register(exportRoutes, routes)
+  await app.register(contactsCheckRoutes, routes)
   await app.register(templateRoutes, routes)
 }
 

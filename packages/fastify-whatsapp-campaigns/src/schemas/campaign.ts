@@ -94,12 +94,15 @@ const campaignFields = {
   parameters: TemplateParameters,
   status: CampaignStatus,
   totalCount: Type.Integer({ description: "A draft's number of contacts; during and after a run, the run's recipients" }),
+  contactCount: Type.Integer({ minimum: 0, description: 'The contact list\'s length (a rerun of the failed sends to fewer: see totalCount)' }),
   successCount: Type.Integer({ description: 'Recipients Meta accepted: sent, delivered or read' }),
   failedCount: Type.Integer(),
   ...deliveryCountFields,
   error: Type.Optional(RunError),
   scheduledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled campaign starts by itself' }),
   progress: Type.Optional(RunProgressFigures),
+  startedAt: NullableTime('When the latest run started; null when the campaign never ran'),
+  finishedAt: NullableTime('When the latest run completed, failed or was cancelled; null while under way or never run'),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }
@@ -107,6 +110,21 @@ const campaignFields = {
 /** What the list shows: a campaign without its contacts and messages. */
 export const CampaignSummary = Type.Object(campaignFields, { title: 'CampaignSummary' })
 export type CampaignSummary = Static<typeof CampaignSummary>
+
+const campaignCount = (description: string) => Type.Integer({ minimum: 0, description })
+
+/** How many campaigns are in each status (every status, zero when none), for a list's filter. */
+export const CampaignCounts = Type.Object({
+  all: campaignCount('Every campaign the search matches'),
+  draft: campaignCount('Never run'),
+  scheduled: campaignCount('Waiting for their scheduledAt'),
+  running: campaignCount('A run under way'),
+  paused: campaignCount('A run stopped, to be resumed'),
+  completed: campaignCount('The last run finished (some recipients may have failed: see failedCount)'),
+  failed: campaignCount('The last run could not go on'),
+  cancelled: campaignCount('The last run was stopped for good')
+}, { title: 'CampaignCounts' })
+export type CampaignCounts = Static<typeof CampaignCounts>
 
 /** A contact of the list with its place in it: what `GET /campaigns/:id/contacts` pages through. */
 export const ListedContact = Type.Object({

@@ -84,19 +84,37 @@ export const RunCampaignBody = Type.Union([
 ], { 'x-rule': 'must be empty or a JSON object such as {"only": "failed"}' })
 export type RunCampaignBody = Static<typeof RunCampaignBody>
 
+/** A search by name: what `GET /campaigns` and `GET /campaigns/counts` take as `q`. */
+const NameQuery = Type.String({ maxLength: 200, description: 'Only campaigns whose name holds this text, case aside (every character literal, % and _ too)' })
+
 export const ListCampaignsQuery = Type.Object({
   status: Type.Optional(CampaignStatus),
+  q: Type.Optional(NameQuery),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, maximum: largestInteger, default: 0 })
 })
 export type ListCampaignsQuery = Static<typeof ListCampaignsQuery>
 
+export const CampaignCountsQuery = Type.Object({
+  q: Type.Optional(NameQuery)
+})
+export type CampaignCountsQuery = Static<typeof CampaignCountsQuery>
+
+/** Which run's messages an export holds: as on `GET /campaigns/:id/messages`, without the paging. */
+const messagesRun = Type.Integer({ minimum: 1, maximum: largestInteger, description: 'The run whose messages to read (an `id` from `GET /campaigns/:id/runs`); default: the latest' })
+
 export const ListMessagesQuery = Type.Object({
   status: Type.Optional(MessageStatus),
   ...keysetPage('message'),
-  run: Type.Optional(Type.Integer({ minimum: 1, maximum: largestInteger, description: 'The run whose messages to read (an `id` from `GET /campaigns/:id/runs`); default: the latest' }))
+  run: Type.Optional(messagesRun)
 })
 export type ListMessagesQuery = Static<typeof ListMessagesQuery>
+
+export const ExportMessagesQuery = Type.Object({
+  status: Type.Optional(MessageStatus),
+  run: Type.Optional(messagesRun)
+})
+export type ExportMessagesQuery = Static<typeof ExportMessagesQuery>
 
 export const ListContactsQuery = Type.Object(keysetPage('contact'))
 export type ListContactsQuery = Static<typeof ListContactsQuery>

@@ -22,7 +22,8 @@ import { liveFigures } from './conformance/figures.js'
 import { pacing } from './conformance/pacing.js'
 import { tenantIsolation } from './conformance/tenants.js'
 import { largeLists, unicode } from './conformance/data.js'
-import { optOutList, optOutSkips } from './conformance/opt-outs.js'
+import { optOutList, optOutLookup, optOutSkips } from './conformance/opt-outs.js'
+import { nameSearch } from './conformance/search.js'
 import { runStats, tenantAnalytics } from './conformance/analytics.js'
 
 export type { Assert, Features, StoreHandle, StoreView, TestFunction } from './conformance/context.js'
@@ -42,12 +43,12 @@ export interface SuiteOptions {
  */
 export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   CampaignRepository: [
-    createGetList, storedShapes, update, remove, startRuns, reruns, runHistory, schedules, pauses, cancels, liveFigures, tenantIsolation, unicode, largeLists
+    createGetList, storedShapes, update, remove, startRuns, reruns, runHistory, schedules, pauses, cancels, liveFigures, tenantIsolation, unicode, largeLists, nameSearch
   ],
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases, claimMarks],
   SendTimeline: [pacing],
   DeliveryLedger: [statusWebhooks, doubts, repliesAndOptOuts],
-  OptOutList: [optOutList, optOutSkips],
+  OptOutList: [optOutList, optOutSkips, optOutLookup],
   CampaignAnalytics: [runStats, tenantAnalytics],
   // close() ends every test of the others; init() is the factory's to call.
   StoreLifecycle: []

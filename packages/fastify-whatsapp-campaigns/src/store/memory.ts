@@ -19,6 +19,7 @@ export function memoryStore (): CampaignStore {
   return {
     create: async (tenant, campaign) => campaigns.create(state, tenant, campaign),
     list: async (tenant, query) => campaigns.list(state, tenant, query),
+    statusCounts: async (tenant, query) => campaigns.statusCounts(state, tenant, query),
     get: async (tenant, id) => campaigns.get(state, tenant, id),
     contacts: async (tenant, id) => campaigns.contacts(state, tenant, id),
     contactPage: async (tenant, id, query) => campaigns.contactPage(state, tenant, id, query),
@@ -61,6 +62,7 @@ export function memoryStore (): CampaignStore {
     optOuts: async (tenant, query) => optOuts.optOuts(state, tenant, query),
     addOptOuts: async (tenant, phones, source) => optOuts.addOptOuts(state, tenant, phones, source),
     removeOptOut: async (tenant, phone) => optOuts.removeOptOut(state, tenant, phone),
+    optedOutAmong: async (tenant, phones) => optOuts.optedOutAmong(state, tenant, phones),
     stats: async (tenant, id, query) => analytics.stats(state, tenant, id, query),
     analytics: async (tenant, period) => analytics.analytics(state, tenant, period),
 

@@ -10,6 +10,7 @@ type Methods<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? 'optiona
 const campaignRepository: Methods<CampaignRepository> = {
   create: 'required',
   list: 'required',
+  statusCounts: 'required',
   get: 'required',
   contacts: 'required',
   contactPage: 'required',
@@ -51,7 +52,8 @@ const deliveryLedger: Methods<DeliveryLedger> = {
 const optOutList: Methods<OptOutList> = {
   optOuts: 'required',
   addOptOuts: 'required',
-  removeOptOut: 'required'
+  removeOptOut: 'required',
+  optedOutAmong: 'required'
 }
 
 const campaignAnalytics: Methods<CampaignAnalytics> = {

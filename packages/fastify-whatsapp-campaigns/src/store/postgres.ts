@@ -1,13 +1,13 @@
 import type { CampaignStore } from './types.js'
 import { sqlClient, type SqlClientInput } from './sql-client.js'
 import { migrate } from './migrate.js'
-import { contactPage, createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, listRuns, readCampaign, updateCampaign } from './postgres/campaigns.js'
+import { contactPage, createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, listRuns, readCampaign, statusCounts, updateCampaign } from './postgres/campaigns.js'
 import { startRun } from './postgres/start.js'
 import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
 import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, markIssued, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
-import { addOptOuts, optOuts, removeOptOut } from './postgres/opt-outs.js'
+import { addOptOuts, optedOutAmong, optOuts, removeOptOut } from './postgres/opt-outs.js'
 import { analytics, stats } from './postgres/analytics.js'
 import { expireEarlyStatuses, ingest } from './postgres/deliveries.js'
 import { resolveDoubts } from './postgres/doubts.js'
@@ -42,6 +42,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
 
     create: async (tenant, campaign) => createCampaign(sql, tenant, campaign),
     list: async (tenant, query) => listCampaigns(sql, tenant, query),
+    statusCounts: async (tenant, query) => statusCounts(sql, tenant, query),
     get: async (tenant, id) => isRowId(id) ? readCampaign(sql, tenant, id) : null,
     contacts: async (tenant, id) => isRowId(id) ? listContacts(sql, tenant, id) : null,
     contactPage: async (tenant, id, query) => isRowId(id) ? contactPage(sql, tenant, id, query) : null,
@@ -75,6 +76,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     optOuts: async (tenant, query) => optOuts(sql, tenant, query),
     addOptOuts: async (tenant, phones, source) => addOptOuts(sql, tenant, phones, source),
     removeOptOut: async (tenant, phone) => removeOptOut(sql, tenant, phone),
+    optedOutAmong: async (tenant, phones) => optedOutAmong(sql, tenant, phones),
     stats: async (tenant, id, query) => isRowId(id) && (query.run === undefined || isRowId(query.run)) ? stats(sql, tenant, id, query) : null,
     analytics: async (tenant, period) => analytics(sql, tenant, period),
 

@@ -36,11 +36,22 @@ export interface NewCampaign {
  */
 export type CampaignChanges = Partial<NewCampaign>
 
-export interface ListQuery {
+export interface ListQuery extends NameSearch {
   status?: CampaignStatus
   limit: number
   offset: number
 }
+
+/**
+ * A search of campaigns by name: `q` is a case-insensitive substring (every character is literal,
+ * `%` and `_` included; letters of any script compare by their lower case, one character at a time).
+ */
+export interface NameSearch {
+  q?: string
+}
+
+/** How many of a tenant's campaigns are in each status (zero for a status none is in). */
+export type StatusCounts = Record<CampaignStatus, number>
 
 export interface ContactQuery {
   limit: number
@@ -93,6 +104,8 @@ export interface StoredRun extends DeliveryCounts {
   /** Why the run failed, or why it was paused; null otherwise. */
   error: RunError | null
   startedAt: Date
+  /** When it completed, failed or was cancelled; null while it is under way. */
+  finishedAt: Date | null
   rate: { older: RateSample, newer: RateSample }
 }
 
@@ -103,8 +116,6 @@ export interface StoredCampaignRun extends StoredRun {
   recipients: RunRecipients
   templateName: string
   language: string
-  /** When it completed, failed or was cancelled; null while it is under way. */
-  finishedAt: Date | null
 }
 
 /** A campaign's runs, newest first, and the store's clock when they were read (the rate samples' clock). */
@@ -254,6 +265,8 @@ export interface CampaignRepository {
   create(tenant: Tenant, campaign: NewCampaign): Promise<StoredCampaign>
   /** Newest first, with the total number of matches for paging. */
   list(tenant: Tenant, query: ListQuery): Promise<{ items: StoredCampaign[], total: number }>
+  /** How many campaigns match the search in each status, every status present: one pass, not one count per status. */
+  statusCounts(tenant: Tenant, query: NameSearch): Promise<StatusCounts>
   get(tenant: Tenant, id: number): Promise<StoredCampaign | null>
   /** The contact list in its order. */
   contacts(tenant: Tenant, id: number): Promise<Contact[] | null>
@@ -508,6 +521,8 @@ export interface OptOutList {
   addOptOuts(tenant: Tenant, phones: string[], source: OptOutSource): Promise<number>
   /** Says false when the phone was not on the list. */
   removeOptOut(tenant: Tenant, phone: string): Promise<boolean>
+  /** Which of `phones` (normalised digits) are on the list: one lookup however many phones are asked about. */
+  optedOutAmong(tenant: Tenant, phones: string[]): Promise<Set<string>>
 }
 
 /** One minute of a run's timeline: what happened in it, by the messages' timestamps. */

@@ -4,20 +4,11 @@ import { combineReports, reportCount } from './merge-reports.js'
 /** About what one ingest statement handles well; a single request larger than this still goes whole. */
 export const defaultReportsPerCall = 10_000
 
-/**
- * Calls under way at once. One call at a time leaves the database idle while each commit waits for
- * its flush; a few overlap those waits (and PostgreSQL flushes their commits together). Concurrent
- * ingests are safe by the ledger's lock order, as between instances.
- */
-export const defaultCallsAtOnce = 4
-
 export interface IngestQueueOptions {
   /** Stores one batch all or nothing: `store.ingest`. */
   ingest: (reports: DeliveryReports) => Promise<IngestSummary>
   /** Reports (statuses, inbound messages, preferences, other events) gathered into one call at most. */
   reportsPerCall?: number
-  /** Calls under way at once at most. */
-  callsAtOnce?: number
 }
 
 interface Waiting {
@@ -29,57 +20,48 @@ interface Waiting {
 
 /**
  * Webhook requests that arrive together share one ingest (one statement, one commit): the first goes
- * at once, and so do the next while fewer than `callsAtOnce` calls are under way; past that, the
- * requests that arrive wait, and all of them go in the next call to start. So a request of one status
- * and one of a thousand cost the same single call, and a burst of requests costs a few calls rather
- * than one each. A request's promise settles when the call holding its reports has committed (with
- * that call's summary) or failed; as ingest is all or nothing, a failure leaves none of that call's
- * reports applied, and the requests can be retried as they were.
+ * at once; while it is under way, the requests that arrive wait, and all of them go in the next call.
+ * So a request of one status and one of a thousand cost the same single call, and a burst of requests
+ * costs a few calls rather than one each. A request's promise settles when the call holding its
+ * reports has committed (with that call's summary) or failed; as ingest is all or nothing, a failure
+ * leaves none of that call's reports applied, and the requests can be retried as they were.
  */
 export class IngestQueue {
   private readonly ingest: IngestQueueOptions['ingest']
   private readonly reportsPerCall: number
-  private readonly callsAtOnce: number
   private waiting: Waiting[] = []
-  private readonly calls = new Set<Promise<void>>()
+  private draining: Promise<void> | null = null
 
   constructor (options: IngestQueueOptions) {
-    // Async, so that even an ingest that throws at once settles after the call is counted.
+    // Async, so that even an ingest that throws at once settles after `draining` is set.
     this.ingest = async reports => await options.ingest(reports)
     this.reportsPerCall = options.reportsPerCall ?? defaultReportsPerCall
-    this.callsAtOnce = Math.max(1, options.callsAtOnce ?? defaultCallsAtOnce)
   }
 
   /** Resolves once `reports` are stored, in a call that may hold other requests' too. */
   async add (reports: DeliveryReports): Promise<IngestSummary> {
     return await new Promise<IngestSummary>((resolve, reject) => {
       this.waiting.push({ reports, size: reportCount(reports), resolve, reject })
-      this.startCalls()
+      this.draining ??= this.drain()
     })
   }
 
   /** Resolves when nothing is waiting or under way: what was given is stored, or its requests were told it failed. */
   async close (): Promise<void> {
-    while (this.calls.size > 0) await Promise.all(this.calls)
+    while (this.draining !== null) await this.draining
   }
 
-  private startCalls (): void {
-    while (this.waiting.length > 0 && this.calls.size < this.callsAtOnce) {
-      const call: Promise<void> = this.call(this.nextBatch()).finally(() => {
-        this.calls.delete(call)
-        this.startCalls()
-      })
-      this.calls.add(call)
+  private async drain (): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.nextBatch()
+      try {
+        const summary = await this.ingest(combineReports(batch.map(waiting => waiting.reports)))
+        for (const waiting of batch) waiting.resolve(summary)
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error)
+      }
     }
-  }
-
-  private async call (batch: Waiting[]): Promise<void> {
-    try {
-      const summary = await this.ingest(combineReports(batch.map(waiting => waiting.reports)))
-      for (const waiting of batch) waiting.resolve(summary)
-    } catch (error) {
-      for (const waiting of batch) waiting.reject(error)
-    }
+    this.draining = null
   }
 
   /** The oldest waiting requests, whole, up to the cap (the first one always, however large). */

@@ -10,6 +10,10 @@ import campaigns, {
   memoryStore,
   postgresStore,
   type Campaign,
+  type CampaignCounts,
+  type CampaignStatus,
+  type ContactCheck,
+  type Message,
   type CampaignAnalytics,
   type CampaignRepository,
   type DeliveryLedger,
@@ -70,6 +74,13 @@ describe('app.whatsappCampaigns', () => {
     expect(app.whatsappCampaigns.run('org-1', 1, 'failed')).type.toBe<Promise<CampaignSummary>>()
     expect(app.whatsappCampaigns.run).type.not.toBeCallableWith('org-1', 1, 'failures')
     expect(app.whatsappCampaigns.create).type.not.toBeCallableWith('org-1', { name: 'n' })
+    expect(app.whatsappCampaigns.list).type.toBeCallableWith('org-1', { q: 'diwali', status: 'draft' })
+    expect(app.whatsappCampaigns.counts('org-1', { q: 'diwali' })).type.toBe<Promise<CampaignCounts>>()
+    expect<CampaignCounts['all'] | CampaignCounts['completed']>().type.toBe<number>()
+    expect(app.whatsappCampaigns.checkContacts('org-1', { contacts: [{ phone: '919876000001' }] })).type.toBe<Promise<ContactCheck>>()
+    expect<ContactCheck['rows'][number]['verdict']>().type.toBe<'valid' | 'invalid' | 'duplicate' | 'optedOut'>()
+    expect(app.whatsappCampaigns.exportMessages('org-1', 1, { status: 'failed' })).type.toBe<Promise<AsyncIterable<Message>>>()
+    expect(app.whatsappCampaigns.exportMessages).type.not.toBeCallableWith('org-1', 1, { status: 'sending' })
   })
 })
 
@@ -89,6 +100,8 @@ describe('stores', () => {
     expect<CampaignRepository & RunQueue & StoreLifecycle>().type.not.toBeAssignableTo<CampaignStore>()
     expect<Omit<CampaignStore, 'ingest'>>().type.not.toBeAssignableTo<CampaignStore>()
     expect<Omit<CampaignStore, 'pauseRun'>>().type.not.toBeAssignableTo<CampaignStore>()
+    expect<Omit<CampaignStore, 'statusCounts'>>().type.not.toBeAssignableTo<CampaignStore>()
+    expect<Omit<CampaignStore, 'optedOutAmong'>>().type.not.toBeAssignableTo<CampaignStore>()
     expect<Omit<CampaignStore, 'init'>>().type.toBeAssignableTo<CampaignStore>()
   })
 
@@ -105,6 +118,10 @@ describe('stores', () => {
     expect<StoredCampaign>().type.not.toHaveProperty('progress')
     expect<CampaignSummary>().type.toHaveProperty('progress')
     expect(memoryStore().get('t', 1)).type.toBe<Promise<StoredCampaign | null>>()
+    expect(memoryStore().optedOutAmong('t', ['919876000001'])).type.toBe<Promise<Set<string>>>()
+    expect(memoryStore().statusCounts('t', { q: 'diwali' })).type.toBe<Promise<Record<CampaignStatus, number>>>()
+    expect(memoryStore().list).type.toBeCallableWith('t', { q: 'diwali', limit: 10, offset: 0 })
+    expect(memoryStore().list).type.not.toBeCallableWith('t', { q: 5, limit: 10, offset: 0 })
   })
 
   test('the conformance suite takes a test function and a factory of stores', () => {

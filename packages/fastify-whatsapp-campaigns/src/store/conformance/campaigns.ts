@@ -13,6 +13,7 @@ export function createGetList ({ test }: Group): void {
       parameters: ['{{name}}', '20%'],
       status: 'draft',
       totalCount: 3,
+      contactCount: 3,
       successCount: 0,
       failedCount: 0,
       deliveredCount: 0,
@@ -20,9 +21,11 @@ export function createGetList ({ test }: Group): void {
       repliedCount: 0,
       skippedCount: 0,
       scheduledAt: null,
+      startedAt: null,
+      finishedAt: null,
       createdAt: '',
       updatedAt: ''
-    }, 'no error, no counts yet')
+    }, 'no error, no counts yet, never started')
     t.equal(new Date(summary.createdAt).toISOString(), summary.createdAt, 'createdAt is an ISO timestamp')
     t.equal(summary.updatedAt, summary.createdAt, 'a new campaign was last updated when it was created')
     t.ok(Math.abs(Date.parse(summary.createdAt) - Date.now()) < 60_000, 'createdAt is now')

@@ -100,3 +100,25 @@ export function optOutSkips ({ test }: Group): void {
     t.equal((await store.counters(rerun))?.skippedCount, 1)
   })
 }
+
+export function optOutLookup ({ test }: Group): void {
+  test('opt-outs: which of many phones are on the list, in one call, for this tenant only', async (t, store) => {
+    t.strictSame(await store.optedOutAmong(tenantA, []), new Set(), 'nothing asked, nothing found')
+    t.strictSame(await store.optedOutAmong(tenantA, [phone(1)]), new Set(), 'an empty list holds nothing')
+    await store.addOptOuts(tenantA, [phone(1), phone(3), phone(5)], 'api')
+    await store.addOptOuts(tenantB, [phone(2)], 'keyword')
+    const asked = Array.from({ length: 7 }, (_, i) => phone(i))
+    t.strictSame(await store.optedOutAmong(tenantA, asked), new Set([phone(1), phone(3), phone(5)]))
+    t.strictSame(await store.optedOutAmong(tenantB, asked), new Set([phone(2)]), "B's list alone")
+    t.strictSame(await store.optedOutAmong(tenantA, [phone(3), phone(3), phone(4)]), new Set([phone(3)]), 'a phone asked twice is found once')
+    await store.removeOptOut(tenantA, phone(3))
+    t.strictSame(await store.optedOutAmong(tenantA, asked), new Set([phone(1), phone(5)]), 'a removed phone is no longer found')
+  })
+
+  test('opt-outs: a lookup of 100,000 phones finds the listed among them', async (t, store) => {
+    const asked = Array.from({ length: 100_000 }, (_, i) => phone(i))
+    const listed = asked.filter((_, i) => i % 997 === 0)
+    await store.addOptOuts(tenantA, listed, 'api')
+    t.strictSame(await store.optedOutAmong(tenantA, asked), new Set(listed))
+  })
+}

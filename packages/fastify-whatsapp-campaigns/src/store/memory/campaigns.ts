@@ -1,7 +1,9 @@
 /** The campaign side of the memory adapter: what the API reads and edits. */
 import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
+import { campaignStatuses } from '../../schemas/campaign.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NameSearch, NewCampaign, PositionedContact, StatusCounts, StoredCampaign, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
 import { storedStatuses } from '../codes.js'
+import { nameMatches } from '../name-search.js'
 import { copyContact, storedCampaignRun, toStoredMessage, type CampaignRecord, type MemoryState } from './state.js'
 
 export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaign): StoredCampaign {
@@ -27,9 +29,17 @@ export function create (state: MemoryState, tenant: Tenant, campaign: NewCampaig
 
 export function list (state: MemoryState, tenant: Tenant, query: ListQuery): { items: StoredCampaign[], total: number } {
   const matches = [...state.campaigns.values()]
-    .filter(c => c.tenant === tenant && (query.status === undefined || c.status === query.status))
+    .filter(c => c.tenant === tenant && (query.status === undefined || c.status === query.status) && nameMatches(c.name, query.q))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
   return { items: matches.slice(query.offset, query.offset + query.limit).map(c => state.stored(c)), total: matches.length }
+}
+
+export function statusCounts (state: MemoryState, tenant: Tenant, query: NameSearch): StatusCounts {
+  const counts = Object.fromEntries(campaignStatuses.map(status => [status, 0])) as StatusCounts
+  for (const campaign of state.campaigns.values()) {
+    if (campaign.tenant === tenant && nameMatches(campaign.name, query.q)) counts[campaign.status]++
+  }
+  return counts
 }
 
 export function get (state: MemoryState, tenant: Tenant, id: number): StoredCampaign | null {

@@ -34,3 +34,8 @@ export function addOptOuts (state: MemoryState, tenant: Tenant, phones: string[]
 export function removeOptOut (state: MemoryState, tenant: Tenant, phone: string): boolean {
   return state.optOuts.get(tenant)?.delete(phone) ?? false
 }
+
+export function optedOutAmong (state: MemoryState, tenant: Tenant, phones: string[]): Set<string> {
+  const list = state.optOuts.get(tenant)
+  return new Set(list === undefined ? [] : phones.filter(phone => list.has(phone)))
+}

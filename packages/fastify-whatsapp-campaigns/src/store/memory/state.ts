@@ -249,8 +249,7 @@ export function storedCampaignRun (run: RunRecord): StoredCampaignRun {
     id: run.id,
     recipients: run.recipients,
     templateName: run.templateName,
-    language: run.language,
-    finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt)
+    language: run.language
   }
 }
 
@@ -266,6 +265,7 @@ function storedRun (run: RunRecord): StoredRun {
     skippedCount: run.skippedCount,
     error: run.error === null ? null : { ...run.error },
     startedAt: new Date(run.startedAt),
+    finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt),
     rate: {
       older: { at: new Date(run.rate.older.at), settled: run.rate.older.settled },
       newer: { at: new Date(run.rate.newer.at), settled: run.rate.newer.settled }

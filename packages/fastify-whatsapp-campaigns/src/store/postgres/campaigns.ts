@@ -1,8 +1,9 @@
 /** The campaign side of the PostgreSQL store: what the API reads and edits. */
-import type { CampaignStatus, Contact } from '../../schemas/campaign.js'
-import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NewCampaign, PositionedContact, StoredCampaign, StoredContact, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
+import { campaignStatuses, type CampaignStatus, type Contact } from '../../schemas/campaign.js'
+import type { CampaignChanges, ContactQuery, Guarded, ListQuery, MessageQuery, NameSearch, NewCampaign, PositionedContact, StatusCounts, StoredCampaign, StoredContact, StoredMessage, StoredRunHistory, Tenant } from '../types.js'
 import type { Queryable, SqlClient } from '../sql-client.js'
 import { storedStatuses, type StoredMessageStatus } from '../codes.js'
+import { containsPattern } from '../name-search.js'
 import { campaignStatus, guarded, refusal } from './guard.js'
 import {
   campaignRunsSelect, summarySelect, toContact, toDate, toMessage, toStoredCampaign, toStoredCampaignRun,
@@ -51,21 +52,40 @@ export async function readCampaign (db: Queryable, tenant: Tenant, id: number): 
   return row === undefined ? null : toStoredCampaign(row)
 }
 
+/** The search's ILIKE pattern, or null for none: the `$n::text IS NULL OR` of the queries below. */
+function namePattern (query: NameSearch): string | null {
+  return query.q === undefined ? null : containsPattern(query.q)
+}
+
 export async function listCampaigns (db: SqlClient, tenant: Tenant, query: ListQuery): Promise<{ items: StoredCampaign[], total: number }> {
   const status = query.status ?? null
+  const name = namePattern(query)
   const { rows } = await db.query<SummaryRow>(
     `${summarySelect}
-      WHERE c.tenant = $1 AND ($2::text IS NULL OR c.status = $2)
+      WHERE c.tenant = $1 AND ($2::text IS NULL OR c.status = $2) AND ($5::text IS NULL OR c.name ILIKE $5 ESCAPE '\\')
       ORDER BY c.created_at DESC, c.id DESC
       LIMIT $3 OFFSET $4`,
-    [tenant, status, query.limit, query.offset]
+    [tenant, status, query.limit, query.offset, name]
   )
   // Counted apart: a page past the end has no row to carry a windowed count.
   const { rows: [count] } = await db.query<{ total: number }>(
-    'SELECT count(*)::int AS total FROM campaigns WHERE tenant = $1 AND ($2::text IS NULL OR status = $2)',
-    [tenant, status]
+    `SELECT count(*)::int AS total FROM campaigns
+      WHERE tenant = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\')`,
+    [tenant, status, name]
   )
   return { items: rows.map(toStoredCampaign), total: Number(count.total) }
+}
+
+export async function statusCounts (db: SqlClient, tenant: Tenant, query: NameSearch): Promise<StatusCounts> {
+  const { rows } = await db.query<{ status: CampaignStatus, n: number }>(
+    `SELECT status, count(*)::int AS n FROM campaigns
+      WHERE tenant = $1 AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')
+      GROUP BY status`,
+    [tenant, namePattern(query)]
+  )
+  const counts = Object.fromEntries(campaignStatuses.map(status => [status, 0])) as StatusCounts
+  for (const row of rows) counts[row.status] = Number(row.n)
+  return counts
 }
 
 export async function listContacts (db: SqlClient, tenant: Tenant, id: number): Promise<Contact[] | null> {

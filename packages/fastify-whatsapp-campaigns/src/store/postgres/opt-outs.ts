@@ -36,3 +36,13 @@ export async function removeOptOut (db: SqlClient, tenant: Tenant, phone: string
   const { rows } = await db.query('DELETE FROM campaign_opt_outs WHERE tenant = $1 AND phone = $2 RETURNING 1', [tenant, phone])
   return rows.length > 0
 }
+
+export async function optedOutAmong (db: SqlClient, tenant: Tenant, phones: string[]): Promise<Set<string>> {
+  if (phones.length === 0) return new Set()
+  // One probe of the primary key per phone asked about, in one statement.
+  const { rows } = await db.query<{ phone: string }>(
+    'SELECT phone FROM campaign_opt_outs WHERE tenant = $1 AND phone = ANY($2::text[])',
+    [tenant, phones]
+  )
+  return new Set(rows.map(row => row.phone))
+}

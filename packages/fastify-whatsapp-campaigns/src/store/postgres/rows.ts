@@ -28,6 +28,7 @@ export interface SummaryRow {
   error_title: string | null
   error_message: string | null
   started_at: Date | string | null
+  finished_at: Date | string | null
   rate_older_at: Date | string | null
   rate_older_settled: number | null
   rate_newer_at: Date | string | null
@@ -41,14 +42,13 @@ export interface SummaryRow {
 /** A run's counters, error and samples, named as in the summary (which joins the latest run). */
 type RunFigureRow = Pick<SummaryRow,
   'run_status' | 'total_count' | 'success_count' | 'failed_count' | 'delivered_count' | 'read_count' | 'replied_count' | 'skipped_count' | 'error_code' | 'error_title' | 'error_message' |
-  'started_at' | 'rate_older_at' | 'rate_older_settled' | 'rate_newer_at' | 'rate_newer_settled'>
+  'started_at' | 'finished_at' | 'rate_older_at' | 'rate_older_settled' | 'rate_newer_at' | 'rate_newer_settled'>
 
 export interface CampaignRunRow extends RunFigureRow {
   id: number
   recipients: RunRecipients
   template_name: string
   language: string
-  finished_at: Date | string | null
   /** The database's clock, which the rate samples were taken on. */
   now: Date | string
 }
@@ -112,7 +112,7 @@ export interface ClaimedRow {
 export const summarySelect = `
   SELECT c.id, c.name, c.template_name, c.language, c.parameters, c.status, c.scheduled_at, c.contact_count,
          r.total_count, r.success_count, r.failed_count, r.delivered_count, r.read_count, r.replied_count, r.skipped_count, r.status AS run_status, r.error_code, r.error_title, r.error_message,
-         r.started_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now,
+         r.started_at, r.finished_at, r.rate_older_at, r.rate_older_settled, r.rate_newer_at, r.rate_newer_settled, now() AS now,
          c.created_at, c.updated_at
     FROM campaigns c
     LEFT JOIN campaign_runs r ON r.id = c.latest_run_id AND r.tenant = c.tenant`
@@ -140,8 +140,7 @@ export function toStoredCampaignRun (row: CampaignRunRow): StoredCampaignRun {
     id: Number(row.id),
     recipients: row.recipients,
     templateName: row.template_name,
-    language: row.language,
-    finishedAt: toDate(row.finished_at)
+    language: row.language
   }
 }
 
@@ -159,6 +158,7 @@ function toStoredRun (row: RunFigureRow): StoredRun {
     // The error columns hold why the run failed, or why it was paused.
     error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '', message: row.error_message ?? '' },
     startedAt: toDate(row.started_at!),
+    finishedAt: toDate(row.finished_at),
     rate: {
       older: { at: toDate(row.rate_older_at!), settled: Number(row.rate_older_settled) },
       newer: { at: toDate(row.rate_newer_at!), settled: Number(row.rate_newer_settled) }
