@@ -2,7 +2,7 @@ import { campaignsPlugin } from './plugin.js'
 
 export default campaignsPlugin
 export { campaignsPlugin }
-export type { CampaignsPluginOptions, WebhookOptions, WhatsAppAccount } from './options.js'
+export type { CampaignsPluginOptions, TemplateOptions, WebhookOptions, WhatsAppAccount } from './options.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
 export type { EngineSettings } from './engine/settings.js'
@@ -15,6 +15,9 @@ export * from './schemas/errors.js'
 export * from './schemas/contacts-check.js'
 export * from './schemas/preflight.js'
 export type { PriceTable } from './campaigns/preflight-cost.js'
+export { Template, TemplateBody, TemplateHeader, TemplateButton, ListTemplatesQuery } from './schemas/templates.js'
+export { checkTemplate, bodyParameterCount, type CampaignTemplateUse, type TemplateRecipient, type TemplateVerdict, type TemplateCheckCode } from './templates/check.js'
+export { templateFromGraph } from './templates/graph-template.js'
 export type * from './store/types.js'
 export { storeParts, type StorePart } from './store/parts.js'
 export { presentCampaign, presentMessage, presentRun } from './campaigns/present.js'
