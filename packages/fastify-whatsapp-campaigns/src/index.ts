@@ -5,7 +5,7 @@ export { campaignsPlugin }
 export type { CampaignsPluginOptions, WebhookOptions, WhatsAppAccount } from './options.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
-export type { EngineSettings } from './engine/settings.js'
+export type { EngineSettings, FailureRateLimit, MarketingLimitRetry } from './engine/settings.js'
 export { defaultEngineSettings } from './engine/settings.js'
 export * from './schemas/campaign.js'
 export * from './schemas/requests.js'

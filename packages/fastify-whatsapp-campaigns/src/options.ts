@@ -2,7 +2,7 @@ import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { CampaignStore, Tenant } from './store/types.js'
 import { missingStoreMethods } from './store/parts.js'
-import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
+import { concurrencyFor, defaultEngineSettings, type EngineSettings, type FailureRateLimit } from './engine/settings.js'
 import { isPositive } from './positive.js'
 import { defaultApiUrl } from './whatsapp/client.js'
 import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
@@ -133,15 +133,37 @@ const sendingKinds: Partial<Record<keyof EngineSettings, (value: unknown, option
   pauseAfterFailures: (value, option) => value === 0 ? 0 : positive(value, option, true)
 }
 
+/** The sending settings that are not numbers, each checked by its own function. */
+const sendingChoices: Partial<Record<keyof EngineSettings, (value: unknown, option: string) => unknown>> = {
+  pauseOnFailureRate: (value, option) => {
+    if (value === false) return false
+    const limit = value as Partial<FailureRateLimit> | null
+    const expected = 'false or { share: a number above 0 up to 1, window: a positive integer up to 100,000 }'
+    if (limit === null || typeof limit !== 'object' || Object.keys(limit).some(key => key !== 'share' && key !== 'window')) throw new OptionError(option, expected, value)
+    if (typeof limit.share !== 'number' || !(limit.share > 0 && limit.share <= 1)) throw new OptionError(`${option}.share`, 'a share above 0 up to 1', limit.share)
+    if (!isPositive(limit.window, true) || limit.window > 100_000) throw new OptionError(`${option}.window`, 'a positive integer up to 100,000', limit.window)
+    return { share: limit.share, window: limit.window }
+  },
+  marketingLimitRetry: (value, option) => {
+    if (value !== 'later' && value !== 'fail') throw new OptionError(option, "'later' or 'fail'", value)
+    return value
+  }
+}
+
 function resolveSending (given: Partial<EngineSettings> = {}): EngineSettings {
-  const sending: Record<string, number> = { ...defaultEngineSettings }
+  const sending: Record<string, unknown> = { ...defaultEngineSettings }
   for (const [key, value] of Object.entries(given)) {
     if (!(key in defaultEngineSettings)) throw new OptionError(`sending.${key}`, `one of ${Object.keys(defaultEngineSettings).join(', ')}`, key)
     if (value === undefined) continue
+    const choice = sendingChoices[key as keyof EngineSettings]
+    if (choice !== undefined) {
+      sending[key] = choice(value, `sending.${key}`)
+      continue
+    }
     const check = sendingKinds[key as keyof EngineSettings] ?? ((v: unknown, option: string) => positive(v, option, true))
     sending[key] = check(value, `sending.${key}`)
   }
-  if (given.concurrency === undefined) sending.concurrency = concurrencyFor(sending.messagesPerSecond)
+  if (given.concurrency === undefined) sending.concurrency = concurrencyFor(sending.messagesPerSecond as number)
   return sending as unknown as EngineSettings
 }
 
