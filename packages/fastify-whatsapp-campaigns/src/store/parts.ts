@@ -25,6 +25,7 @@ const campaignRepository: Methods<CampaignRepository> = {
 
 const runQueue: Methods<RunQueue> = {
   activeRuns: 'required',
+  runningFrom: 'required',
   dueScheduled: 'required',
   claim: 'required',
   markIssued: 'required',
