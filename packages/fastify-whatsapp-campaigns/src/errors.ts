@@ -22,3 +22,4 @@ export function invalidRowsError (field: string, rows: InvalidRow[]): Error & { 
 export const NeverRanError = createError<[number]>('WAC_NEVER_RAN', 'Campaign %s never ran: its figures come with its first run', 404)
 export const OptOutNotFoundError = createError<[string]>('WAC_OPT_OUT_NOT_FOUND', '%s is not on the opt-out list', 404)
 export const InvalidPeriodError = createError<[string, string]>('WAC_INVALID_PERIOD', 'The period must end after it starts: from %s, to %s', 400)
+export const RateLimitedError = createError<[number, string]>('WAC_RATE_LIMITED', 'Too many requests: at most %s in %s from one client; wait and try again (see the Retry-After header)', 429)

@@ -3,6 +3,7 @@ import { campaignsPlugin } from './plugin.js'
 export default campaignsPlugin
 export { campaignsPlugin }
 export type { CampaignsPluginOptions, WebhookOptions, WhatsAppAccount } from './options.js'
+export type { RateLimitOptions } from './routes/rate-limit.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
 export type { EngineSettings, FailureRateLimit, MarketingLimitRetry } from './engine/settings.js'

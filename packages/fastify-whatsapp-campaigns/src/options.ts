@@ -4,6 +4,7 @@ import type { CampaignStore, Tenant } from './store/types.js'
 import { missingStoreMethods } from './store/parts.js'
 import { concurrencyFor, defaultEngineSettings, type EngineSettings, type FailureRateLimit } from './engine/settings.js'
 import { isPositive } from './positive.js'
+import { defaultRateLimit, type RateLimitOptions } from './routes/rate-limit.js'
 import { defaultApiUrl } from './whatsapp/client.js'
 import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
 
@@ -68,6 +69,11 @@ export interface CampaignsPluginOptions {
    */
   inlineLimit?: number
   webhook?: WebhookOptions
+  /**
+   * Requests per client IP to the API (not the webhook) in a window of `timeWindow` ms; default 600 a
+   * minute; false: none (a host that limits in front of the app, or with @fastify/rate-limit of its own).
+   */
+  rateLimit?: RateLimitOptions | false
 }
 
 export interface ResolvedOptions {
@@ -82,6 +88,7 @@ export interface ResolvedOptions {
   bodyLimit: number
   inlineLimit: number
   webhook: ResolvedWebhookOptions
+  rateLimit: RateLimitOptions | false
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -203,6 +210,19 @@ function resolveWebhook (given: WebhookOptions = {}): ResolvedWebhookOptions {
   }
 }
 
+function resolveRateLimit (given: unknown): RateLimitOptions | false {
+  if (given === undefined) return { ...defaultRateLimit }
+  if (given === false) return false
+  const limit = given as Partial<RateLimitOptions> | null
+  if (limit === null || typeof limit !== 'object' || Object.keys(limit).some(key => key !== 'max' && key !== 'timeWindow')) {
+    throw new OptionError('rateLimit', 'false or { max: requests, timeWindow: milliseconds }', given)
+  }
+  return {
+    max: limit.max === undefined ? defaultRateLimit.max : positive(limit.max, 'rateLimit.max', true),
+    timeWindow: limit.timeWindow === undefined ? defaultRateLimit.timeWindow : positive(limit.timeWindow, 'rateLimit.timeWindow', true)
+  }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -244,6 +264,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     // A contact is well under 200 bytes of JSON; 512 leaves room for per-contact parameters.
     bodyLimit: options.bodyLimit === undefined ? Math.max(1 << 20, maxContacts * 512) : positive(options.bodyLimit, 'bodyLimit', true),
     inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
-    webhook: resolveWebhook(options.webhook)
+    webhook: resolveWebhook(options.webhook),
+    rateLimit: resolveRateLimit(options.rateLimit)
   }
 }

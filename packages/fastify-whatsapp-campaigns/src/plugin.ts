@@ -51,7 +51,8 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     service,
     bodyLimit: resolved.bodyLimit,
     hooks: resolved.hooks,
-    tenant: resolved.tenant
+    tenant: resolved.tenant,
+    rateLimit: resolved.rateLimit
   })
 
   // Beside the API, not in it: Meta's calls carry no credentials for the host's hooks; they are signed.

@@ -4,6 +4,7 @@ import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import { campaignRoutes } from './campaigns.js'
 import type { RoutesOptions } from './options.js'
+import { limitRequests } from './rate-limit.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { setTenant } from './tenant.js'
 import { trackingRoutes } from './tracking.js'
@@ -12,6 +13,7 @@ import { validatorCompiler } from './validation.js'
 export interface ApiOptions extends RoutesOptions {
   hooks: ResolvedOptions['hooks']
   tenant: ResolvedOptions['tenant']
+  rateLimit: ResolvedOptions['rateLimit']
 }
 
 /** The encapsulated API: its own validation and error shape, the host's hooks, then the routes. */
@@ -35,6 +37,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
     else done(new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given'))
   })
 
+  if (options.rateLimit !== false) await limitRequests(app, options.rateLimit)
   for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)
   app.decorateRequest('whatsappTenant', '')
