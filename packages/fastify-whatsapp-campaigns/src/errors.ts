@@ -27,3 +27,4 @@ export const TemplateNotApprovedError = createError<[string]>('WAC_TEMPLATE_NOT_
 export const TemplateParametersError = createError<[string]>('WAC_TEMPLATE_PARAMETERS', '%s', 422)
 export const TemplateComponentsError = createError<[string]>('WAC_TEMPLATE_COMPONENTS', '%s', 422)
 export const TemplatesUnavailableError = createError<[string, string]>('WAC_TEMPLATES_UNAVAILABLE', 'The templates of WhatsApp business account %s could not be read, so the template cannot be checked: %s', 502)
+export const RateLimitedError = createError<[number, string]>('WAC_RATE_LIMITED', 'Too many requests: at most %s in %s from one client; wait and try again (see the Retry-After header)', 429)

@@ -3,9 +3,10 @@ import { campaignsPlugin } from './plugin.js'
 export default campaignsPlugin
 export { campaignsPlugin }
 export type { CampaignsPluginOptions, TemplateOptions, WebhookOptions, WhatsAppAccount } from './options.js'
+export type { RateLimitOptions } from './routes/rate-limit.js'
 export type { CampaignService } from './campaigns/service.js'
 export type { CampaignRequest } from './routes/tenant.js'
-export type { EngineSettings } from './engine/settings.js'
+export type { EngineSettings, FailureRateLimit, MarketingLimitRetry } from './engine/settings.js'
 export { defaultEngineSettings } from './engine/settings.js'
 export * from './schemas/campaign.js'
 export * from './schemas/requests.js'

@@ -2,8 +2,9 @@ import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { CampaignStore, Tenant } from './store/types.js'
 import { missingStoreMethods } from './store/parts.js'
-import { concurrencyFor, defaultEngineSettings, type EngineSettings } from './engine/settings.js'
+import { concurrencyFor, defaultEngineSettings, type EngineSettings, type FailureRateLimit } from './engine/settings.js'
 import { isPositive } from './positive.js'
+import { defaultRateLimit, type RateLimitOptions } from './routes/rate-limit.js'
 import { defaultApiUrl } from './whatsapp/client.js'
 import { defaultStartKeywords, defaultStopKeywords, normaliseKeyword } from './whatsapp/keywords.js'
 import type { PriceTable, Pricing } from './campaigns/preflight-cost.js'
@@ -77,6 +78,11 @@ export interface CampaignsPluginOptions {
   inlineLimit?: number
   webhook?: WebhookOptions
   /**
+   * Requests per client IP to the API (not the webhook) in a window of `timeWindow` ms; default 600 a
+   * minute; false: none (a host that limits in front of the app, or with @fastify/rate-limit of its own).
+   */
+  rateLimit?: RateLimitOptions | false
+  /**
    * The preflight's cost estimate: per country calling code (`'91'`, `'1'`…), the price of one
    * template message in each category (`{ marketing, utility, authentication }`). None is built in:
    * Meta's rates change and depend on the account.
@@ -112,6 +118,7 @@ export interface ResolvedOptions {
   webhook: ResolvedWebhookOptions
   pricing: Pricing
   templates: Required<TemplateOptions>
+  rateLimit: RateLimitOptions | false
 }
 
 /** An account checked at registration, its API's base URL filled in. */
@@ -166,15 +173,37 @@ const sendingKinds: Partial<Record<keyof EngineSettings, (value: unknown, option
   pauseAfterFailures: (value, option) => value === 0 ? 0 : positive(value, option, true)
 }
 
+/** The sending settings that are not numbers, each checked by its own function. */
+const sendingChoices: Partial<Record<keyof EngineSettings, (value: unknown, option: string) => unknown>> = {
+  pauseOnFailureRate: (value, option) => {
+    if (value === false) return false
+    const limit = value as Partial<FailureRateLimit> | null
+    const expected = 'false or { share: a number above 0 up to 1, window: a positive integer up to 100,000 }'
+    if (limit === null || typeof limit !== 'object' || Object.keys(limit).some(key => key !== 'share' && key !== 'window')) throw new OptionError(option, expected, value)
+    if (typeof limit.share !== 'number' || !(limit.share > 0 && limit.share <= 1)) throw new OptionError(`${option}.share`, 'a share above 0 up to 1', limit.share)
+    if (!isPositive(limit.window, true) || limit.window > 100_000) throw new OptionError(`${option}.window`, 'a positive integer up to 100,000', limit.window)
+    return { share: limit.share, window: limit.window }
+  },
+  marketingLimitRetry: (value, option) => {
+    if (value !== 'later' && value !== 'fail') throw new OptionError(option, "'later' or 'fail'", value)
+    return value
+  }
+}
+
 function resolveSending (given: Partial<EngineSettings> = {}): EngineSettings {
-  const sending: Record<string, number> = { ...defaultEngineSettings }
+  const sending: Record<string, unknown> = { ...defaultEngineSettings }
   for (const [key, value] of Object.entries(given)) {
     if (!(key in defaultEngineSettings)) throw new OptionError(`sending.${key}`, `one of ${Object.keys(defaultEngineSettings).join(', ')}`, key)
     if (value === undefined) continue
+    const choice = sendingChoices[key as keyof EngineSettings]
+    if (choice !== undefined) {
+      sending[key] = choice(value, `sending.${key}`)
+      continue
+    }
     const check = sendingKinds[key as keyof EngineSettings] ?? ((v: unknown, option: string) => positive(v, option, true))
     sending[key] = check(value, `sending.${key}`)
   }
-  if (given.concurrency === undefined) sending.concurrency = concurrencyFor(sending.messagesPerSecond)
+  if (given.concurrency === undefined) sending.concurrency = concurrencyFor(sending.messagesPerSecond as number)
   return sending as unknown as EngineSettings
 }
 
@@ -249,6 +278,19 @@ function resolveTemplates (given: TemplateOptions = {}): Required<TemplateOption
   }
 }
 
+function resolveRateLimit (given: unknown): RateLimitOptions | false {
+  if (given === undefined) return { ...defaultRateLimit }
+  if (given === false) return false
+  const limit = given as Partial<RateLimitOptions> | null
+  if (limit === null || typeof limit !== 'object' || Object.keys(limit).some(key => key !== 'max' && key !== 'timeWindow')) {
+    throw new OptionError('rateLimit', 'false or { max: requests, timeWindow: milliseconds }', given)
+  }
+  return {
+    max: limit.max === undefined ? defaultRateLimit.max : positive(limit.max, 'rateLimit.max', true),
+    timeWindow: limit.timeWindow === undefined ? defaultRateLimit.timeWindow : positive(limit.timeWindow, 'rateLimit.timeWindow', true)
+  }
+}
+
 /** Checks and defaults the options once, at registration; the caller's object is never changed. */
 export function resolveOptions (options: CampaignsPluginOptions): ResolvedOptions {
   const store: unknown = options.store
@@ -292,6 +334,7 @@ export function resolveOptions (options: CampaignsPluginOptions): ResolvedOption
     inlineLimit: options.inlineLimit === undefined ? 1000 : positive(options.inlineLimit, 'inlineLimit', true),
     webhook: resolveWebhook(options.webhook),
     pricing: resolvePricing(options.pricing, options.currency),
-    templates: resolveTemplates(options.templates)
+    templates: resolveTemplates(options.templates),
+    rateLimit: resolveRateLimit(options.rateLimit)
   }
 }

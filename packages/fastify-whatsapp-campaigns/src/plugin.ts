@@ -6,6 +6,7 @@ import { resolveOptions, type CampaignsPluginOptions } from './options.js'
 import { campaignsApi } from './routes/index.js'
 import { webhookRoutes } from './routes/webhook.js'
 import { IngestQueue } from './webhooks/ingest-queue.js'
+import { QualityPauser } from './webhooks/quality-pauser.js'
 import { createCloudApiClient } from './whatsapp/client.js'
 import { SenderCache } from './whatsapp/sender-cache.js'
 import { StandingCache } from './whatsapp/number-standing.js'
@@ -79,7 +80,8 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     service,
     bodyLimit: resolved.bodyLimit,
     hooks: resolved.hooks,
-    tenant: resolved.tenant
+    tenant: resolved.tenant,
+    rateLimit: resolved.rateLimit
   })
 
   // Beside the API, not in it: Meta's calls carry no credentials for the host's hooks; they are signed.
@@ -99,7 +101,7 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
     }
   })
   app.addHook('onClose', async () => { await webhookQueue.close() })
-  await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, queue: webhookQueue })
+  await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, queue: webhookQueue, quality: new QualityPauser(store) })
 }
 
 export const campaignsPlugin = fp(whatsappCampaigns, { fastify: '5.x', name: 'fastify-whatsapp-campaigns' })

@@ -7,8 +7,9 @@ const HALT = [0, 190, 10, 200, 250, 299, 368, 131031, 130497, 133010, 131042, 13
 const PAUSE = [131048, 131064, 132015]
 const RETRY_NUMBER = [130429, 4, 80007]
 const RETRY_RECIPIENT = [131056]
+const USER_LIMIT = [131049]
 const TRANSIENT = [1, 2, 131000, 131016, 133004, 131057]
-const FAILED = [100, 131008, 131009, 132000, 132005, 132007, 132012, 131051, 131021, 131026, 131047, 131049, 131050, 130472, 130403, 131030, 132018]
+const FAILED = [100, 131008, 131009, 132000, 132005, 132007, 132012, 131051, 131021, 131026, 131047, 131050, 130472, 130403, 131030, 132018]
 
 t.test('every code in the decisions maps to its outcome, whatever the HTTP status', async t => {
   const expect = (codes: number[], kind: string, scope?: string) => {
@@ -27,6 +28,7 @@ t.test('every code in the decisions maps to its outcome, whatever the HTTP statu
   expect(RETRY_RECIPIENT, 'retry', 'recipient')
   expect(TRANSIENT, 'retry', 'transient')
   expect(FAILED, 'failed')
+  expect(USER_LIMIT, 'user-limit')
 })
 
 t.test('the table holds exactly the decided codes', async t => {

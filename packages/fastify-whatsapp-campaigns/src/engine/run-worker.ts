@@ -7,10 +7,11 @@ import { encodeCallbackData } from '../whatsapp/callback-data.js'
 import type { SendOutcome, WhatsAppSender } from '../whatsapp/types.js'
 import { bodyParametersFor } from '../campaigns/parameters.js'
 import { retryDelay } from './backoff.js'
+import { FailureWindow } from './failure-window.js'
 import { IssueMarks } from './issue-marks.js'
 import { OutcomeBuffer } from './outcome-buffer.js'
 import { RunLog } from './run-log.js'
-import type { EngineSettings } from './settings.js'
+import { marketingLimitDelayMs, type EngineSettings } from './settings.js'
 import type { SlotPacer } from './slot-pacer.js'
 
 export interface RunWorkerContext {
@@ -84,13 +85,19 @@ export async function workRun (ctx: RunWorkerContext): Promise<void> {
   const countersAtStart = await queue.counters(plan)
   const failuresAtStart = countersAtStart?.failedCount ?? 0
   runLog.started(countersAtStart)
+  const failureWindow = settings.pauseOnFailureRate === false ? undefined : new FailureWindow(settings.pauseOnFailureRate)
 
   const settle = (message: ClaimedMessage, outcome: SendOutcome): void => {
     ctx.pacer.answered(outcome.kind === 'retry' && outcome.scope === 'number')
     if ((outcome.kind === 'halt' || outcome.kind === 'pause') && interruption === null) {
       interruption = { kind: outcome.kind, error: { code: outcome.code, title: outcome.title, message: outcome.message } }
     }
-    outcomes.add(toOutcome(message, outcome, ctx))
+    const recorded = toOutcome(message, outcome, ctx)
+    // A halt stops the run for its own reason; only the sends that ended judge the recipients' share.
+    if (failureWindow !== undefined && outcome.kind !== 'halt' && (recorded.status === 'sent' || recorded.status === 'failed')) {
+      if (failureWindow.add(recorded.status === 'failed') && interruption === null) interruption = { kind: 'pause', error: failureWindow.reason() }
+    }
+    outcomes.add(recorded)
   }
   const drain = async (): Promise<void> => {
     await Promise.all(inFlight)
@@ -203,10 +210,21 @@ async function runState (ctx: RunWorkerContext): Promise<'done' | 'stopped' | 'w
   if (progress.sending > 0) await ctx.queue.failExpiredLeases(ctx.plan, now, leaseExpiry(ctx))
   if (progress.doubt > 0 && await resolveDoubts(ctx, now) > 0) return 'wait'
   const untilDue = progress.nextDueAt === null ? ctx.settings.idlePollMs : progress.nextDueAt.getTime() - now.getTime()
+  if (progress.due === 0 && progress.sending === 0 && progress.doubt === 0 && untilDue > longWaitMs) waitingLong(ctx, progress.pending, progress.nextDueAt)
   // Due rows that could not be claimed are held by another worker for a moment.
   const wait = progress.due > 0 ? 10 : Math.max(1, Math.min(ctx.settings.idlePollMs, untilDue))
   await sleep(wait, undefined, { signal: ctx.stop }).catch(() => {})
   return 'wait'
+}
+
+/** A run idle for longer than this says so in the log, once per worker: its recipients wait for their time (131049 retried a day later). */
+const longWaitMs = 60_000
+const saidWaiting = new WeakSet<RunWorkerContext>()
+
+function waitingLong (ctx: RunWorkerContext, pending: number, until: Date | null): void {
+  if (saidWaiting.has(ctx)) return
+  saidWaiting.add(ctx)
+  ctx.log.info({ campaignId: ctx.plan.campaignId, runId: ctx.plan.runId, pending, until }, 'campaign run still running: its last recipients wait for their retry time')
 }
 
 function leaseExpiry (ctx: RunWorkerContext): 'fail' | 'doubt' {
@@ -283,6 +301,12 @@ function toOutcome (message: ClaimedMessage, outcome: SendOutcome, ctx: RunWorke
       const attempts = message.attempts - message.pairRateRetries
       if (attempts >= settings.maxAttempts) return { id, status: 'failed', code, title }
       return { id, status: 'retry', code, title, notBefore: new Date(Date.now() + retryDelay(attempts, outcome.scope, settings)) }
+    }
+    case 'user-limit': {
+      const { code } = outcome
+      const retryAt = new Date(Date.now() + marketingLimitDelayMs)
+      if (settings.marketingLimitRetry === 'later') return { id, status: 'retry', code, title: outcome.title, notBefore: retryAt }
+      return { id, status: 'failed', code, title: `${outcome.title}: Meta's per-user marketing limit; send it again with Retry failed no sooner than ${retryAt.toISOString()}` }
     }
     case 'pause':
       // Nothing is wrong with this recipient: it waits for the resume like the rest, its attempts

@@ -1,5 +1,20 @@
 import type { BackoffPolicy } from './backoff.js'
 
+/** A share of failed recipients among the last `window` outcomes a worker saw settle. */
+export interface FailureRateLimit {
+  /** From 0 (exclusive) to 1: 0.3 pauses once 30% of the window failed. */
+  share: number
+  /** How many of the latest outcomes are looked at; none is judged before the window is full. */
+  window: number
+}
+
+/**
+ * What becomes of a recipient Meta held back for its per-user marketing limit (131049): `fail` it at
+ * once, its title saying when Retry failed may send it again; or retry it `later` in the same run, no
+ * sooner than a day after, the run staying `running` until then.
+ */
+export type MarketingLimitRetry = 'later' | 'fail'
+
 export interface EngineSettings extends BackoffPolicy {
   /** Sends per second per sending phone number (Meta: 80 by default, up to 1,000), across every instance. */
   messagesPerSecond: number
@@ -13,6 +28,13 @@ export interface EngineSettings extends BackoffPolicy {
   maxPairRateRetries: number
   /** A run pauses itself once this many of its recipients failed since it (re)started; 0: never. */
   pauseAfterFailures: number
+  /**
+   * A run pauses itself once this share of the latest outcomes failed (a sliding window, counted by
+   * each worker as its outcomes settle); false: never. Catches a burst of failures the count since the
+   * start would see only late in a long run.
+   */
+  pauseOnFailureRate: FailureRateLimit | false
+  marketingLimitRetry: MarketingLimitRetry
   /** How long a claimed recipient is held; past it, an unrecorded send is in doubt. */
   leaseMs: number
   /**
@@ -33,6 +55,8 @@ export const defaultEngineSettings: EngineSettings = {
   maxAttempts: 10,
   maxPairRateRetries: 5,
   pauseAfterFailures: 1000,
+  pauseOnFailureRate: { share: 0.3, window: 200 },
+  marketingLimitRetry: 'fail',
   leaseMs: 30_000,
   recordBatchSize: 1000,
   recordIntervalMs: 100,
@@ -40,6 +64,9 @@ export const defaultEngineSettings: EngineSettings = {
   retryDelayMs: 1_000,
   maxRetryDelayMs: 5 * 60_000
 }
+
+/** Meta's per-user marketing limit holds for a rolling day: a retry sooner may lock the user out again. */
+export const marketingLimitDelayMs = 24 * 60 * 60_000
 
 /**
  * Half a second of sending in flight covers Meta's usual 100-300 ms answers; past a few hundred

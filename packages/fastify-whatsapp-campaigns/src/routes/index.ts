@@ -6,6 +6,7 @@ import { campaignRoutes } from './campaigns.js'
 import { contactsCheckRoutes } from './contacts-check.js'
 import { exportRoutes } from './exports.js'
 import type { RoutesOptions } from './options.js'
+import { limitRequests } from './rate-limit.js'
 import { sendBulkRoutes } from './send-bulk.js'
 import { preflightRoutes } from './preflight.js'
 import { setTenant } from './tenant.js'
@@ -16,6 +17,7 @@ import { validatorCompiler } from './validation.js'
 export interface ApiOptions extends RoutesOptions {
   hooks: ResolvedOptions['hooks']
   tenant: ResolvedOptions['tenant']
+  rateLimit: ResolvedOptions['rateLimit']
 }
 
 /** The encapsulated API: its own validation and error shape, the host's hooks, then the routes. */
@@ -39,6 +41,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
     else done(new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given'))
   })
 
+  if (options.rateLimit !== false) await limitRequests(app, options.rateLimit)
   for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)
   app.decorateRequest('whatsappTenant', '')

@@ -12,6 +12,7 @@ import {
   WebhookVerificationError
 } from '../webhooks/errors.js'
 import type { IngestQueue } from '../webhooks/ingest-queue.js'
+import type { QualityPauser } from '../webhooks/quality-pauser.js'
 import { hasReports } from '../webhooks/merge-reports.js'
 import { keywordReader, type KeywordReader } from '../whatsapp/keywords.js'
 import { parseWebhookBody } from '../whatsapp/webhook-payload.js'
@@ -24,6 +25,8 @@ export const webhookBodyLimit = 3 * 1024 * 1024 + 256 * 1024
 export interface WebhookRoutesOptions {
   webhook: ResolvedWebhookOptions
   queue: IngestQueue
+  /** Pauses the runs of a number whose quality dropped. */
+  quality: QualityPauser
 }
 
 const tags = ['webhooks']
@@ -73,11 +76,11 @@ export async function webhookRoutes (app: FastifyInstance, options: WebhookRoute
     // Answered before any body is read: without the secret no event can be trusted.
     app.post('/webhook', { ...post, onRequest: async (_request, reply) => await refuse(reply, new WebhookNotConfiguredError()) }, async () => {})
   } else {
-    app.post('/webhook', post, receiveEvents(appSecret, keywordReader(options.webhook), options.queue))
+    app.post('/webhook', post, receiveEvents(appSecret, keywordReader(options.webhook), options.queue, options.quality))
   }
 }
 
-function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: IngestQueue): RouteHandlerMethod {
+function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: IngestQueue, quality: QualityPauser): RouteHandlerMethod {
   return async function (request, reply) {
     const body = request.body
     if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given')
@@ -95,7 +98,8 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: In
     }
     const parsed = parseWebhookBody(json, readKeyword)
     if (!parsed.ok) throw new WebhookBodyError(parsed.reason)
-    const { reports, ignored, systemErrors, whatsapp } = parsed.webhook
+    const { reports, ignored, systemErrors, whatsapp, numbers, qualityPauses } = parsed.webhook
+    quality.learn(numbers)
     if (systemErrors.length > 0) request.log.warn({ systemErrors: systemErrors.slice(0, 10), count: systemErrors.length }, 'whatsapp webhook: Meta reported system-level errors')
 
     let summary
@@ -104,6 +108,17 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: In
         summary = await queue.add(reports)
       } catch (error) {
         request.log.error({ err: error }, 'whatsapp webhook: the events could not be stored; Meta will send them again')
+        return await refuse(reply, new WebhookStoreError())
+      }
+    }
+    if (qualityPauses.length > 0) {
+      try {
+        const { paused, unknown } = await quality.apply(qualityPauses, request.log)
+        if (unknown.length > 0) request.log.warn({ displayPhoneNumbers: unknown }, 'whatsapp webhook: a quality update asks to pause the runs of a number no status webhook has named yet; none paused')
+        request.log.info({ paused }, 'whatsapp webhook: quality update applied')
+      } catch (error) {
+        // The events are stored; Meta sends the whole body again, and its pause is tried again then.
+        request.log.error({ err: error }, 'whatsapp webhook: the runs of a number whose quality dropped could not be paused; Meta will send the update again')
         return await refuse(reply, new WebhookStoreError())
       }
     }

@@ -34,6 +34,7 @@ export function memoryStore (): CampaignStore {
     cancel: async (tenant, id, allowed) => lifecycle.cancel(state, tenant, id, allowed),
 
     activeRuns: async () => runs.activeRuns(state),
+    runningFrom: async senders => runs.runningFrom(state, senders),
     dueScheduled: async (now, limit) => runs.dueScheduled(state, now, limit),
     claim: async (run, limit, leaseUntil) => runs.claim(state, run, limit, leaseUntil),
     markIssued: async (run, leaseUntil, through) => { runs.markIssued(state, run, leaseUntil, through) },

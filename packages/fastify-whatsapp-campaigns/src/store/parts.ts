@@ -26,6 +26,7 @@ const campaignRepository: Methods<CampaignRepository> = {
 
 const runQueue: Methods<RunQueue> = {
   activeRuns: 'required',
+  runningFrom: 'required',
   dueScheduled: 'required',
   claim: 'required',
   markIssued: 'required',

@@ -4,7 +4,7 @@ import { migrate } from './migrate.js'
 import { contactPage, createCampaign, deleteCampaign, listCampaigns, listContacts, listMessages, listRuns, readCampaign, statusCounts, updateCampaign } from './postgres/campaigns.js'
 import { startRun } from './postgres/start.js'
 import { cancel, pause, pauseRun, resume } from './postgres/lifecycle.js'
-import { activeRuns, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, markIssued, progress } from './postgres/runs.js'
+import { activeRuns, runningFrom, claim, counters, dueScheduled, failExpiredLeases, failStaleLeases, finishRun, markIssued, progress } from './postgres/runs.js'
 import { record } from './postgres/outcomes.js'
 import { reserveSlots, throttle } from './postgres/pacing.js'
 import { addOptOuts, optedOutAmong, optOuts, removeOptOut } from './postgres/opt-outs.js'
@@ -57,6 +57,7 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     cancel: async (tenant, id, allowed) => isRowId(id) ? cancel(sql, tenant, id, allowed) : notFound,
 
     activeRuns: async () => activeRuns(sql),
+    runningFrom: async senders => runningFrom(sql, senders),
     dueScheduled: async (now, limit) => dueScheduled(sql, now, limit),
     claim: async (run, limit, leaseUntil) => claim(sql, run, limit, leaseUntil),
     markIssued: async (run, leaseUntil, through) => markIssued(sql, run, leaseUntil, through),

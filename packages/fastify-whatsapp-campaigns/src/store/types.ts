@@ -313,6 +313,11 @@ export interface CampaignRepository {
 export interface RunQueue {
   /** Runs `running` (not paused), every tenant's, e.g. after a restart or for another instance to share. */
   activeRuns(): Promise<RunPlan[]>
+  /**
+   * Runs `running` (not paused) that send from one of `senders` (phone number ids, as given to
+   * `startRun`), every tenant's: the runs a signal about a number, such as its quality dropping, stops.
+   */
+  runningFrom(senders: readonly string[]): Promise<RunPlan[]>
   /** Campaigns `scheduled` whose time has come (scheduledAt <= now), every tenant's, oldest first. */
   dueScheduled(now: Date, limit: number): Promise<Array<{ tenant: Tenant, id: number }>>
   /**

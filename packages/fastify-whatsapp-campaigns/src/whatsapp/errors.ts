@@ -5,7 +5,7 @@ import type { SendOutcome } from './types.js'
  * What a sender does about one of Meta's error codes. This table is the only place that knows Meta's
  * codes: the engine sees only the resulting `SendOutcome`.
  */
-export type ErrorAction = 'halt' | 'pause' | 'failed' | 'retry-number' | 'retry-recipient' | 'retry-transient'
+export type ErrorAction = 'halt' | 'pause' | 'failed' | 'retry-number' | 'retry-recipient' | 'retry-transient' | 'user-limit'
 
 export interface GraphErrorCode {
   /** Meta's title, used when an answer carries no message. */
@@ -78,7 +78,7 @@ export const GRAPH_ERROR_CODES: ReadonlyMap<number, GraphErrorCode> = new Map<nu
   [131026, failed('Message Undeliverable')],
   [131047, failed('Re-engagement message')],
   // Retrying a per-user marketing limit early can lock the user out for another 24 h.
-  [131049, failed('This message was not delivered to maintain healthy ecosystem engagement')],
+  [131049, { title: 'This message was not delivered to maintain healthy ecosystem engagement', action: 'user-limit' }],
   [131050, { ...failed('The recipient stopped marketing messages'), optOut: true }],
   [130472, failed("User's number is part of an experiment")],
   [130403, failed('Recipient blocked by the business')],
@@ -119,6 +119,7 @@ export function classifyGraphError (error: GraphErrorInput): ErrorOutcome {
     case 'retry-number': return { kind: 'retry', scope: 'number', code, title }
     case 'retry-recipient': return { kind: 'retry', scope: 'recipient', code, title }
     case 'retry-transient': return { kind: 'retry', scope: 'transient', code, title }
+    case 'user-limit': return { kind: 'user-limit', code, title }
     case 'failed': return entry?.optOut === true ? { kind: 'failed', code, title, optOut: true } : { kind: 'failed', code, title }
   }
 }

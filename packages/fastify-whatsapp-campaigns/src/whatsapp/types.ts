@@ -23,6 +23,11 @@ export type SendOutcome =
    * passing failure (5xx, network, timeout, 131000, 131016…).
    */
   | { kind: 'retry', scope: 'number' | 'recipient' | 'transient', code: number | string, title: string }
+  /**
+   * Meta's per-user marketing limit (131049): this recipient may get the message no sooner than a day
+   * later (an early retry can lock them out for another day); the others go on.
+   */
+  | { kind: 'user-limit', code: number | string, title: string }
   /** Permanent for this recipient: fail it, go on with the others. `optOut`: the recipient stopped such messages (131050). */
   | { kind: 'failed', code: number | string, title: string, optOut?: boolean }
   /**

@@ -2,6 +2,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ErrorCode } from '../schemas/campaign.js'
 import type { DeliveryReports, InboundMessage, PreferenceChange, StatusReport } from '../store/types.js'
 import { emptyReports } from '../webhooks/merge-reports.js'
+import { displayDigits, isQualityUpdate, qualityPauseOf, type QualityPause } from '../webhooks/quality-signals.js'
 import { mergeReports } from '../store/status-rules.js'
 import { decodeCallbackData } from './callback-data.js'
 import { graphErrorCode } from './errors.js'
@@ -40,6 +41,10 @@ export interface ParsedWebhook {
   reports: DeliveryReports
   ignored: IgnoredCounts
   systemErrors: SystemError[]
+  /** The numbers the body named by both forms (from `metadata`): display digits and phone number id. */
+  numbers: Array<{ displayPhoneNumber: string, phoneNumberId: string }>
+  /** Quality updates that pause the runs sending from their number. */
+  qualityPauses: QualityPause[]
 }
 
 /** A signed body whose frame is wrong (not an object, `entry` or `changes` not arrays): the sender has a bug. */
@@ -117,6 +122,8 @@ class Reader {
   readonly reports: DeliveryReports = emptyReports()
   readonly ignored: IgnoredCounts = { statuses: 0, messages: 0, preferences: 0, systemErrors: 0, changes: 0 }
   readonly systemErrors: SystemError[] = []
+  readonly numbers: ParsedWebhook['numbers'] = []
+  readonly qualityPauses: QualityPause[] = []
 
   constructor (private readonly readKeyword: KeywordReader) {}
 
@@ -130,6 +137,10 @@ class Reader {
       // Kept as it came, for the host to read (template status updates among them); routed by the WABA id.
       if (value === undefined) this.ignored.changes++
       else this.reports.other.push({ field, accountId, value })
+      if (field === 'phone_number_quality_update' && isQualityUpdate.Check(value)) {
+        const pause = qualityPauseOf(value)
+        if (pause !== null) this.qualityPauses.push(pause)
+      }
       return
     }
     if (!isRecord(value)) {
@@ -137,6 +148,8 @@ class Reader {
       return
     }
     const phoneNumberId = isMetadata.Check(value.metadata) ? value.metadata.phone_number_id : null
+    const display = (value.metadata as { display_phone_number?: unknown } | undefined)?.display_phone_number
+    if (phoneNumberId !== null && typeof display === 'string') this.numbers.push({ displayPhoneNumber: displayDigits(display), phoneNumberId })
     this.readStatuses(value.statuses)
     this.readMessages(value.messages, phoneNumberId)
     this.readPreferences(value.user_preferences, phoneNumberId)
@@ -203,7 +216,7 @@ export function parseWebhookBody (body: unknown, readKeyword: KeywordReader): Pa
   const reader = new Reader(readKeyword)
   const done = (whatsapp: boolean): ParseResult => {
     reader.reports.statuses = mergeReports(reader.statuses)
-    return { ok: true, webhook: { whatsapp, reports: reader.reports, ignored: reader.ignored, systemErrors: reader.systemErrors } }
+    return { ok: true, webhook: { whatsapp, reports: reader.reports, ignored: reader.ignored, systemErrors: reader.systemErrors, numbers: reader.numbers, qualityPauses: reader.qualityPauses } }
   }
   // Webhooks of a Page or an Instagram account sent to this URL by mistake: acknowledged, not read.
   if (body.object !== 'whatsapp_business_account') return done(false)

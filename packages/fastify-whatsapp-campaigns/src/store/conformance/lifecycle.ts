@@ -141,6 +141,22 @@ export function selfPauses ({ test }: Group): void {
     t.equal((await store.get(tenantA, plan.campaignId))!.error, undefined, 'gone with the resume')
   })
 
+  test("runs: runningFrom finds every tenant's running runs of the given senders, not paused or ended ones", async (t, store) => {
+    const a = allowed(await store.startRun(tenantA, (await store.create(tenantA, draft())).id, anyStatus, 'all', '111'))
+    const b = allowed(await store.startRun(tenantB, (await store.create(tenantB, draft())).id, anyStatus, 'all', '111'))
+    const other = allowed(await store.startRun(tenantA, (await store.create(tenantA, draft())).id, anyStatus, 'all', '222'))
+    const unknown = await started(store, tenantA)
+    const paused = allowed(await store.startRun(tenantA, (await store.create(tenantA, draft())).id, anyStatus, 'all', '111'))
+    allowed(await store.pause(tenantA, paused.campaignId, ['running']))
+    const ended = allowed(await store.startRun(tenantA, (await store.create(tenantA, draft())).id, anyStatus, 'all', '111'))
+    await store.finishRun(ended, { status: 'completed' })
+    t.strictSame(await store.runningFrom(['111']), [a, b])
+    t.strictSame(await store.runningFrom(['222', '111', 'nobody']), [a, b, other])
+    t.strictSame(await store.runningFrom([]), [])
+    t.strictSame(await store.runningFrom(['nobody']), [])
+    t.ok((await store.activeRuns()).some(run => run.runId === unknown.runId), 'a run without a known sender is active, and no sender finds it')
+  })
+
   test('runs: pauseRun changes nothing unless the run is running, and says so', async (t, store) => {
     const plan = await started(store, tenantA)
     allowed(await store.pause(tenantA, plan.campaignId, ['running']))

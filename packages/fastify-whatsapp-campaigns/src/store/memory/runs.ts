@@ -87,6 +87,11 @@ export function activeRuns (state: MemoryState): RunPlan[] {
   return [...state.runs.values()].filter(r => r.status === 'running').sort((a, b) => a.id - b.id).map(r => state.plan(r))
 }
 
+export function runningFrom (state: MemoryState, senders: readonly string[]): RunPlan[] {
+  const wanted = new Set(senders)
+  return [...state.runs.values()].filter(r => r.status === 'running' && r.sender !== null && wanted.has(r.sender)).sort((a, b) => a.id - b.id).map(r => state.plan(r))
+}
+
 export function dueScheduled (state: MemoryState, now: Date, limit: number): Array<{ tenant: Tenant, id: number }> {
   return [...state.campaigns.values()]
     .filter(c => c.status === 'scheduled' && c.scheduledAt !== null && c.scheduledAt.getTime() <= now.getTime())

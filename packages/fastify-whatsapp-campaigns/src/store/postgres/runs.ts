@@ -23,6 +23,13 @@ export async function activeRuns (db: SqlClient): Promise<RunPlan[]> {
   return rows.map(toRunPlan)
 }
 
+export async function runningFrom (db: SqlClient, senders: readonly string[]): Promise<RunPlan[]> {
+  if (senders.length === 0) return []
+  // Every tenant's, like activeRuns: the number is the app's, whichever tenant sends from it.
+  const { rows } = await db.query<RunPlanRow>(`SELECT ${runPlanColumns} FROM campaign_runs WHERE status = 'running' AND sender = ANY($1::text[]) ORDER BY id`, [[...senders]])
+  return rows.map(toRunPlan)
+}
+
 export async function dueScheduled (db: SqlClient, now: Date, limit: number): Promise<Array<{ tenant: Tenant, id: number }>> {
   if (!(limit > 0)) return []
   // Every tenant's, like activeRuns; the partial index holds only scheduled campaigns.
