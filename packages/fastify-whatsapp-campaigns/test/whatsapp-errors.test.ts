@@ -32,7 +32,7 @@ t.test('every code in the decisions maps to its outcome, whatever the HTTP statu
 })
 
 t.test('the table holds exactly the decided codes', async t => {
-  const decided = [...HALT, ...PAUSE, ...RETRY_NUMBER, ...RETRY_RECIPIENT, ...TRANSIENT, ...FAILED].filter(code => code < 200 || code > 299)
+  const decided = [...HALT, ...PAUSE, ...RETRY_NUMBER, ...RETRY_RECIPIENT, ...USER_LIMIT, ...TRANSIENT, ...FAILED].filter(code => code < 200 || code > 299)
   t.same([...GRAPH_ERROR_CODES.keys()].sort(), [...new Set(decided)].sort())
   t.equal(graphErrorCode(201)?.action, 'halt')
   t.equal(graphErrorCode(300), undefined)
