@@ -11,13 +11,12 @@
  *
  * Replay a run with CRASH_SEED=<the seed it printed>.
  */
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { startCloudApiFake } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
 import { undefinedIfTimedOut, waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
-import { api, killAllServers, phoneFor, seededRandom, startServer, type ServerProcess } from './helpers/server-process.js'
+import { api, freePort, killAllServers, phoneFor, seededRandom, type ServerProcess, startServer } from './helpers/server-process.js'
 
 const accessToken = 'crash-doubt-token'
 const appSecret = 'crash-doubt-app-secret'
@@ -27,14 +26,6 @@ const leaseMs = 30_000
 const witnessWindowMs = 3000
 /** Leases, then the witness window, then the rest of the run. */
 const completeWithinMs = 90_000
-
-async function freePort (): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise<void>(resolve => probe.close(() => { resolve() }))
-  return port
-}
 
 interface KillFigures {
   /** Rows the killed process held `sending`: in doubt at their lease's end without marks. */

@@ -7,13 +7,12 @@
  *
  * Replay a run with CRASH_SEED=<the seed it printed>.
  */
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { startCloudApiFake, type Failure } from 'whatsapp-cloud-fake'
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from '../../../packages/fastify-whatsapp-campaigns/test/helpers/postgres.js'
 import { undefinedIfTimedOut, waitFor } from '../../../packages/whatsapp-cloud-fake/test/wait-for.js'
-import { allMessages, api, killAllServers, perSecond, phoneFor, seededRandom, startServer, type ServerProcess } from './helpers/server-process.js'
+import { allMessages, api, freePort, killAllServers, perSecond, phoneFor, seededRandom, type ServerProcess, startServer } from './helpers/server-process.js'
 
 const recipients = 3000
 const rate = 100
@@ -42,15 +41,6 @@ const troubleByRemainder: Record<number, { label: string, failures: Failure[] }>
   67: { label: 'reset after Meta took it', failures: [{ reset: 'after' }] }
 }
 const troubleOf = (i: number): typeof troubleByRemainder[number] | undefined => troubleByRemainder[i % 100]
-
-/** A port free now, for every incarnation of the server: Meta's webhook URL does not change across restarts. */
-async function freePort (): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise<void>(resolve => probe.close(() => { resolve() }))
-  return port
-}
 
 /** When each kill happened, in seconds from `origin`. */
 const killMoments = (figures: Array<{ killedAt: number }>, origin: number): string => figures.map(f => ((f.killedAt - origin) / 1000).toFixed(1)).join(', ')

@@ -72,7 +72,7 @@ export async function benchCampaignDetail (database: BenchDatabase, count = Numb
   ])
 }
 
-/** An app of the plugin on the store, for reads (nothing runs: the campaigns' runs are over). */
+/** An app of the plugin on the store, whose engine has nothing to run (no campaign of it is running). */
 async function readerApp (store: CampaignStore): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: 'warn' } })
   await app.register(campaigns, {
@@ -149,13 +149,7 @@ async function csvDownload (store: CampaignStore, id: number, count: number, siz
 
 /** Creates a campaign through the API in this process, timing the 201 and weighing its body. */
 async function createThroughApi (store: CampaignStore, count: number): Promise<Created> {
-  const app = Fastify({ logger: { level: 'warn' } })
-  await app.register(campaigns, {
-    store,
-    whatsapp: { apiUrl: 'http://127.0.0.1:9/v23.0', phoneNumberId: '103', accessToken: 'bench-token' },
-    tenant: () => tenant
-  })
-  await app.ready()
+  const app = await readerApp(store)
   try {
     const payload = JSON.stringify({
       name: `detail ${count}`,

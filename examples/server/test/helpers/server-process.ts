@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -276,4 +276,13 @@ function socketOwners (serverPort: number, pids: number[]): Map<number, number> 
     }
   }
   return owners
+}
+
+/** A port free now, for every incarnation of a server: Meta's webhook URL does not change across restarts. */
+export async function freePort (): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise<void>(resolve => probe.close(() => { resolve() }))
+  return port
 }
