@@ -44,8 +44,8 @@ t.test('over HTTP a slow client holds the reading back too, by the sockets\' buf
   let bytes = (await chunks.next()).value.length as number
   await sleep(300)
   const ahead = pages.length
-  // What the kernel's send and receive buffers of a loopback connection hold (a few MB), and no more.
-  t.ok(ahead >= 1 && ahead < everyPage / 2, `while the client waits, ${ahead} of ${everyPage} pages are read`)
+  // What the kernel's send and receive buffers of a loopback connection hold (a few MB, more on a busy machine that grows them), never the whole run.
+  t.ok(ahead >= 1 && ahead < everyPage * 0.8, `while the client waits, ${ahead} of ${everyPage} pages are read`)
   let lines = 0
   for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
     bytes += next.value.length
