@@ -1,11 +1,14 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import type { CampaignStore } from './store/types.js'
 import { createCampaignService, startScheduled, type CampaignService } from './campaigns/service.js'
 import { Engine } from './engine/engine.js'
 import { resolveOptions, type CampaignsPluginOptions } from './options.js'
 import { campaignsApi } from './routes/index.js'
 import { webhookRoutes } from './routes/webhook.js'
 import { IngestQueue } from './webhooks/ingest-queue.js'
+import { WebhookIntake } from './webhooks/intake.js'
+import { StatusInbox, type Journal } from './webhooks/status-inbox.js'
 import { QualityPauser } from './webhooks/quality-pauser.js'
 import { createCloudApiClient } from './whatsapp/client.js'
 import { SenderCache } from './whatsapp/sender-cache.js'
@@ -100,8 +103,22 @@ async function whatsappCampaigns (app: FastifyInstance, options: CampaignsPlugin
       return summary
     }
   })
-  app.addHook('onClose', async () => { await webhookQueue.close() })
-  await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, queue: webhookQueue, quality: new QualityPauser(store) })
+  const journal = journalOf(store)
+  const intake = new WebhookIntake(webhookQueue, journal === undefined ? undefined : new StatusInbox({ journal, log }))
+  app.addHook('onReady', async () => { intake.start() })
+  app.addHook('onClose', async () => { await intake.close() })
+  await app.register(webhookRoutes, { prefix: resolved.prefix, webhook: resolved.webhook, intake, quality: new QualityPauser(store) })
+}
+
+/** The store's status journal, its methods bound, when it has one (the registration's check saw that it is whole). */
+function journalOf (store: CampaignStore): Journal | undefined {
+  const { journalStatuses, applyJournaled, applyStrandedStatuses } = store
+  if (journalStatuses === undefined || applyJournaled === undefined || applyStrandedStatuses === undefined) return undefined
+  return {
+    journalStatuses: journalStatuses.bind(store),
+    applyJournaled: applyJournaled.bind(store),
+    applyStrandedStatuses: applyStrandedStatuses.bind(store)
+  }
 }
 
 export const campaignsPlugin = fp(whatsappCampaigns, { fastify: '5.x', name: 'fastify-whatsapp-campaigns' })

@@ -19,8 +19,8 @@ const required = Object.entries(storeParts).flatMap(([part, methods]) =>
 
 t.test('the parts name 39 required methods: 14 of CampaignRepository, 12 of RunQueue, 2 of SendTimeline, 3 of DeliveryLedger, 4 of OptOutList, 3 of CampaignAnalytics, and close', async t => {
   const counts = Object.fromEntries(Object.entries(storeParts).map(([part, methods]) => [part, Object.keys(methods).length]))
-  t.strictSame(counts, { CampaignRepository: 14, RunQueue: 12, SendTimeline: 2, DeliveryLedger: 3, OptOutList: 4, CampaignAnalytics: 3, StoreLifecycle: 2 })
-  t.equal(required.length, 39, 'init is the only optional one')
+  t.strictSame(counts, { CampaignRepository: 14, RunQueue: 12, SendTimeline: 2, DeliveryLedger: 3, OptOutList: 4, CampaignAnalytics: 3, StatusJournal: 3, StoreLifecycle: 2 })
+  t.equal(required.length, 39, 'init and the status journal are the optional ones')
   t.strictSame(missingStoreMethods(memoryStore()), [], 'the memory store is all of them')
 })
 
@@ -40,6 +40,12 @@ t.test('a method that is there as something else than a function counts as missi
   const store = { ...memoryStore(), claim: 'yes', init: 42 }
   t.strictSame(missingStoreMethods(store), ['RunQueue.claim', 'StoreLifecycle.init'])
   t.strictSame(missingStoreMethods(null).length, required.length, 'nothing is every required method missing')
+})
+
+t.test('the status journal is there whole or not at all', async t => {
+  const journal = { journalStatuses: async () => 1, applyJournaled: async () => ({ matched: 0, early: 0, replies: 0, optedOut: 0, optedIn: 0 }), applyStrandedStatuses: async () => 0 }
+  t.strictSame(missingStoreMethods({ ...memoryStore(), ...journal }), [], 'all three')
+  t.strictSame(missingStoreMethods({ ...memoryStore(), journalStatuses: journal.journalStatuses }), ['StatusJournal.applyJournaled', 'StatusJournal.applyStrandedStatuses'], 'one of three: the others named')
 })
 
 t.test('a store that is a class instance passes: methods may live on its prototype', async t => {

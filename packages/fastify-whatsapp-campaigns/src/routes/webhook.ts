@@ -11,7 +11,7 @@ import {
   WebhookStoreError,
   WebhookVerificationError
 } from '../webhooks/errors.js'
-import type { IngestQueue } from '../webhooks/ingest-queue.js'
+import type { WebhookIntake } from '../webhooks/intake.js'
 import type { QualityPauser } from '../webhooks/quality-pauser.js'
 import { hasReports } from '../webhooks/merge-reports.js'
 import { keywordReader, type KeywordReader } from '../whatsapp/keywords.js'
@@ -24,7 +24,7 @@ export const webhookBodyLimit = 3 * 1024 * 1024 + 256 * 1024
 
 export interface WebhookRoutesOptions {
   webhook: ResolvedWebhookOptions
-  queue: IngestQueue
+  intake: WebhookIntake
   /** Pauses the runs of a number whose quality dropped. */
   quality: QualityPauser
 }
@@ -68,7 +68,7 @@ export async function webhookRoutes (app: FastifyInstance, options: WebhookRoute
     schema: {
       tags,
       summary: "Meta's signed webhook events: delivery statuses, replies, opt-outs",
-      description: 'Checks `X-Hub-Signature-256` against `webhook.appSecret` over the raw body, stores the events, then answers 200.',
+      description: 'Checks `X-Hub-Signature-256` against `webhook.appSecret` over the raw body, stores the events, then answers 200. With a PostgreSQL store, statuses are journaled and applied a moment after the answer; replies and opt-outs are applied before it.',
       response: { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse }
     }
   }
@@ -76,11 +76,11 @@ export async function webhookRoutes (app: FastifyInstance, options: WebhookRoute
     // Answered before any body is read: without the secret no event can be trusted.
     app.post('/webhook', { ...post, onRequest: async (_request, reply) => await refuse(reply, new WebhookNotConfiguredError()) }, async () => {})
   } else {
-    app.post('/webhook', post, receiveEvents(appSecret, keywordReader(options.webhook), options.queue, options.quality))
+    app.post('/webhook', post, receiveEvents(appSecret, keywordReader(options.webhook), options.intake, options.quality))
   }
 }
 
-function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: IngestQueue, quality: QualityPauser): RouteHandlerMethod {
+function receiveEvents (appSecret: string, readKeyword: KeywordReader, intake: WebhookIntake, quality: QualityPauser): RouteHandlerMethod {
   return async function (request, reply) {
     const body = request.body
     if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given')
@@ -102,10 +102,9 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: In
     quality.learn(numbers)
     if (systemErrors.length > 0) request.log.warn({ systemErrors: systemErrors.slice(0, 10), count: systemErrors.length }, 'whatsapp webhook: Meta reported system-level errors')
 
-    let summary
     if (hasReports(reports)) {
       try {
-        summary = await queue.add(reports)
+        await intake.receive(reports)
       } catch (error) {
         request.log.error({ err: error }, 'whatsapp webhook: the events could not be stored; Meta will send them again')
         return await refuse(reply, new WebhookStoreError())
@@ -123,7 +122,7 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, queue: In
       }
     }
     const counts = { statuses: reports.statuses.length, inbound: reports.inbound.length, preferences: reports.preferences.length, other: reports.other.length }
-    request.log.debug({ whatsapp, ingested: counts, ignored, summary }, 'whatsapp webhook: events stored')
+    request.log.debug({ whatsapp, ingested: counts, ignored }, 'whatsapp webhook: events stored')
     return await reply.code(200).send({ received: true })
   }
 }

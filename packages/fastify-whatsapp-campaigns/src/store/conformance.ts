@@ -14,6 +14,7 @@ import { createGetList, remove, storedShapes, update } from './conformance/campa
 import { claims, counters, finishing, outcomes, startRuns } from './conformance/runs.js'
 import { claimMarks, staleLeases } from './conformance/leases.js'
 import { doubts, repliesAndOptOuts, statusWebhooks } from './conformance/deliveries.js'
+import { statusJournal } from './conformance/journal.js'
 import { reruns } from './conformance/reruns.js'
 import { runHistory } from './conformance/history.js'
 import { schedules } from './conformance/schedules.js'
@@ -49,6 +50,7 @@ export const groupsByPart: Record<StorePart, Array<(group: Group) => void>> = {
   RunQueue: [claims, outcomes, counters, selfPauses, finishing, staleLeases, claimMarks],
   SendTimeline: [pacing],
   DeliveryLedger: [statusWebhooks, doubts, repliesAndOptOuts],
+  StatusJournal: [statusJournal],
   OptOutList: [optOutList, optOutSkips, optOutLookup],
   CampaignAnalytics: [runStats, tenantAnalytics, uniqueReach],
   // close() ends every test of the others; init() is the factory's to call.

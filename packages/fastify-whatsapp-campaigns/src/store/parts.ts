@@ -3,7 +3,7 @@
  * the compiler (a method added to an interface and not here, or named here and not there, does not
  * compile), and the plugin's check of a store at registration is derived from them.
  */
-import type { CampaignAnalytics, CampaignRepository, DeliveryLedger, OptOutList, RunQueue, SendTimeline, StoreLifecycle } from './types.js'
+import type { CampaignAnalytics, CampaignRepository, DeliveryLedger, OptOutList, RunQueue, SendTimeline, StatusJournal, StoreLifecycle } from './types.js'
 
 type Methods<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? 'optional' : 'required' }
 
@@ -50,6 +50,12 @@ const deliveryLedger: Methods<DeliveryLedger> = {
   expireEarlyStatuses: 'required'
 }
 
+const statusJournal: Methods<StatusJournal> = {
+  journalStatuses: 'optional',
+  applyJournaled: 'optional',
+  applyStrandedStatuses: 'optional'
+}
+
 const optOutList: Methods<OptOutList> = {
   optOuts: 'required',
   addOptOuts: 'required',
@@ -74,6 +80,7 @@ export const storeParts = {
   RunQueue: runQueue,
   SendTimeline: sendTimeline,
   DeliveryLedger: deliveryLedger,
+  StatusJournal: statusJournal,
   OptOutList: optOutList,
   CampaignAnalytics: campaignAnalytics,
   StoreLifecycle: storeLifecycle
@@ -84,14 +91,17 @@ export type StorePart = keyof typeof storeParts
 /**
  * What a value lacks to be a CampaignStore, as `Part.method` names (empty when nothing): a method
  * that must be there and is not a function, or one that may be absent and is there as something else.
+ * A part whose methods are all optional (StatusJournal) is there whole or not at all.
  */
 export function missingStoreMethods (store: unknown): string[] {
   const candidate = (typeof store === 'object' && store !== null ? store : {}) as Record<string, unknown>
   const missing: string[] = []
   for (const [part, methods] of Object.entries(storeParts) as Array<[StorePart, Record<string, 'optional' | 'required'>]>) {
-    for (const [name, kind] of Object.entries(methods)) {
+    const names = Object.keys(methods)
+    const whole = names.every(name => methods[name] === 'optional') && names.some(name => candidate[name] !== undefined)
+    for (const name of names) {
       const value = candidate[name]
-      if (typeof value === 'function' || (kind === 'optional' && value === undefined)) continue
+      if (typeof value === 'function' || (methods[name] === 'optional' && !whole && value === undefined)) continue
       missing.push(`${part}.${name}`)
     }
   }

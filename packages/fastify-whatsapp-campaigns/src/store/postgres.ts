@@ -12,6 +12,7 @@ import { analytics, stats } from './postgres/analytics.js'
 import { uniqueRecipients } from './postgres/reach.js'
 import { expireEarlyStatuses, ingest } from './postgres/deliveries.js'
 import { resolveDoubts } from './postgres/doubts.js'
+import { applyJournaled, applyStrandedStatuses, journalStatuses } from './postgres/journal.js'
 
 export interface PostgresStoreOptions {
   /**
@@ -75,6 +76,9 @@ export function postgresStore (db: SqlClientInput, options: PostgresStoreOptions
     ingest: async reports => ingest(sql, reports),
     resolveDoubts: async (run, now, windowMs) => isRowId(run.runId) ? resolveDoubts(sql, run, now, windowMs) : { witnessed: 0, resent: 0, failed: 0 },
     expireEarlyStatuses: async before => expireEarlyStatuses(sql, before),
+    journalStatuses: async statuses => journalStatuses(sql, statuses),
+    applyJournaled: async entries => applyJournaled(sql, entries),
+    applyStrandedStatuses: async (before, limit) => applyStrandedStatuses(sql, before, limit),
     optOuts: async (tenant, query) => optOuts(sql, tenant, query),
     addOptOuts: async (tenant, phones, source) => addOptOuts(sql, tenant, phones, source),
     removeOptOut: async (tenant, phone) => removeOptOut(sql, tenant, phone),

@@ -461,6 +461,33 @@ export interface IngestSummary {
   optedIn: number
 }
 
+/** Statuses of one journal entry: what one `journalStatuses` call stored, under the id it answered. */
+export interface JournalEntry {
+  id: number
+  statuses: StatusReport[]
+}
+
+/**
+ * A durable inbox for status webhooks, so that the webhook route can answer Meta once statuses are
+ * stored, before they are applied: one insert per batch, with no lock on any message or run. A store
+ * without it (the memory store) has each batch applied by `ingest` before the answer. The three
+ * methods go together.
+ */
+export interface StatusJournal {
+  /** Stores the statuses as one entry, to be applied by `applyJournaled`; answers its id. */
+  journalStatuses?(statuses: StatusReport[]): Promise<number>
+  /**
+   * Applies these entries' statuses (given as journaled) as `ingest` does, and removes the entries,
+   * in one transaction. An entry no longer there (another caller applied it) is skipped.
+   */
+  applyJournaled?(entries: JournalEntry[]): Promise<IngestSummary>
+  /**
+   * Applies and removes, oldest first, up to `limit` entries received before `before`, skipping those
+   * another caller is applying: what a stopped process journaled and did not apply. Answers how many.
+   */
+  applyStrandedStatuses?(before: Date, limit: number): Promise<number>
+}
+
 export interface DoubtResolution {
   /** Found sent by a status that named them. */
   witnessed: number
@@ -592,4 +619,4 @@ export interface StoreLifecycle {
 }
 
 /** What the plugin takes: one object that is every part. */
-export interface CampaignStore extends CampaignRepository, RunQueue, SendTimeline, DeliveryLedger, OptOutList, CampaignAnalytics, StoreLifecycle {}
+export interface CampaignStore extends CampaignRepository, RunQueue, SendTimeline, DeliveryLedger, StatusJournal, OptOutList, CampaignAnalytics, StoreLifecycle {}

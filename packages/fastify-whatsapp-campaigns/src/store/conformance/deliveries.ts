@@ -7,14 +7,14 @@ import type { DeliveryReports, InboundMessage, RunPlan, StatusReport, StoredMess
 import { claimIssued, contacts, draft, leaseFor, phone, started, tenantA, tenantB, type Group, type StoreView } from './context.js'
 import { mostDoubtResends } from '../codes.js'
 
-const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s))
-const later = (): Date => new Date(Date.now() + 7_200_000)
+export const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s))
+export const later = (): Date => new Date(Date.now() + 7_200_000)
 
 function reports (changes: Partial<DeliveryReports>): DeliveryReports {
   return { statuses: [], inbound: [], preferences: [], other: [], ...changes }
 }
 
-function status (wamid: string, changes: Partial<StatusReport>): StatusReport {
+export function status (wamid: string, changes: Partial<StatusReport>): StatusReport {
   return { wamid, origin: null, sentAt: null, deliveredAt: null, readAt: null, failed: null, ...changes }
 }
 
@@ -23,18 +23,18 @@ function inbound (from: string, changes: Partial<InboundMessage> = {}): InboundM
 }
 
 /** A run of `count` whose messages are all sent, with wamids `<prefix><position>`. */
-async function sentRun (store: StoreView, tenant: Tenant, count: number, prefix: string, from = 0): Promise<RunPlan> {
+export async function sentRun (store: StoreView, tenant: Tenant, count: number, prefix: string, from = 0): Promise<RunPlan> {
   const plan = await started(store, tenant, draft({ contacts: contacts(count, from) }))
   const claimed = await claimIssued(store, plan, count, leaseFor())
   await store.record(plan, claimed.map((m, i) => ({ id: m.id, status: 'sent', messageId: `${prefix}${i + 1}` })))
   return plan
 }
 
-async function stored (store: StoreView, tenant: Tenant, plan: RunPlan): Promise<StoredMessage[]> {
+export async function stored (store: StoreView, tenant: Tenant, plan: RunPlan): Promise<StoredMessage[]> {
   return (await store.stored.messages(tenant, plan.campaignId, { limit: 10_000 }))!
 }
 
-async function figures (store: StoreView, tenant: Tenant, plan: RunPlan): Promise<Record<string, number>> {
+export async function figures (store: StoreView, tenant: Tenant, plan: RunPlan): Promise<Record<string, number>> {
   const run = (await store.stored.get(tenant, plan.campaignId))!.latestRun!
   return { success: run.successCount, failed: run.failedCount, delivered: run.deliveredCount, read: run.readCount, replied: run.repliedCount }
 }

@@ -170,9 +170,14 @@ export async function writeRows (tx: SqlSession, rows: LockedRow[]): Promise<voi
 }
 
 export async function ingest (db: SqlClient, reports: DeliveryReports): Promise<IngestSummary> {
+  return await db.transaction(async tx => await ingestIn(tx, reports))
+}
+
+/** `ingest` inside the caller's transaction. */
+export async function ingestIn (tx: SqlSession, reports: DeliveryReports): Promise<IngestSummary> {
   const summary: IngestSummary = { matched: 0, early: 0, replies: 0, optedOut: 0, optedIn: 0 }
   const statuses = mergeReports(reports.statuses)
-  return await db.transaction(async tx => {
+  {
     const now = new Date()
     const origins = statuses.flatMap(s => s.origin === null ? [] : [{ runId: s.origin.runId, position: s.origin.id }])
     const replyTos = reports.inbound.flatMap(i => i.replyTo === null ? [] : [i.replyTo])
@@ -220,8 +225,8 @@ export async function ingest (db: SqlClient, reports: DeliveryReports): Promise<
         [JSON.stringify(reports.other.map(e => ({ field: e.field, account_id: e.accountId, value: e.value ?? null })))]
       )
     }
-    return summary
-  })
+  }
+  return summary
 }
 
 /** Keeps statuses whose wamid no row has, merged per wamid with what was kept before. */

@@ -6,9 +6,12 @@ import type { DoubtResolution, RunRef } from '../types.js'
 import type { SqlClient } from '../sql-client.js'
 import { doubtNeighbours, mostDoubtResends, unknownOutcome } from '../codes.js'
 import { applyTo, keptReport, lockRows, writeRows } from './deliveries.js'
+import { applyWholeJournal } from './journal.js'
 
 export async function resolveDoubts (db: SqlClient, run: RunRef, now: Date, windowMs: number): Promise<DoubtResolution> {
   const result: DoubtResolution = { witnessed: 0, resent: 0, failed: 0 }
+  // A witness, or a neighbour's, may be acknowledged and not applied yet.
+  await applyWholeJournal(db)
   return await db.transaction(async tx => {
     // The neighbours: the run's sends Meta accepted and claimed no later (the same claim has the same
     // lease), the latest of them; the proof is that each was witnessed.

@@ -1,0 +1,74 @@
+export interface BatchQueueOptions<T, R> {
+  /** Handles one batch (items in the order they came), all or nothing. */
+  call: (items: T[]) => Promise<R>
+  /** How much an item weighs against `maxSize`. */
+  sizeOf: (item: T) => number
+  /** The weight gathered into one call at most; a single item heavier than this still goes whole. */
+  maxSize: number
+}
+
+interface Waiting<T, R> {
+  item: T
+  size: number
+  resolve: (result: R) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * Items that arrive together share one call: the first goes at once; while it is under way, the items
+ * that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
+ * statements and commits rather than one each. An item's promise settles when the call holding it
+ * has (with that call's result) or has failed; as a call is all or nothing, its items can then be
+ * tried again as they were.
+ */
+export class BatchQueue<T, R> {
+  private readonly call: (items: T[]) => Promise<R>
+  private readonly sizeOf: (item: T) => number
+  private readonly maxSize: number
+  private waiting: Array<Waiting<T, R>> = []
+  private draining: Promise<void> | null = null
+
+  constructor (options: BatchQueueOptions<T, R>) {
+    // Async, so that even a call that throws at once settles after `draining` is set.
+    this.call = async items => await options.call(items)
+    this.sizeOf = options.sizeOf
+    this.maxSize = options.maxSize
+  }
+
+  /** Resolves once `item` is handled, in a call that may hold others too. */
+  async add (item: T): Promise<R> {
+    return await new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, size: this.sizeOf(item), resolve, reject })
+      this.draining ??= this.drain()
+    })
+  }
+
+  /** Resolves when nothing is waiting or under way: what was given is handled, or its callers were told it failed. */
+  async close (): Promise<void> {
+    while (this.draining !== null) await this.draining
+  }
+
+  private async drain (): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.nextBatch()
+      try {
+        const result = await this.call(batch.map(waiting => waiting.item))
+        for (const waiting of batch) waiting.resolve(result)
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error)
+      }
+    }
+    this.draining = null
+  }
+
+  /** The oldest waiting items, up to the cap (the first one always, however heavy). */
+  private nextBatch (): Array<Waiting<T, R>> {
+    let count = 1
+    let size = this.waiting[0].size
+    while (count < this.waiting.length && size + this.waiting[count].size <= this.maxSize) {
+      size += this.waiting[count].size
+      count++
+    }
+    return this.waiting.splice(0, count)
+  }
+}
