@@ -147,6 +147,32 @@ for (const adapter of adapters) {
   })
 }
 
+if (postgresUrl !== undefined) {
+  t.test('PostgreSQL: statuses acknowledged by a process that stopped before applying them are applied by the next one', async t => {
+    const { pool } = await freshDatabase(t)
+    const store = postgresStore(pool)
+    const first = await flow(t, { ...store, applyJournaled: async () => { throw new Error('stopped before applying') } })
+    const id: number = (await first.api('POST', '/campaigns', { name: 'stranded', templateName: 'hello', contacts: contactsFor(10) })).body.id
+    await first.api('POST', `/campaigns/${id}/run`)
+    await waitFor('the run', async () => (await first.api('GET', `/campaigns/${id}`)).body, { until: (c: any) => c.status === 'completed', timeoutMs: 20_000 })
+    await first.fake.webhooks.idle()
+    t.ok(first.fake.webhooks.deliveries.every(delivery => delivery.http === 200), 'Meta was answered 200 for every status')
+    await first.fake.close()
+    await first.app.close()
+    const journaled = async (): Promise<number> => Number((await pool.query('SELECT count(*) AS n FROM campaign_status_journal')).rows[0].n)
+    t.ok(await journaled() > 0, 'the statuses are journaled, not applied')
+
+    const next = Fastify({ logger: { level: 'silent' } })
+    await next.register(campaigns, { prefix, store, whatsapp: { phoneNumberId, accessToken: 'test-token' }, webhook: { appSecret } })
+    t.teardown(async () => { await next.close() })
+    await next.ready()
+    const campaign = await waitFor('the swept statuses', async () => (await next.inject({ url: `${prefix}/campaigns/${id}` })).json(),
+      { until: (c: any) => c.deliveredCount === 10, timeoutMs: 10_000 })
+    t.match(campaign, { successCount: 10, deliveredCount: 10 }, 'every delivery counted, once')
+    t.equal(await journaled(), 0, 'the journal is empty')
+  })
+}
+
 t.test('opt-out routes: add, list, filter, page, remove; bad phones named', async t => {
   const { api } = await flow(t, memoryStore())
   const added = await api('POST', '/opt-outs', { phones: ['+91 98765 00002', '919876500001', '919876500001'] })

@@ -50,6 +50,8 @@ export class StatusInbox {
   private sweeper: NodeJS.Timeout | undefined
   private sweeping: Promise<void> | null = null
   private closing = false
+  /** Ends the pause before a retry early, so that close need not wait it out. */
+  private endPause: (() => void) | undefined
 
   constructor (options: StatusInboxOptions) {
     this.journal = options.journal
@@ -94,6 +96,7 @@ export class StatusInbox {
     clearInterval(this.sweeper)
     await this.intake.close()
     this.closing = true
+    this.endPause?.()
     this.wake()
     while (this.applying !== null) await this.applying
     await this.sweeping
@@ -123,7 +126,7 @@ export class StatusInbox {
       if (failed) {
         // Closing: the entries stay in the journal, for the next process's sweep (or another instance's).
         if (this.closing) break
-        await new Promise(resolve => setTimeout(resolve, this.retryMs).unref())
+        await this.pauseBeforeRetry()
       }
     }
     if (this.closing) {
@@ -132,6 +135,14 @@ export class StatusInbox {
     }
     this.applying = null
     this.wake()
+  }
+
+  private async pauseBeforeRetry (): Promise<void> {
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, this.retryMs).unref()
+      this.endPause = () => { clearTimeout(timer); resolve() }
+    })
+    this.endPause = undefined
   }
 
   /** The oldest entries, up to the cap (the first one always). */
