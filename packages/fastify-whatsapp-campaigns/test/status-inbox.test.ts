@@ -96,7 +96,7 @@ async function until (condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 5))
 }
 
-t.test('add resolves once journaled, before the statuses are applied; a burst shares one insert; applies go oldest first, capped', async t => {
+t.test('add resolves once journaled, before the statuses are applied; a burst shares inserts, two under way; applies go oldest first, capped', async t => {
   const journal = new MemoryJournal()
   const { inbox } = inboxOver(journal, { statusesPerApply: 3 })
   journal.hold('insert')
@@ -104,17 +104,36 @@ t.test('add resolves once journaled, before the statuses are applied; a burst sh
   const first = inbox.add(statusesOf('a'))
   const burst = [inbox.add(statusesOf('b', 'c')), inbox.add(statusesOf('d')), inbox.add(statusesOf('e'))]
   await turn()
-  t.strictSame(journal.inserts, [['a']], 'the first goes at once, the rest wait for it')
+  t.strictSame(journal.inserts, [['a'], ['b', 'c']], 'the first goes at once, the next beside it, the rest wait for them')
   journal.release('insert')
   await first
   await Promise.all(burst)
-  t.strictSame(journal.inserts, [['a'], ['b', 'c', 'd'], ['e']], 'the burst in inserts of three statuses at most')
+  t.strictSame(journal.inserts, [['a'], ['b', 'c'], ['d', 'e']], 'the rest in one insert')
   t.strictSame(journal.applied, [], 'all journaled and answered while the applies are held')
   journal.release('apply')
   await inbox.settled()
   t.strictSame(journal.applied, ['a', 'b', 'c', 'd', 'e'], 'every status applied, in the order it came')
   t.ok(journal.applies.every(apply => apply.length <= 3), 'no apply over the cap')
   await inbox.close()
+})
+
+t.test('statuses that come within gatherMs share one apply; a caller of settled does not wait out the gathering', async t => {
+  const journal = new MemoryJournal()
+  const { inbox } = inboxOver(journal, { gatherMs: 200 })
+  for (const wamid of ['a', 'b', 'c']) await inbox.add(statusesOf(wamid))
+  t.strictSame(journal.inserts, [['a'], ['b'], ['c']], 'one at a time: an insert each')
+  await until(() => journal.applied.length === 3)
+  t.strictSame(journal.applies, [['a', 'b', 'c']], 'one apply for the three')
+  await inbox.close()
+
+  const patient = new MemoryJournal()
+  const { inbox: slow } = inboxOver(patient, { gatherMs: 60_000 })
+  await slow.add(statusesOf('x'))
+  const started = Date.now()
+  await slow.settled()
+  t.ok(Date.now() - started < 10_000, 'settled ended the gathering')
+  t.strictSame(patient.applied, ['x'])
+  await slow.close()
 })
 
 t.test('settled waits for what was journaled before it, not for what comes after', async t => {

@@ -16,6 +16,12 @@ export interface StatusInboxOptions {
   strandedAfterMs?: number
   /** The pause before a failed apply is tried again. */
   retryMs?: number
+  /**
+   * How long the applier lets statuses gather before an apply that would not fill a transaction, unless
+   * something waits on it (`settled`, close): a few larger transactions cost the database far less than
+   * many small ones, and the statuses are already safe in the journal.
+   */
+  gatherMs?: number
 }
 
 interface Pending extends JournalEntry {
@@ -39,6 +45,7 @@ export class StatusInbox {
   private readonly backlogLimit: number
   private readonly strandedAfterMs: number
   private readonly retryMs: number
+  private readonly gatherMs: number
   private readonly intake: BatchQueue<StatusReport[], number>
   private pending: Pending[] = []
   private pendingStatuses = 0
@@ -50,8 +57,9 @@ export class StatusInbox {
   private sweeper: NodeJS.Timeout | undefined
   private sweeping: Promise<void> | null = null
   private closing = false
-  /** Ends the pause before a retry early, so that close need not wait it out. */
+  /** Ends the applier's pause (gathering, or before a retry) early, for close or a caller of `settled`. */
   private endPause: (() => void) | undefined
+  private gathering = false
 
   constructor (options: StatusInboxOptions) {
     this.journal = options.journal
@@ -60,6 +68,7 @@ export class StatusInbox {
     this.backlogLimit = options.backlogLimit ?? 200_000
     this.strandedAfterMs = options.strandedAfterMs ?? 5_000
     this.retryMs = options.retryMs ?? 1_000
+    this.gatherMs = options.gatherMs ?? 50
     this.intake = new BatchQueue({
       call: async batches => {
         const statuses = batches.flat()
@@ -68,7 +77,9 @@ export class StatusInbox {
         return id
       },
       sizeOf: statuses => statuses.length,
-      maxSize: this.statusesPerApply
+      maxSize: this.statusesPerApply,
+      // Entries commute, so two inserts may be under way: each hides the other's commit.
+      concurrency: 2
     })
   }
 
@@ -81,7 +92,11 @@ export class StatusInbox {
   /** Resolves once every entry journaled here so far has been through an apply (applied, or failed and left for a retry). */
   async settled (): Promise<void> {
     const through = this.journaled
-    while (this.attempted < through && this.pending.length > 0) await this.nextProgress()
+    while (this.attempted < through && this.pending.length > 0) {
+      const next = this.nextProgress()
+      if (this.gathering) this.endPause?.()
+      await next
+    }
   }
 
   /** Looks for stranded entries now, then every `strandedAfterMs`. */
@@ -110,6 +125,12 @@ export class StatusInbox {
 
   private async apply (): Promise<void> {
     while (this.pending.length > 0) {
+      // Nobody waiting on the applier (`settled`, back-pressure), nor a full transaction: let more gather.
+      if (this.pendingStatuses < this.statusesPerApply && !this.closing && this.progress.length === 0) {
+        this.gathering = true
+        await this.pause(this.gatherMs)
+        this.gathering = false
+      }
       const batch = this.nextBatch()
       let failed = false
       try {
@@ -126,7 +147,7 @@ export class StatusInbox {
       if (failed) {
         // Closing: the entries stay in the journal, for the next process's sweep (or another instance's).
         if (this.closing) break
-        await this.pauseBeforeRetry()
+        await this.pause(this.retryMs)
       }
     }
     if (this.closing) {
@@ -137,9 +158,9 @@ export class StatusInbox {
     this.wake()
   }
 
-  private async pauseBeforeRetry (): Promise<void> {
+  private async pause (ms: number): Promise<void> {
     await new Promise<void>(resolve => {
-      const timer = setTimeout(resolve, this.retryMs).unref()
+      const timer = setTimeout(resolve, ms).unref()
       this.endPause = () => { clearTimeout(timer); resolve() }
     })
     this.endPause = undefined
