@@ -27,13 +27,18 @@ interface Load {
   /** Positions the measured span may name (a multiple of `block`): the plugin must not run out of them. */
   measured: number
   /** The issue's target for the plugin under this load. */
-  target: { label: string, met: (ratio: number, ours: SenderResult) => boolean }
+  target: { label: string, met: (ratio: number, ours: Side) => boolean }
 }
 
 const statusesPerSecond = (result: SenderResult): number => result.statuses / (result.ms / 1000)
 
-const oneStatusTarget: Load['target'] = { label: 'ratio >= 0.5 and p99 <= 250 ms', met: (ratio, ours) => ratio >= 0.5 && ours.p99Ms <= 250 }
-const batchTarget: Load['target'] = { label: '>= 20,000 statuses/s', met: (_ratio, ours) => statusesPerSecond(ours) >= 20_000 }
+/**
+ * The span's statuses over the span and the close that applied what was left of them: what the plugin
+ * stored and applied, not merely answered for.
+ */
+const appliedPerSecond = ({ measured, backlog }: Side): number => measured.statuses / ((measured.ms + backlog.closeMs) / 1000)
+const oneStatusTarget: Load['target'] = { label: 'ratio >= 0.5 and p99 <= 250 ms', met: (ratio, ours) => ratio >= 0.5 && ours.measured.p99Ms <= 250 }
+const batchTarget: Load['target'] = { label: '>= 20,000 statuses/s applied', met: (_ratio, ours) => appliedPerSecond(ours) >= 20_000 }
 
 /**
  * Over the measured span: the CPU of the server's process (ours) and of PostgreSQL's backends, in ms
@@ -42,7 +47,10 @@ const batchTarget: Load['target'] = { label: '>= 20,000 statuses/s', met: (_rati
  */
 interface SpanCpu { ownMs: number, postgresMs: number | undefined, inProcess: boolean, loopBusy: number }
 
-interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu }
+/** Statuses answered 200 and not yet applied when the span ended (in the plugin's journal), and how long close took to apply them. */
+interface Backlog { statuses: number, closeMs: number }
+
+interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu, backlog: Backlog }
 
 /**
  * Meta's status webhooks over real HTTP (a keep-alive undici Pool in a process of its own), signed,
@@ -102,13 +110,15 @@ export async function benchWebhookIngest (
     applied.push(await checkApplied(database, run, load.label, first, load.warmup + load.measured, [ours.warmup, ours.measured]))
     first += load.warmup + load.measured
 
-    const ratio = statusesPerSecond(ours.measured) / statusesPerSecond(baseline.measured)
+    const ratio = appliedPerSecond(ours) / statusesPerSecond(baseline.measured)
     const exhausted = ours.measured.ms < seconds * 1000 * 0.95 ? `; ran out of messages after ${(ours.measured.ms / 1000).toFixed(1)} s (raise BENCH_INGEST_MESSAGES)` : ''
     rows.push(
       [`${load.label}, ${load.concurrency} concurrent: bare Fastify + HMAC (baseline)`, figures(baseline.measured)],
       [`${load.label}, ${load.concurrency} concurrent: plugin POST /webhook`, figures(ours.measured) + exhausted],
-      [`${load.label}: ratio plugin / baseline (throughput)`, ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)],
-      [`${load.label}: target ${load.target.label}`, load.target.met(ratio, ours.measured) ? 'met' : 'NOT met'],
+      [`${load.label}: answered and not yet applied at the span's end`, `${ours.backlog.statuses.toLocaleString('en')} statuses, applied by close in ${Math.round(ours.backlog.closeMs)} ms`],
+      [`${load.label}: applied, over the span and that close`, `${Math.round(appliedPerSecond(ours)).toLocaleString('en')} statuses/s`],
+      [`${load.label}: ratio plugin applied / baseline (throughput)`, ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)],
+      [`${load.label}: target ${load.target.label}`, load.target.met(ratio, ours) ? 'met' : 'NOT met'],
       [`${load.label}: CPU per status, baseline`, cpuPerStatus(baseline)],
       [`${load.label}: CPU per status, plugin`, cpuPerStatus(ours)]
     )
@@ -148,6 +158,8 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
     if (result.refused > 0) throw new Error(`${result.refused} of ${result.requests} webhook requests were refused, the first ${result.firstRefusal}`)
     return result
   }
+  let span: Omit<Side, 'backlog'>
+  let unapplied: number
   try {
     const origin = await app.listen({ host: '127.0.0.1', port: 0 })
     const [warmupSpec, measuredSpec] = specs(origin)
@@ -160,10 +172,20 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
     const loopBusy = Math.min(1, performance.eventLoopUtilization(before.loop).active / measured.ms)
     const postgresAfter = await postgresCpuMs(database)
     const postgresMs = postgresAfter === undefined || before.postgres === undefined ? undefined : postgresAfter - before.postgres
-    return { warmup, measured, cpu: { ownMs: own, postgresMs, inProcess: database.url === undefined, loopBusy } }
-  } finally {
+    span = { warmup, measured, cpu: { ownMs: own, postgresMs, inProcess: database.url === undefined, loopBusy } }
+    unapplied = await journaledStatuses(database)
+  } catch (error) {
     await app.close()
+    throw error
   }
+  const closing = performance.now()
+  await app.close()
+  return { ...span, backlog: { statuses: unapplied, closeMs: performance.now() - closing } }
+}
+
+async function journaledStatuses ({ query }: BenchDatabase): Promise<number> {
+  const { rows: [row] } = await query('SELECT coalesce(sum(jsonb_array_length(statuses)), 0)::int AS n FROM campaign_status_journal') as { rows: Array<{ n: number }> }
+  return row.n
 }
 
 /** The least a webhook receiver does: the raw body, its signature checked in constant time, 200. */
