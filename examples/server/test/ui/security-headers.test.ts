@@ -1,6 +1,6 @@
 import * as XLSX from '@e965/xlsx'
 import t from 'tap'
-import { phoneFor, startUi, waitForStatus } from './helpers/browser-harness.js'
+import { eventually, phoneFor, startUi, waitForStatus } from './helpers/browser-harness.js'
 import { watchCspViolations } from './helpers/csp-violations.js'
 
 const ui = await startUi(t, { SANDBOX_LATENCY_MS: '0', WHATSAPP_MESSAGES_PER_SECOND: '1000', SANDBOX_FAILURE_RATE: '0.2' })
@@ -17,8 +17,7 @@ t.test('the watch sees a refusal: an inline script the page did not bring is blo
   await page.goto(ui.url('/'))
   await page.getByRole('navigation', { name: 'Main' }).waitFor()
   await page.evaluate("const s = document.createElement('script'); s.textContent = 'window.ran = true'; document.body.append(s)")
-  await page.waitForFunction('window.reportCspViolation !== undefined')
-  for (let i = 0; i < 50 && violations.length === 0; i++) await new Promise(resolve => setTimeout(resolve, 50))
+  await eventually('the report of the refusal', async () => violations.length > 0, 5_000)
   t.equal(await page.evaluate('window.ran'), undefined, 'the inline script did not run')
   t.match(violations.join('\n'), /script-src/, 'and the watch reported it')
 })
