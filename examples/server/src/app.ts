@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import campaignsUi from 'campaigns-ui'
@@ -5,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import campaigns from 'fastify-whatsapp-campaigns'
 import { bearerAuth } from './api-token.js'
 import type { ServerConfig } from './config.js'
+import { docsContentSecurityPolicy, serverHelmetOptions } from './security-headers.js'
 import { openStorage } from './storage.js'
 import { whatsappSetup } from './whatsapp-account.js'
 
@@ -38,6 +40,7 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
     forceCloseConnections: 'idle'
   })
 
+  await app.register(helmet, serverHelmetOptions)
   await app.register(swagger, {
     openapi: {
       info: { title: 'WhatsApp campaigns', version: '0.1.0', description: 'Bulk WhatsApp template campaigns: create, list, edit, run, rerun, delete.' },
@@ -45,7 +48,7 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
       ...(config.apiToken !== undefined ? { security: [{ bearer: [] }] } : {})
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsContentSecurityPolicy })
 
   const store = await openStorage(app, config)
   const { account, webhook } = await whatsappSetup(app, config, `${apiPrefix}/webhook`)

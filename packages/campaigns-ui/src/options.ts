@@ -41,7 +41,9 @@ export function resolveOptions (options: Partial<CampaignsUiOptions>): ResolvedO
   }
   const apiPrefix = options.apiPrefix
   if (typeof apiPrefix !== 'string' || apiPrefix === '') fail('apiPrefix is required: the path where the campaigns API is mounted, e.g. "/api/whatsapp"')
-  if (!/^(\/|https?:\/\/)[^\s"'<>\\]*$/.test(apiPrefix)) fail(`apiPrefix must be a path that starts with "/" or an http(s) URL (got ${JSON.stringify(apiPrefix)})`)
+  if (!/^(\/|https?:\/\/)[^\s"'<>\\]*$/.test(apiPrefix) || (!apiPrefix.startsWith('/') && !URL.canParse(apiPrefix))) {
+    fail(`apiPrefix must be a path that starts with "/" or an http(s) URL (got ${JSON.stringify(apiPrefix)})`)
+  }
   const hooks = options.hooks ?? {}
   if (typeof hooks !== 'object' || hooks === null) fail('hooks must be an object such as { onRequest }')
   for (const [name, value] of Object.entries(hooks)) {

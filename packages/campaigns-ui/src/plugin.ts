@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url'
+import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
 import { renderIndexHtml } from './index-html.js'
 import { resolveOptions, type CampaignsUiOptions, type ResolvedOptions } from './options.js'
+import { pageHelmetOptions } from './security-headers.js'
 
 export type { CampaignsUiHooks, CampaignsUiOptions } from './options.js'
 
@@ -24,6 +26,9 @@ function wantsHtml (request: FastifyRequest): boolean {
 interface RoutesOptions extends ResolvedOptions { html: string }
 
 const pageRoutes: FastifyPluginAsync<RoutesOptions> = async (app, options) => {
+  // In this scope only, and before the host's hooks, so a page the host's guard refuses carries them
+  // too. A host with helmet of its own keeps it everywhere else; here the page's policy wins.
+  await app.register(helmet, pageHelmetOptions(options.apiPrefix))
   for (const [name, hook] of Object.entries(options.hooks)) {
     for (const handler of [hook].flat()) app.addHook(name as 'onRequest', handler)
   }
@@ -42,7 +47,6 @@ const pageRoutes: FastifyPluginAsync<RoutesOptions> = async (app, options) => {
   const sendPage = async (reply: FastifyReply): Promise<FastifyReply> =>
     await reply
       .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
       .type('text/html; charset=utf-8')
       .send(options.html)
 

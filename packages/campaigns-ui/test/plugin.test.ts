@@ -78,6 +78,7 @@ t.test('misuse fails at registration with a message that says what to pass', asy
   const cases: Array<[unknown, RegExp]> = [
     [{}, /apiPrefix is required/],
     [{ apiPrefix: 'api' }, /apiPrefix must be a path that starts with "\/"/],
+    [{ apiPrefix: 'https://' }, /apiPrefix must be a path that starts with "\/" or an http\(s\) URL/],
     [{ apiPrefix: '/api', prefix: 'ui' }, /prefix must be a path that starts with "\/"/],
     [{ apiPrefix: '/api', prefix: '/a"b' }, /prefix must be a path/],
     [{ apiPrefix: '/api', hooks: { onSend: () => {} } }, /hooks.onSend is not supported/],
@@ -93,4 +94,50 @@ t.test('misuse fails at registration with a message that says what to pass', asy
   await app.register(campaignsUi, options).ready()
   t.same(options, { apiPrefix: '/api/', prefix: '/ui/' }, "the caller's options are left as they were")
   await app.close()
+})
+
+const csp = (value: unknown): Map<string, string> =>
+  new Map(String(value).split(';').map(part => part.trim()).filter(part => part !== '').map(part => {
+    const [name, ...sources] = part.split(/\s+/)
+    return [name, sources.join(' ')]
+  }))
+
+t.test("the page's routes carry its own strict Content-Security-Policy and helmet's headers, assets and refusals too", async t => {
+  const app = await serve(t, {
+    apiPrefix: '/api/whatsapp',
+    hooks: { onRequest: async (request, reply) => { if (request.headers['x-let-in'] !== 'yes') await reply.code(403).send({ message: 'no' }) } }
+  })
+  const page = await app.inject({ url: '/campaigns', headers: { ...html, 'x-let-in': 'yes' } })
+  t.equal(page.statusCode, 200)
+  const policy = csp(page.headers['content-security-policy'])
+  t.equal(policy.get('script-src'), "'self'", 'scripts: its own files, no inline, no eval')
+  t.equal(policy.get('style-src'), "'self'", 'styles: its own stylesheet')
+  t.equal(policy.get('connect-src'), "'self'")
+  t.equal(policy.get('img-src'), "'self' data:")
+  t.equal(policy.get('object-src'), "'none'")
+  t.notOk(policy.has('upgrade-insecure-requests'), 'a page on plain HTTP keeps its assets')
+  t.notMatch(page.headers['content-security-policy'], /unsafe-(inline|eval)/)
+  t.equal(page.headers['x-content-type-options'], 'nosniff')
+  t.equal(page.headers['x-frame-options'], 'SAMEORIGIN')
+  t.equal(page.headers['referrer-policy'], 'no-referrer')
+  t.equal(page.headers['strict-transport-security'], undefined, "HSTS binds the whole domain: the host's to set")
+
+  const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)?.[1]
+  const script = await app.inject({ url: `/${asset}`, headers: { 'x-let-in': 'yes' } })
+  t.equal(script.headers['x-content-type-options'], 'nosniff', 'assets too')
+  const refused = await app.inject({ url: '/', headers: html })
+  t.equal(refused.statusCode, 403)
+  t.ok(refused.headers['content-security-policy'], "a page the host's guard refuses too")
+})
+
+t.test('an API on another origin is the one other place the page may call; the host keeps its own headers elsewhere', async t => {
+  const app = await serve(t, { prefix: '/admin', apiPrefix: 'https://api.example.test:8443/wa' }, app => {
+    void app.register(import('@fastify/helmet'), { contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } })
+    app.get('/elsewhere', async () => ({ ok: true }))
+  })
+  const page = await app.inject({ url: '/admin', headers: html })
+  t.equal(csp(page.headers['content-security-policy']).get('connect-src'), "'self' https://api.example.test:8443")
+  t.equal(csp(page.headers['content-security-policy']).get('script-src'), "'self'", "the page's policy, not the host's, on the page")
+  const elsewhere = await app.inject({ url: '/elsewhere' })
+  t.match(elsewhere.headers['content-security-policy'], "script-src 'self' 'unsafe-inline'", "the host's policy on its own routes")
 })

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
+import { documentBodyErrors } from './body-errors.js'
 import { campaignRoutes } from './campaigns.js'
 import { contactsCheckRoutes } from './contacts-check.js'
 import { exportRoutes } from './exports.js'
@@ -41,6 +42,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
     else done(new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given'))
   })
 
+  documentBodyErrors(app)
   if (options.rateLimit !== false) await limitRequests(app, options.rateLimit)
   for (const hook of options.hooks.onRequest) app.addHook('onRequest', hook)
   for (const hook of options.hooks.preHandler) app.addHook('preHandler', hook)

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedWebhookOptions } from '../options.js'
+import { Type } from '@sinclair/typebox'
 import { ErrorResponse } from '../schemas/errors.js'
 import {
   WebhookBodyError,
@@ -31,6 +32,9 @@ export interface WebhookRoutesOptions {
 
 const tags = ['webhooks']
 
+/** What Meta is told once its events are stored. */
+const WebhookReceived = Type.Object({ received: Type.Literal(true) }, { description: 'The events are stored (Meta sends anything else again)' })
+
 /**
  * Meta's webhook endpoint: its verification (GET) and its signed events (POST). Outside the host's
  * hooks: Meta sends no credentials of the host's, and the signature is its authentication.
@@ -47,7 +51,10 @@ export async function webhookRoutes (app: FastifyInstance, options: WebhookRoute
       tags,
       summary: "Meta's verification of the webhook URL",
       description: 'Answers `hub.challenge` when `hub.mode` is `subscribe` and `hub.verify_token` is the configured `webhook.verifyToken`.',
-      response: { 403: ErrorResponse }
+      response: {
+        200: { description: 'The challenge, as it came', content: { 'text/plain': { schema: Type.String() } } },
+        403: ErrorResponse
+      }
     },
     // The verify token comes in the query string: the request's log line shows the URL without it.
     logSerializers: { req: requestWithoutToken }
@@ -69,7 +76,7 @@ export async function webhookRoutes (app: FastifyInstance, options: WebhookRoute
       tags,
       summary: "Meta's signed webhook events: delivery statuses, replies, opt-outs",
       description: 'Checks `X-Hub-Signature-256` against `webhook.appSecret` over the raw body, stores the events, then answers 200. With a PostgreSQL store, statuses are journaled and applied a moment after the answer; replies and opt-outs are applied before it.',
-      response: { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse }
+      response: { 200: WebhookReceived, 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse }
     }
   }
   if (appSecret === undefined) {

@@ -25,12 +25,15 @@ interface TestAppOptions {
   token?: string
   /** More of the account, e.g. its businessAccountId. */
   account?: { businessAccountId?: string }
+  /** What the host registers before the plugin, e.g. @fastify/swagger or an onRoute hook. */
+  beforePlugin?: (app: FastifyInstance) => Promise<void> | void
 }
 
 /** The plugin in a fresh Fastify app, sending over real HTTP to a fresh local fake of the Cloud API. */
 export async function buildTestApp (t: Test, options: TestAppOptions): Promise<TestApp> {
   const fake = await startCloudApiFake({ accessToken: 'test-token', ...options.fake })
   const app = Fastify({ logger: { level: 'silent' } })
+  await options.beforePlugin?.(app)
   await app.register(campaigns, {
     prefix,
     store: options.store,
