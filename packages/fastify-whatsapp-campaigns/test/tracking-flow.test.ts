@@ -169,4 +169,11 @@ t.test('opt-out routes: add, list, filter, page, remove; bad phones named', asyn
   const period = new URLSearchParams({ from: new Date(now).toISOString(), to: new Date(now - 86_400_000).toISOString() })
   t.match(await api('GET', `/analytics?${period.toString()}`), { statusCode: 400, body: { code: 'WAC_INVALID_PERIOD' } })
   t.match(await api('GET', '/analytics?from=yesterday'), { statusCode: 400 })
+  for (const time of ['2026-13-45T99:99:99Z', '2026-02-30T10:00:00Z', '2026-00-10T10:00Z']) {
+    t.match(await api('GET', `/analytics?from=${encodeURIComponent(time)}`), {
+      statusCode: 400,
+      body: { statusCode: 400, error: 'Bad Request', code: 'WAC_INVALID_PERIOD', message: new RegExp(`^from ${time.replace(/[+.]/g, '\\$&')} is not a real date and time: write one such as \\S+T09:00:00Z`) }
+    }, `an impossible from: ${time}`)
+  }
+  t.match(await api('GET', '/analytics?to=2027-04-31T00:00:00Z'), { statusCode: 400, body: { code: 'WAC_INVALID_PERIOD', message: /^to 2027-04-31/ } }, 'an impossible to')
 })

@@ -97,6 +97,36 @@ export function routeSuite (t: Test, makeStore: StoreFactory): void {
     t.equal(list.headers['x-total-count'], '0', 'nothing was stored')
   })
 
+  t.test('text a store cannot hold (a NUL, half a surrogate pair) is a 400 naming the field, wherever it is; nothing stored', async t => {
+    const { app } = await setup(t)
+    const base = { name: 'a', templateName: 'hello', contacts: contactsFor(2) }
+    const created = (await app.inject({ method: 'POST', url: `${prefix}/campaigns`, payload: base })).json()
+    const before = (await app.inject({ method: 'GET', url: `${prefix}/campaigns/${created.id as number}` })).json()
+    const nul = 'holds a NUL character \\(\\\\u0000\\), which PostgreSQL text cannot hold: remove it$'
+    const half = (unit: string) => `holds \\\\u${unit}, half of a UTF-16 surrogate pair without its other half`
+    const requests: Array<[string, 'POST' | 'PUT' | 'GET', string, unknown, RegExp]> = [
+      ['a name with a NUL', 'POST', '/campaigns', { ...base, name: 'a\u0000b' }, new RegExp(`^name ${nul}`)],
+      ['a contact\'s name with a lone high surrogate', 'POST', '/campaigns', { ...base, contacts: [{ phone: phoneFor(1), name: 'x\ud800' }] }, new RegExp(`^contacts\\[0\\]\\.name ${half('d800')}`)],
+      ['a lone low surrogate in a parameter', 'POST', '/send-bulk', { templateName: 'hello', parameters: ['\udc00'], phoneNumbers: [phoneFor(1)] }, new RegExp(`^parameters\\[0\\] ${half('dc00')}`)],
+      ['an edit', 'PUT', `/campaigns/${created.id as number}`, { name: 'b\u0000' }, new RegExp(`^name ${nul}`)],
+      ['a draft\'s preflight', 'POST', '/preflight', { ...base, parameters: ['\u0000'] }, /^parameters\[0\] holds a NUL/],
+      ['an opt-out', 'POST', '/opt-outs', { phones: ['\u0000'] }, /^phones\[0\] holds a NUL/],
+      ['a search', 'GET', '/campaigns?q=%00', undefined, /^q holds a NUL/],
+      ['the counts\' search', 'GET', '/campaigns/counts?q=a%00', undefined, /^q holds a NUL/]
+    ]
+    for (const [label, method, url, payload, message] of requests) {
+      const response = await app.inject({ method, url: `${prefix}${url}`, ...(payload === undefined ? {} : { payload: JSON.stringify(payload), headers: json }) })
+      t.equal(response.statusCode, 400, label)
+      t.match(response.json(), { statusCode: 400, error: 'Bad Request', code: 'WAC_INVALID_TEXT', message }, label)
+    }
+    const list = await app.inject({ method: 'GET', url: `${prefix}/campaigns` })
+    t.equal(list.headers['x-total-count'], '1', 'no campaign made')
+    t.strictSame((await app.inject({ method: 'GET', url: `${prefix}/campaigns/${created.id as number}` })).json(), before, 'the refused edit changed nothing')
+    const emoji = await app.inject({ method: 'PUT', url: `${prefix}/campaigns/${created.id as number}`, payload: { name: '👩‍👩‍👧 \ud83d\ude00 مرحبا' } })
+    t.equal(emoji.statusCode, 200, 'a surrogate pair whole is text')
+    t.equal(emoji.json().name, '👩‍👩‍👧 😀 مرحبا')
+  })
+
   t.test('unknown top-level fields are refused by name; the original frontend\'s extras are taken and dropped', async t => {
     const { app } = await setup(t)
     const send = async (method: 'POST' | 'PUT', url: string, payload: unknown) =>
