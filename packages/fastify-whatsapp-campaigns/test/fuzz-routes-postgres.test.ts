@@ -13,7 +13,7 @@ import { tableDigests } from './helpers/tables.js'
  * (every table reads the same after it as before). Runs per route are few: the machine is shared, and
  * each request is a round of PostgreSQL reads.
  */
-const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 50)
+const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 80)
 
 if (postgresUrl === undefined) {
   skipWithoutPostgres(t)

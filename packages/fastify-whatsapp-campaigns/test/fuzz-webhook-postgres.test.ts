@@ -16,7 +16,7 @@ import { freshDatabase, postgresUrl, skipWithoutPostgres } from './helpers/postg
  * 200 or a 4xx; and once the app is closed, nothing left half: the status journal applied to the last
  * entry, and no error logged.
  */
-const runs = Number(process.env.FUZZ_RUNS ?? 50) * 10
+const runs = Number(process.env.FUZZ_RUNS ?? 80) * 10
 const appSecret = 'fuzz-secret'
 const phoneNumberId = '100200300'
 
