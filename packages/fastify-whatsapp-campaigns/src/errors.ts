@@ -22,6 +22,9 @@ export function invalidRowsError (field: string, rows: InvalidRow[]): Error & { 
 export const NeverRanError = createError<[number]>('WAC_NEVER_RAN', 'Campaign %s never ran: its figures come with its first run', 404)
 export const OptOutNotFoundError = createError<[string]>('WAC_OPT_OUT_NOT_FOUND', '%s is not on the opt-out list', 404)
 export const InvalidPeriodError = createError<[string, string]>('WAC_INVALID_PERIOD', 'The period must end after it starts: from %s, to %s', 400)
+export const InvalidPeriodTimeError = createError<[string, string, string]>('WAC_INVALID_PERIOD', '%s %s is not a real date and time: write one such as %s', 400)
+/** Text PostgreSQL cannot hold (a NUL) or that is not text at all (half of a UTF-16 surrogate pair). */
+export const InvalidTextError = createError<[string]>('WAC_INVALID_TEXT', '%s', 400)
 export const TemplateNotFoundError = createError<[string]>('WAC_TEMPLATE_NOT_FOUND', '%s', 422)
 export const TemplateNotApprovedError = createError<[string]>('WAC_TEMPLATE_NOT_APPROVED', '%s', 409)
 export const TemplateParametersError = createError<[string]>('WAC_TEMPLATE_PARAMETERS', '%s', 422)

@@ -12,20 +12,15 @@ interface Operation {
   responses: Record<string, { description?: string, content?: Record<string, { schema?: any }> }>
 }
 
-/** Every route the plugin registers, as Fastify saw it (HEAD is Fastify's copy of each GET). */
-const routes: Array<{ method: string, url: string }> = []
-const { app } = await buildTestApp(t, {
+const { app, routes: registered } = await buildTestApp(t, {
   store: memoryStore(),
   plugin: { webhook: { appSecret: 'app-secret', verifyToken: 'verify-me' } },
-  beforePlugin: async app => {
-    await app.register(swagger, { openapi: { info: { title: 'campaigns', version: '0.0.0' } } })
-    app.addHook('onRoute', route => {
-      for (const method of [route.method].flat()) {
-        if (method !== 'HEAD' && route.url.startsWith(prefix)) routes.push({ method: method.toLowerCase(), url: route.url })
-      }
-    })
-  }
+  beforePlugin: async app => { await app.register(swagger, { openapi: { info: { title: 'campaigns', version: '0.0.0' } } }) }
 })
+/** Every route the plugin registers, as Fastify saw it (HEAD is Fastify's copy of each GET). */
+const routes = registered.flatMap(route => [route.method].flat()
+  .filter(method => method !== 'HEAD' && route.url.startsWith(prefix))
+  .map(method => ({ method: method.toLowerCase(), url: route.url })))
 const document = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> }
 const pathOf = (url: string): string => url.replace(/:(\w+)/g, '{$1}')
 const isErrorShape = (schema: any): boolean => ['statusCode', 'error', 'message', 'code'].every(key => schema?.properties?.[key] !== undefined)

@@ -9,16 +9,26 @@ export function scheduleExample (now = new Date()): string {
   return `${day}T09:00:00Z or ${day}T14:30:00+05:30`
 }
 
+/**
+ * The instant an ISO 8601 date and time (as the API's patterns take it: YYYY-MM-DDThh:mm…) names, or
+ * undefined when it names none: a 13th month or a 99th minute, which Date refuses, and 30 February,
+ * which Date rolls over into March.
+ */
+export function realInstant (value: string): Date | undefined {
+  const time = new Date(value)
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
+  // setUTCFullYear, not Date.UTC, which takes years 0 to 99 for 1900 to 1999.
+  const calendarDay = new Date(0)
+  calendarDay.setUTCFullYear(year, month - 1, day)
+  if (Number.isNaN(time.getTime()) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) return undefined
+  return time
+}
+
 /** The API's schedule (an ISO string, or null to unschedule) as the store takes it; a day that does not exist is a 400. */
 export function scheduleTime (value: string | null | undefined): Date | null {
   if (value === undefined || value === null) return null
-  const time = new Date(value)
-  // Date rolls 30 February over into March; a schedule must name a day that exists.
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
-  const calendarDay = new Date(Date.UTC(year, month - 1, day))
-  if (Number.isNaN(time.getTime()) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) {
-    throw new InvalidScheduleError(value, scheduleExample())
-  }
+  const time = realInstant(value)
+  if (time === undefined) throw new InvalidScheduleError(value, scheduleExample())
   return time
 }
 

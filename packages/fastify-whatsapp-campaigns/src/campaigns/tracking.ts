@@ -6,12 +6,20 @@ import type { AddedOptOuts, Analytics, DeliveryRates, OptOut, RunStats } from '.
 import type { AddOptOutsBody, AnalyticsQuery, ListOptOutsQuery, StatsQuery } from '../schemas/requests.js'
 import type { InvalidRow } from '../schemas/errors.js'
 import type { CampaignAnalytics, CampaignRepository, DeliveryCounts, OptOutList, Tenant } from '../store/types.js'
-import { CampaignNotFoundError, InvalidPeriodError, invalidRowsError, NeverRanError, OptOutNotFoundError, RunNotFoundError, TooManyContactsError } from '../errors.js'
+import { CampaignNotFoundError, InvalidPeriodError, InvalidPeriodTimeError, invalidRowsError, NeverRanError, OptOutNotFoundError, RunNotFoundError, TooManyContactsError } from '../errors.js'
 import type { ContactRules } from './contacts.js'
 import { normalisePhone } from './phone.js'
 import { presentRun } from './present.js'
+import { realInstant, scheduleExample } from './schedule.js'
 
 const defaultPeriodMs = 30 * 24 * 60 * 60 * 1000
+
+/** A period's `from` or `to`: a time that passes the API's pattern and names no instant (2026-13-45) is a 400. */
+function periodEnd (field: 'from' | 'to', value: string): Date {
+  const time = realInstant(value)
+  if (time === undefined) throw new InvalidPeriodTimeError(field, value, scheduleExample())
+  return time
+}
 
 export interface TrackingService {
   /** The latest run's figures (or `query.run`'s): counts, rates, failures by code, a per-minute timeline. */
@@ -52,8 +60,8 @@ export function createTrackingService (store: TrackingStore, rules: ContactRules
     },
 
     async analytics (tenant, query = {}) {
-      const to = query.to === undefined ? new Date() : new Date(query.to)
-      const from = query.from === undefined ? new Date(to.getTime() - defaultPeriodMs) : new Date(query.from)
+      const to = query.to === undefined ? new Date() : periodEnd('to', query.to)
+      const from = query.from === undefined ? new Date(to.getTime() - defaultPeriodMs) : periodEnd('from', query.from)
       if (!(from.getTime() < to.getTime())) throw new InvalidPeriodError(from.toISOString(), to.toISOString())
       const figures = await store.analytics(tenant, { from, to })
       return { from: from.toISOString(), to: to.toISOString(), ...figures, rates: ratesOf(figures) }

@@ -1,5 +1,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
+import { InvalidTextError } from '../errors.js'
+import { untextualWords } from './text-check.js'
 import { unknownFieldsWords, type TopLevelFields } from './unknown-fields.js'
 import { validationWords } from './validation-words.js'
 
@@ -26,7 +28,8 @@ function refusal (message: string, errors: ErrorObject[] | null | undefined): { 
 /**
  * Fastify coerces bodies by default; the campaign routes do not, whatever the host configured. A
  * refused value gets one sentence in words, and an unknown top-level field of a body is named before
- * anything else is checked: `contact` is more likely a typo than a campaign without contacts.
+ * anything else is checked: `contact` is more likely a typo than a campaign without contacts. What
+ * passes the schema must still be text PostgreSQL can store (WAC_INVALID_TEXT), whatever the field.
  */
 export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'body'
@@ -37,8 +40,9 @@ export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart
       const unknown = unknownFieldsWords(data as Record<string, unknown>, fields)
       if (unknown !== undefined) return refusal(unknown, [])
     }
-    if (validate(data, context as any) as boolean) return true
-    return refusal(validationWords(validate.errors ?? [], part), validate.errors)
+    if (!(validate(data, context as any) as boolean)) return refusal(validationWords(validate.errors ?? [], part), validate.errors)
+    const untextual = untextualWords(data, part)
+    return untextual === undefined ? true : { error: new InvalidTextError(untextual) }
   }
   // Fastify hands Ajv's functions the request as the parent, so defaults can be set on a root value.
   return Object.assign(check, { schemaEnv: validate.schemaEnv })

@@ -15,6 +15,7 @@ import {
 import type { WebhookIntake } from '../webhooks/intake.js'
 import type { QualityPauser } from '../webhooks/quality-pauser.js'
 import { hasReports } from '../webhooks/merge-reports.js'
+import { storableJson } from '../webhooks/storable-json.js'
 import { keywordReader, type KeywordReader } from '../whatsapp/keywords.js'
 import { parseWebhookBody } from '../whatsapp/webhook-payload.js'
 import { sameSecret, signatureHeader, verifyWebhookSignature } from '../whatsapp/webhook-signature.js'
@@ -99,7 +100,7 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, intake: W
     }
     let json: unknown
     try {
-      json = parseJson(body)
+      json = storableJson(body)
     } catch {
       throw new WebhookInvalidJsonError()
     }
@@ -149,15 +150,4 @@ function requestWithoutToken (request: FastifyRequest): Record<string, unknown> 
     remoteAddress: request.ip,
     remotePort: request.socket?.remotePort
   }
-}
-
-/**
- * PostgreSQL's text and jsonb cannot hold a NUL: a body carrying one (escaped, as Meta escapes every
- * control character) would fail its insert at every retry, for the 7 days Meta retries. Such a
- * character carries nothing of ours, so it is dropped; the reviver's cost is paid only by such a body.
- */
-function parseJson (body: Buffer): unknown {
-  const text = body.toString('utf8')
-  if (!body.includes('\\u0000') && !body.includes(0)) return JSON.parse(text)
-  return JSON.parse(text, (_key, value: unknown) => typeof value === 'string' ? value.replaceAll('\u0000', '') : value)
 }

@@ -6,10 +6,14 @@ import { Type, type Static } from '@sinclair/typebox'
  * required. Each item is checked on its own, so one malformed status never costs the others.
  */
 
-/** Unix seconds: a string of digits in statuses and messages, a number in user preferences. */
+/**
+ * Unix seconds: a string of digits in statuses and messages, a number in user preferences. At most 11
+ * digits (the year 5138): a time past the year 9999 has a six-digit ISO year, which PostgreSQL does
+ * not read back, and a status journaled with one would fail every apply after it.
+ */
 export const UnixSeconds = Type.Union([
-  Type.String({ pattern: '^[0-9]{1,12}$' }),
-  Type.Integer({ minimum: 0, maximum: 999_999_999_999 })
+  Type.String({ pattern: '^[0-9]{1,11}$' }),
+  Type.Integer({ minimum: 0, maximum: 99_999_999_999 })
 ])
 export type UnixSeconds = Static<typeof UnixSeconds>
 

@@ -134,8 +134,9 @@ class Reader {
       return
     }
     if (field !== 'messages' && field !== 'user_preferences') {
-      // Kept as it came, for the host to read (template status updates among them); routed by the WABA id.
-      if (value === undefined) this.ignored.changes++
+      // Kept as it came, for the host to read (template status updates among them); routed by the WABA
+      // id. A change without a value (absent or null) carries nothing to keep.
+      if (value === undefined || value === null) this.ignored.changes++
       else this.reports.other.push({ field, accountId, value })
       if (field === 'phone_number_quality_update' && isQualityUpdate.Check(value)) {
         const pause = qualityPauseOf(value)

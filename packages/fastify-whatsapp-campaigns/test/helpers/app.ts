@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { Test } from 'tap'
 import { startCloudApiFake, type CloudApiFake, type CloudApiFakeOptions } from 'whatsapp-cloud-fake'
 import campaigns, { type CampaignsPluginOptions, type CampaignStore } from '../../src/index.js'
@@ -15,6 +15,8 @@ export const contactsFor = (count: number, from = 0): Array<{ name: string, phon
 export interface TestApp {
   app: FastifyInstance
   fake: CloudApiFake
+  /** Every route the app registered (Fastify's HEAD twins of the GET routes included), as onRoute saw it. */
+  routes: RouteOptions[]
 }
 
 interface TestAppOptions {
@@ -25,14 +27,19 @@ interface TestAppOptions {
   token?: string
   /** More of the account, e.g. its businessAccountId. */
   account?: { businessAccountId?: string }
-  /** What the host registers before the plugin, e.g. @fastify/swagger or an onRoute hook. */
+  /** What the host registers before the plugin, e.g. @fastify/swagger. */
   beforePlugin?: (app: FastifyInstance) => Promise<void> | void
+  /** Receives the app's log lines (JSON, warn and above) instead of silence. */
+  log?: (line: string) => void
 }
 
 /** The plugin in a fresh Fastify app, sending over real HTTP to a fresh local fake of the Cloud API. */
 export async function buildTestApp (t: Test, options: TestAppOptions): Promise<TestApp> {
   const fake = await startCloudApiFake({ accessToken: 'test-token', ...options.fake })
-  const app = Fastify({ logger: { level: 'silent' } })
+  const log = options.log
+  const app = Fastify({ logger: log === undefined ? { level: 'silent' } : { level: 'warn', stream: { write: log } } })
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', route => { routes.push(route) })
   await options.beforePlugin?.(app)
   await app.register(campaigns, {
     prefix,
@@ -46,7 +53,7 @@ export async function buildTestApp (t: Test, options: TestAppOptions): Promise<T
     await app.close()
     await fake.close()
   })
-  return { app, fake }
+  return { app, fake, routes }
 }
 
 /** Polls the campaign until its status is one of `statuses`, then answers it whole. */

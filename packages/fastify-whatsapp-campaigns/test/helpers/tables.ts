@@ -22,3 +22,19 @@ export const migrationFiles = readdirSync(sqlDirectory()).filter(file => /^\d+\.
 
 /** The newest schema version in sql/: what a migrated database is at. */
 export const newestVersion = Math.max(...migrationFiles.map(file => Number.parseInt(file, 10)))
+
+/**
+ * A digest of every row of every table of the schema but the migrations' own, one per table: equal
+ * digests before and after a request mean it stored nothing, not even half of something.
+ */
+export async function tableDigests (db: SqlClientInput): Promise<Record<string, string>> {
+  const sql = sqlClient(db)
+  const { rows: tables } = await sql.query<{ name: string, quoted: string }>(
+    `SELECT tablename AS name, format('%I.%I', schemaname, tablename) AS quoted
+       FROM pg_tables WHERE schemaname = current_schema() AND tablename <> $1 ORDER BY tablename`,
+    [migrationTable]
+  )
+  const digests = tables.map(table => `(SELECT md5(coalesce(string_agg(row::text, '|' ORDER BY row::text), '')) FROM ${table.quoted} row) AS "${table.name}"`)
+  const { rows } = await sql.query<Record<string, string>>(`SELECT ${digests.join(', ')}`)
+  return rows[0]
+}
