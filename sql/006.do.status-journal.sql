@@ -7,6 +7,8 @@
 CREATE TABLE campaign_status_journal (
   id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   received_at timestamptz NOT NULL DEFAULT now(),
-  -- StatusReport[] as JSON (journal-codec.ts); a wamid names one message of one tenant.
-  statuses    jsonb       NOT NULL
+  -- StatusReport[] as JSON (journal-codec.ts); a wamid names one message of one tenant. Text, not
+  -- jsonb: nothing here reads inside it, and text is taken in without being parsed, on the path
+  -- Meta's answer waits for.
+  statuses    text        NOT NULL
 );

@@ -184,7 +184,7 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
 }
 
 async function journaledStatuses ({ query }: BenchDatabase): Promise<number> {
-  const { rows: [row] } = await query('SELECT coalesce(sum(jsonb_array_length(statuses)), 0)::int AS n FROM campaign_status_journal') as { rows: Array<{ n: number }> }
+  const { rows: [row] } = await query('SELECT coalesce(sum(jsonb_array_length(statuses::jsonb)), 0)::int AS n FROM campaign_status_journal') as { rows: Array<{ n: number }> }
   return row.n
 }
 

@@ -5,11 +5,6 @@ export interface BatchQueueOptions<T, R> {
   sizeOf: (item: T) => number
   /** The weight gathered into one call at most; a single item heavier than this still goes whole. */
   maxSize: number
-  /**
-   * Calls under way at once (1 unless given). More than one hides a call's latency (a commit's flush)
-   * from the items that arrive meanwhile, for calls whose order does not matter.
-   */
-  concurrency?: number
 }
 
 interface Waiting<T, R> {
@@ -20,8 +15,8 @@ interface Waiting<T, R> {
 }
 
 /**
- * Items that arrive together share one call: the first goes at once; while calls are under way (one,
- * or `concurrency`), the items that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
+ * Items that arrive together share one call: the first goes at once; while it is under way, the items
+ * that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
  * statements and commits rather than one each. An item's promise settles when the call holding it
  * has (with that call's result) or has failed; as a call is all or nothing, its items can then be
  * tried again as they were.
@@ -30,45 +25,40 @@ export class BatchQueue<T, R> {
   private readonly call: (items: T[]) => Promise<R>
   private readonly sizeOf: (item: T) => number
   private readonly maxSize: number
-  private readonly concurrency: number
   private waiting: Array<Waiting<T, R>> = []
-  private running = 0
-  private idle: Array<() => void> = []
+  private draining: Promise<void> | null = null
 
   constructor (options: BatchQueueOptions<T, R>) {
-    // Async, so that even a call that throws at once rejects rather than throwing from pump.
+    // Async, so that even a call that throws at once settles after `draining` is set.
     this.call = async items => await options.call(items)
     this.sizeOf = options.sizeOf
     this.maxSize = options.maxSize
-    this.concurrency = options.concurrency ?? 1
   }
 
   /** Resolves once `item` is handled, in a call that may hold others too. */
   async add (item: T): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, size: this.sizeOf(item), resolve, reject })
-      this.pump()
+      this.draining ??= this.drain()
     })
   }
 
   /** Resolves when nothing is waiting or under way: what was given is handled, or its callers were told it failed. */
   async close (): Promise<void> {
-    while (this.running > 0 || this.waiting.length > 0) await new Promise<void>(resolve => this.idle.push(resolve))
+    while (this.draining !== null) await this.draining
   }
 
-  private pump (): void {
-    while (this.running < this.concurrency && this.waiting.length > 0) {
+  private async drain (): Promise<void> {
+    while (this.waiting.length > 0) {
       const batch = this.nextBatch()
-      this.running++
-      this.call(batch.map(waiting => waiting.item)).then(
-        result => { for (const waiting of batch) waiting.resolve(result) },
-        (error: unknown) => { for (const waiting of batch) waiting.reject(error) }
-      ).finally(() => {
-        this.running--
-        this.pump()
-        if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve()
-      })
+      try {
+        const result = await this.call(batch.map(waiting => waiting.item))
+        for (const waiting of batch) waiting.resolve(result)
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error)
+      }
     }
+    this.draining = null
   }
 
   /** The oldest waiting items, up to the cap (the first one always, however heavy). */

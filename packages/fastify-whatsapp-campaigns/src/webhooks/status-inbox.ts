@@ -77,9 +77,7 @@ export class StatusInbox {
         return id
       },
       sizeOf: statuses => statuses.length,
-      maxSize: this.statusesPerApply,
-      // Entries commute, so two inserts may be under way: each hides the other's commit.
-      concurrency: 2
+      maxSize: this.statusesPerApply
     })
   }
 

@@ -9,7 +9,7 @@ import { decodeStatuses, encodeStatuses } from '../journal-codec.js'
 import { ingestIn } from './deliveries.js'
 
 export async function journalStatuses (db: SqlClient, statuses: StatusReport[]): Promise<number> {
-  const { rows: [row] } = await db.query<{ id: string }>('INSERT INTO campaign_status_journal (statuses) VALUES ($1::jsonb) RETURNING id', [encodeStatuses(statuses)])
+  const { rows: [row] } = await db.query<{ id: string }>('INSERT INTO campaign_status_journal (statuses) VALUES ($1) RETURNING id', [encodeStatuses(statuses)])
   return Number(row.id)
 }
 
