@@ -171,7 +171,8 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
     const own = ownCpuMs() - before.own
     const loopBusy = Math.min(1, performance.eventLoopUtilization(before.loop).active / measured.ms)
     const postgresAfter = await postgresCpuMs(database)
-    const postgresMs = postgresAfter === undefined || before.postgres === undefined ? undefined : postgresAfter - before.postgres
+    // Backends that ended within the span take their CPU time with them, which can leave the difference a hair below 0.
+    const postgresMs = postgresAfter === undefined || before.postgres === undefined ? undefined : Math.max(0, postgresAfter - before.postgres)
     span = { warmup, measured, cpu: { ownMs: own, postgresMs, inProcess: database.url === undefined, loopBusy } }
     unapplied = await journaledStatuses(database)
   } catch (error) {

@@ -64,6 +64,16 @@ if (postgresUrl === undefined) {
     t.throws(() => sqlClient(null as never), TypeError)
   })
 
+  t.test('sqlClient: a statement named to be prepared is prepared once per connection, on the pool and in a transaction', async t => {
+    const db = sqlClient(newPool({ max: 1 }))
+    const text = 'SELECT $1::int + 1 AS n'
+    for (const given of [1, 2]) t.strictSame((await db.query(text, [given], 'wac_test_plus_one')).rows, [{ n: given + 1 }])
+    await db.transaction(async tx => { t.strictSame((await tx.query(text, [41], 'wac_test_plus_one')).rows, [{ n: 42 }]) })
+    const { rows } = await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE name = $1', ['wac_test_plus_one'])
+    t.equal(rows.length, 1, 'one prepared statement on the one connection, used three times')
+    await db.end()
+  })
+
   t.test('sqlClient: a connection PostgreSQL ends inside a transaction fails that transaction, not the process', async t => {
     // A bare pg Pool, as a host would make it: the helper's pools hear every client's errors.
     const bare = new pg.Pool({ connectionString: url, max: 2 })

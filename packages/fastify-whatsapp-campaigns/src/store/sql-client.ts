@@ -7,8 +7,12 @@
 export type Row = Record<string, unknown>
 
 export interface Queryable {
-  /** Parameterised SQL only: values travel as `$1`, `$2`…, never spliced into the text. */
-  query<R = Row>(text: string, values?: readonly unknown[]): Promise<{ rows: R[] }>
+  /**
+   * Parameterised SQL only: values travel as `$1`, `$2`…, never spliced into the text. `prepareAs`
+   * names a statement of fixed text run very often: pg then parses and plans it once per connection
+   * (a name must always stand for the same text); PGlite, one session in this process, ignores it.
+   */
+  query<R = Row>(text: string, values?: readonly unknown[], prepareAs?: string): Promise<{ rows: R[] }>
 }
 
 /** One connection inside a transaction. */
@@ -24,9 +28,12 @@ export interface SqlClient extends Queryable {
   end(): Promise<void>
 }
 
+/** A named statement, as pg's `query` takes it. */
+export interface PgNamedQuery { name: string, text: string, values?: unknown[] }
+
 /** pg's `Pool` and `fastify.pg`. */
 export interface PgPoolLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
+  query(text: string | PgNamedQuery, values?: unknown[]): Promise<{ rows: any[] }>
   connect(): Promise<PgPoolClientLike>
   end?(): Promise<void>
   /** fastify.pg keeps its Pool here. */
@@ -34,7 +41,7 @@ export interface PgPoolLike {
 }
 
 export interface PgPoolClientLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
+  query(text: string | PgNamedQuery, values?: unknown[]): Promise<{ rows: any[] }>
   on(event: 'error', listener: (error: Error) => void): unknown
   removeListener(event: 'error', listener: (error: Error) => void): unknown
   /** An error destroys the connection instead of returning it to the pool. */
@@ -100,9 +107,15 @@ function fromPGlite (db: PGliteLike): SqlClient {
   }
 }
 
+/** pg's arguments for a query, named when it is to be prepared. */
+function pgQuery (text: string, values: readonly unknown[] | undefined, prepareAs: string | undefined): [string | PgNamedQuery, unknown[]?] {
+  const copied = values === undefined ? undefined : [...values]
+  return prepareAs === undefined ? [text, copied] : [{ name: prepareAs, text, values: copied }]
+}
+
 function fromPgPool (pool: PgPoolLike): SqlClient {
   return {
-    query: async (text, values) => pool.query(text, values === undefined ? undefined : [...values]),
+    query: async (text, values, prepareAs) => pool.query(...pgQuery(text, values, prepareAs)),
     transaction: async fn => {
       const client = await pool.connect()
       let broken: Error | undefined
@@ -113,7 +126,7 @@ function fromPgPool (pool: PgPoolLike): SqlClient {
       try {
         await client.query('BEGIN')
         const result = await fn({
-          query: async (text, values) => client.query(text, values === undefined ? undefined : [...values]),
+          query: async (text, values, prepareAs) => client.query(...pgQuery(text, values, prepareAs)),
           // Without values pg uses the simple protocol, which takes several statements at once.
           exec: async script => { await client.query(script) }
         })

@@ -177,54 +177,52 @@ export async function ingest (db: SqlClient, reports: DeliveryReports): Promise<
 export async function ingestIn (tx: SqlSession, reports: DeliveryReports): Promise<IngestSummary> {
   const summary: IngestSummary = { matched: 0, early: 0, replies: 0, optedOut: 0, optedIn: 0 }
   const statuses = mergeReports(reports.statuses)
-  {
-    const now = new Date()
-    const origins = statuses.flatMap(s => s.origin === null ? [] : [{ runId: s.origin.runId, position: s.origin.id }])
-    const replyTos = reports.inbound.flatMap(i => i.replyTo === null ? [] : [i.replyTo])
-    const rows = await lockRows(tx, [...statuses.map(s => s.wamid), ...replyTos], origins, reports.inbound)
-    const byWamid = new Map(rows.filter(r => r.wamid !== null).map(r => [r.wamid!, r]))
-    const byKey = new Map(rows.map(r => [`${r.runId}:${r.position}`, r]))
-    // Statuses kept earlier for wamids that have a row by now (their record came between): applied with these.
-    const kept = new Map((await takeKept(tx, statuses.filter(s => byWamid.has(s.wamid)).map(s => s.wamid))).map(k => [k.wamid, k]))
-    const early: StatusReport[] = []
-    for (const status of statuses) {
-      const report = kept.has(status.wamid) ? mergeReport(kept.get(status.wamid)!, status) : status
-      const named = report.origin === null ? undefined : byKey.get(`${report.origin.runId}:${report.origin.id}`)
-      const row = byWamid.get(report.wamid) ?? (named !== undefined && isAdoptable(named) ? named : undefined)
-      if (row !== undefined) {
-        applyTo(row, report, now)
-        byWamid.set(report.wamid, row)
-        summary.matched++
-        continue
-      }
-      // Its send is still in flight: the mark tells the record, which cannot see this row yet, to look for it.
-      if (named !== undefined && named.status === 'sending' && named.witnessedAt === null) {
-        named.witnessedAt = now
-        named.changed = true
-      }
-      early.push(report)
-      summary.early++
+  const now = new Date()
+  const origins = statuses.flatMap(s => s.origin === null ? [] : [{ runId: s.origin.runId, position: s.origin.id }])
+  const replyTos = reports.inbound.flatMap(i => i.replyTo === null ? [] : [i.replyTo])
+  const rows = await lockRows(tx, [...statuses.map(s => s.wamid), ...replyTos], origins, reports.inbound)
+  const byWamid = new Map(rows.filter(r => r.wamid !== null).map(r => [r.wamid!, r]))
+  const byKey = new Map(rows.map(r => [`${r.runId}:${r.position}`, r]))
+  // Statuses kept earlier for wamids that have a row by now (their record came between): applied with these.
+  const kept = new Map((await takeKept(tx, statuses.filter(s => byWamid.has(s.wamid)).map(s => s.wamid))).map(k => [k.wamid, k]))
+  const early: StatusReport[] = []
+  for (const status of statuses) {
+    const report = kept.has(status.wamid) ? mergeReport(kept.get(status.wamid)!, status) : status
+    const named = report.origin === null ? undefined : byKey.get(`${report.origin.runId}:${report.origin.id}`)
+    const row = byWamid.get(report.wamid) ?? (named !== undefined && isAdoptable(named) ? named : undefined)
+    if (row !== undefined) {
+      applyTo(row, report, now)
+      byWamid.set(report.wamid, row)
+      summary.matched++
+      continue
     }
-    for (const inbound of reports.inbound) {
-      const answered = inbound.replyTo === null ? undefined : byWamid.get(inbound.replyTo)
-      for (const row of replyTargets(inbound, answered, rows)) {
-        if (row.repliedAt !== null) continue
-        row.repliedAt = new Date(inbound.at)
-        row.replied = true
-        row.changed = true
-        summary.replies++
-      }
+    // Its send is still in flight: the mark tells the record, which cannot see this row yet, to look for it.
+    if (named !== undefined && named.status === 'sending' && named.witnessedAt === null) {
+      named.witnessedAt = now
+      named.changed = true
     }
-    await writeRows(tx, rows)
-    await keepEarly(tx, early)
-    await applyOptOutEvents(tx, reports, summary)
-    if (reports.other.length > 0) {
-      await tx.query(
-        `INSERT INTO campaign_webhook_events (field, account_id, value)
-         SELECT x.field, x.account_id, x.value FROM jsonb_to_recordset($1::jsonb) AS x(field text, account_id text, value jsonb)`,
-        [JSON.stringify(reports.other.map(e => ({ field: e.field, account_id: e.accountId, value: e.value ?? null })))]
-      )
+    early.push(report)
+    summary.early++
+  }
+  for (const inbound of reports.inbound) {
+    const answered = inbound.replyTo === null ? undefined : byWamid.get(inbound.replyTo)
+    for (const row of replyTargets(inbound, answered, rows)) {
+      if (row.repliedAt !== null) continue
+      row.repliedAt = new Date(inbound.at)
+      row.replied = true
+      row.changed = true
+      summary.replies++
     }
+  }
+  await writeRows(tx, rows)
+  await keepEarly(tx, early)
+  await applyOptOutEvents(tx, reports, summary)
+  if (reports.other.length > 0) {
+    await tx.query(
+      `INSERT INTO campaign_webhook_events (field, account_id, value)
+       SELECT x.field, x.account_id, x.value FROM jsonb_to_recordset($1::jsonb) AS x(field text, account_id text, value jsonb)`,
+      [JSON.stringify(reports.other.map(e => ({ field: e.field, account_id: e.accountId, value: e.value ?? null })))]
+    )
   }
   return summary
 }

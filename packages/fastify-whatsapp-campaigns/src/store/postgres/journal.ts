@@ -9,7 +9,8 @@ import { decodeStatuses, encodeStatuses } from '../journal-codec.js'
 import { ingestIn } from './deliveries.js'
 
 export async function journalStatuses (db: SqlClient, statuses: StatusReport[]): Promise<number> {
-  const { rows: [row] } = await db.query<{ id: string }>('INSERT INTO campaign_status_journal (statuses) VALUES ($1) RETURNING id', [encodeStatuses(statuses)])
+  // Prepared: it runs for every few webhook requests, and Meta's answers wait for it.
+  const { rows: [row] } = await db.query<{ id: string }>('INSERT INTO campaign_status_journal (statuses) VALUES ($1) RETURNING id', [encodeStatuses(statuses)], 'wac_journal_statuses')
   return Number(row.id)
 }
 
