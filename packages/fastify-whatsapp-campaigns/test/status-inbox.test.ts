@@ -44,6 +44,8 @@ class MemoryJournal {
   readonly applied: string[] = []
   readonly stranded: Array<{ before: Date, limit: number }> = []
   failing: { insert?: boolean, apply?: boolean } = {}
+  /** Applies that hold this wamid fail, as a store fails on a status it cannot take. */
+  poison: string | undefined
   private readonly holds = { insert: new Gate(), apply: new Gate() }
 
   /** Makes the next calls of that kind wait until released. */
@@ -64,6 +66,7 @@ class MemoryJournal {
     this.applies.push(entries.flatMap(entry => entry.statuses.map(s => s.wamid)))
     await this.holds.apply.pass()
     if (this.failing.apply === true) throw new Error('apply failed')
+    if (entries.some(entry => entry.statuses.some(s => s.wamid === this.poison))) throw new Error('cannot take it')
     let matched = 0
     for (const entry of entries) {
       const statuses = this.entries.get(entry.id)
@@ -172,7 +175,7 @@ t.test('an insert that fails rejects its callers (the route answers 503 and Meta
 
 t.test('an apply that fails is logged, leaves the entry journaled and is tried again; settled does not wait for the retry', async t => {
   const journal = new MemoryJournal()
-  const { inbox, logged } = inboxOver(journal, { retryMs: 30 })
+  const { inbox, logged } = inboxOver(journal, { retryMs: 200 })
   journal.failing.apply = true
   await inbox.add(statusesOf('a'))
   await inbox.settled()
@@ -182,6 +185,22 @@ t.test('an apply that fails is logged, leaves the entry journaled and is tried a
   journal.failing.apply = false
   await until(() => journal.applied.length > 0)
   t.strictSame(journal.applied, ['a'], 'applied by the retry')
+  await inbox.close()
+})
+
+t.test('an entry the store cannot apply is tried alone, then set aside, still journaled: the statuses after it are applied', async t => {
+  const journal = new MemoryJournal()
+  journal.poison = 'bad'
+  const { inbox, logged } = inboxOver(journal, { retryMs: 10, gatherMs: 30 })
+  journal.hold('apply')
+  await inbox.add(statusesOf('a'))
+  await inbox.add(statusesOf('bad'))
+  await inbox.add(statusesOf('c', 'd'))
+  journal.release('apply')
+  await until(() => journal.applied.length === 3)
+  t.strictSame(journal.applied, ['a', 'c', 'd'], 'everything but the entry that fails')
+  t.strictSame([...journal.entries.values()].map(statuses => statuses.map(s => s.wamid)), [['bad']], 'which stays journaled')
+  t.ok(logged.some(line => line.level === 'error' && /later sweep/.test(line.message)), 'said once it is set aside')
   await inbox.close()
 })
 

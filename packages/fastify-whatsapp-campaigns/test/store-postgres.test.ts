@@ -2,6 +2,7 @@ import t from 'tap'
 import pg from 'pg'
 import { migrate, migrationTable } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
+import { applyWholeJournal } from '../src/store/postgres/journal.js'
 import { sqlClient } from '../src/store/sql-client.js'
 import { suite } from '../src/store/conformance.js'
 import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
@@ -62,6 +63,21 @@ if (postgresUrl === undefined) {
     const single = new pg.Client({ connectionString: url })
     t.throws(() => sqlClient(single as never), /not a single pg Client/, 'the types say so too')
     t.throws(() => sqlClient(null as never), TypeError)
+  })
+
+  t.test('journal: an entry the store cannot take stays journaled, and neither the sweep nor the doubts wait on it for ever', async t => {
+    await truncateAll(pool)
+    const store = postgresStore(pool)
+    const good = [{ wamid: 'wamid.journal-good', origin: null, sentAt: null, deliveredAt: new Date(5_000), readAt: null, failed: null }]
+    await pool.query("INSERT INTO campaign_status_journal (statuses, received_at) VALUES ('not json', now() - interval '1 hour')")
+    await store.journalStatuses!(good)
+    await pool.query('INSERT INTO campaign_status_journal (statuses) VALUES ($1)', ['[{"wamid": 1}'])
+    t.equal(await store.applyStrandedStatuses!(new Date(Date.now() + 60_000), 100), 1, 'the good entry of the page applied')
+    const early = await pool.query('SELECT wamid FROM campaign_early_statuses')
+    t.strictSame(early.rows, [{ wamid: 'wamid.journal-good' }], 'its status kept early, as for a message not recorded yet')
+    await t.resolves(applyWholeJournal(sqlClient(pool)), 'the doubts\' first step goes on past them')
+    const left = await pool.query('SELECT statuses FROM campaign_status_journal ORDER BY id')
+    t.strictSame(left.rows.map(row => row.statuses), ['not json', '[{"wamid": 1}'], 'both kept, not lost')
   })
 
   t.test('sqlClient: a statement named to be prepared is prepared once per connection, on the pool and in a transaction', async t => {

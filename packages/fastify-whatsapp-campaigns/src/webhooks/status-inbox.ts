@@ -122,23 +122,34 @@ export class StatusInbox {
   }
 
   private async apply (): Promise<void> {
+    // After a failed batch, its oldest entry goes alone: one entry the store cannot apply (whatever the
+    // reason) must not hold back every status after it.
+    let alone = false
     while (this.pending.length > 0) {
       // Nobody waiting on the applier (`settled`, back-pressure), nor a full transaction: let more gather.
-      if (this.pendingStatuses < this.statusesPerApply && !this.closing && this.progress.length === 0) {
+      if (!alone && this.pendingStatuses < this.statusesPerApply && !this.closing && this.progress.length === 0) {
         this.gathering = true
         await this.pause(this.gatherMs)
         this.gathering = false
       }
-      const batch = this.nextBatch()
+      const batch = alone ? this.pending.slice(0, 1) : this.nextBatch()
       let failed = false
       try {
         const summary: IngestSummary = await this.journal.applyJournaled(batch)
         this.log.debug({ entries: batch.length, summary }, 'whatsapp webhook: journaled statuses applied')
-        this.pending.splice(0, batch.length)
-        this.pendingStatuses -= batch.reduce((sum, entry) => sum + entry.statuses.length, 0)
+        this.drop(batch.length)
+        alone = false
       } catch (error) {
         failed = true
-        this.log.error({ err: error, entries: batch.length }, 'whatsapp webhook: journaled statuses could not be applied; they stay journaled and are tried again')
+        if (batch.length === 1 && alone) {
+          // Failed alone too: set aside here, still journaled, for the sweep to try again later.
+          this.log.error({ err: error, entry: batch[0].id }, 'whatsapp webhook: a journaled entry could not be applied; it stays journaled for a later sweep')
+          this.drop(1)
+          alone = false
+        } else {
+          this.log.error({ err: error, entries: batch.length }, 'whatsapp webhook: journaled statuses could not be applied; they stay journaled and are tried again')
+          alone = true
+        }
       }
       this.attempted = Math.max(this.attempted, batch[batch.length - 1].seq)
       this.wake()
@@ -148,12 +159,14 @@ export class StatusInbox {
         await this.pause(this.retryMs)
       }
     }
-    if (this.closing) {
-      this.pending = []
-      this.pendingStatuses = 0
-    }
+    if (this.closing) this.drop(this.pending.length)
     this.applying = null
     this.wake()
+  }
+
+  /** Forgets the oldest `count` pending entries (applied, or left in the journal). */
+  private drop (count: number): void {
+    for (const entry of this.pending.splice(0, count)) this.pendingStatuses -= entry.statuses.length
   }
 
   private async pause (ms: number): Promise<void> {

@@ -22,16 +22,49 @@ export async function applyJournaled (db: SqlClient, entries: JournalEntry[]): P
   })
 }
 
+/** The oldest entries received before $1, up to $2, that no other caller is applying. */
+const strandedPage = 'SELECT id FROM campaign_status_journal WHERE received_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED'
+
 export async function applyStrandedStatuses (db: SqlClient, before: Date, limit: number): Promise<number> {
+  try {
+    return await applyStrandedPage(db, before, limit)
+  } catch {
+    // One entry of the page the store cannot take (whatever the reason) must not hold back the rest
+    // for ever: they go one by one, and what fails stays journaled (the applier that set it aside
+    // said so). Rare, so the loop of statements is no cost on the usual path.
+    return await applyOneByOne(db, strandedPage, [before.toISOString(), limit])
+  }
+}
+
+async function applyStrandedPage (db: SqlClient, before: Date, limit: number): Promise<number> {
   return await db.transaction(async tx => {
-    const { rows } = await tx.query<{ statuses: unknown }>(
-      `DELETE FROM campaign_status_journal WHERE id IN (
-         SELECT id FROM campaign_status_journal WHERE received_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
-       ) RETURNING statuses`,
+    const { rows } = await tx.query<{ statuses: string }>(
+      `DELETE FROM campaign_status_journal WHERE id IN (${strandedPage})
+       RETURNING statuses`,
       [before.toISOString(), limit]
     )
     await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
     return rows.length
+  })
+}
+
+/** Applies and removes each entry `selection` (a query of ids, which locks them) names in a savepoint of its own, leaving those that fail. */
+async function applyOneByOne (db: SqlClient, selection: string, values: unknown[]): Promise<number> {
+  return await db.transaction(async tx => {
+    const { rows } = await tx.query<{ id: string, statuses: string }>(`SELECT id, statuses FROM campaign_status_journal WHERE id IN (${selection}) ORDER BY id`, values)
+    let applied = 0
+    for (const row of rows) {
+      await tx.query('SAVEPOINT journal_entry')
+      try {
+        await applyStatuses(tx, decodeStatuses(row.statuses))
+        await tx.query('DELETE FROM campaign_status_journal WHERE id = $1', [row.id])
+        await tx.query('RELEASE SAVEPOINT journal_entry')
+        applied++
+      } catch {
+        await tx.query('ROLLBACK TO SAVEPOINT journal_entry')
+      }
+    }
+    return applied
   })
 }
 
@@ -41,10 +74,15 @@ export async function applyStrandedStatuses (db: SqlClient, before: Date, limit:
  * runs) are never held while the caller locks messages again.
  */
 export async function applyWholeJournal (db: SqlClient): Promise<void> {
-  await db.transaction(async tx => {
-    const { rows } = await tx.query<{ statuses: unknown }>('DELETE FROM campaign_status_journal RETURNING statuses')
-    await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
-  })
+  try {
+    await db.transaction(async tx => {
+      const { rows } = await tx.query<{ statuses: string }>('DELETE FROM campaign_status_journal RETURNING statuses')
+      await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
+    })
+  } catch {
+    // As for a stranded page: what the store cannot take must not stop sends in doubt being judged.
+    await applyOneByOne(db, 'SELECT id FROM campaign_status_journal FOR UPDATE', [])
+  }
 }
 
 async function applyStatuses (tx: SqlSession, statuses: StatusReport[]): Promise<IngestSummary> {
