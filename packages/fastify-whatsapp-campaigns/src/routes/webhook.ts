@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http'
+import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedWebhookOptions } from '../options.js'
-import { Type } from '@sinclair/typebox'
 import { ErrorResponse } from '../schemas/errors.js'
 import {
   WebhookBodyError,

@@ -12,9 +12,9 @@ export function encodeStatuses (statuses: readonly StatusReport[]): string {
 type Stored<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] }
 type StoredStatus = Omit<Stored<StatusReport>, 'failed'> & { failed: (Omit<NonNullable<StatusReport['failed']>, 'at'> & { at: string }) | null }
 
-/** What `encodeStatuses` wrote, as jsonb comes back from the driver (parsed), or as text. */
-export function decodeStatuses (stored: unknown): StatusReport[] {
-  const list = (typeof stored === 'string' ? JSON.parse(stored) : stored) as StoredStatus[]
+/** What `encodeStatuses` wrote. */
+export function decodeStatuses (stored: string): StatusReport[] {
+  const list = JSON.parse(stored) as StoredStatus[]
   return list.map(status => ({
     wamid: status.wamid,
     origin: status.origin,

@@ -61,14 +61,19 @@ export class BatchQueue<T, R> {
     this.draining = null
   }
 
-  /** The oldest waiting items, up to the cap (the first one always, however heavy). */
+  /** The oldest waiting items, up to the cap. */
   private nextBatch (): Array<Waiting<T, R>> {
-    let count = 1
-    let size = this.waiting[0].size
-    while (count < this.waiting.length && size + this.waiting[count].size <= this.maxSize) {
-      size += this.waiting[count].size
-      count++
-    }
-    return this.waiting.splice(0, count)
+    return this.waiting.splice(0, oldestWithin(this.waiting, waiting => waiting.size, this.maxSize))
   }
+}
+
+/** How many of the first items fit within `maxSize` together: the first one always, however heavy. */
+export function oldestWithin<T> (items: readonly T[], sizeOf: (item: T) => number, maxSize: number): number {
+  let count = 1
+  let size = sizeOf(items[0])
+  while (count < items.length && size + sizeOf(items[count]) <= maxSize) {
+    size += sizeOf(items[count])
+    count++
+  }
+  return count
 }

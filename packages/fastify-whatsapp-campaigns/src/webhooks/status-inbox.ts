@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { IngestSummary, JournalEntry, StatusJournal, StatusReport } from '../store/types.js'
-import { BatchQueue } from './batch-queue.js'
+import { BatchQueue, oldestWithin } from './batch-queue.js'
 
 /** The store's journal, whole. */
 export type Journal = Required<StatusJournal>
@@ -177,15 +177,9 @@ export class StatusInbox {
     this.endPause = undefined
   }
 
-  /** The oldest entries, up to the cap (the first one always). */
+  /** The oldest entries, up to the cap. */
   private nextBatch (): Pending[] {
-    let count = 1
-    let size = this.pending[0].statuses.length
-    while (count < this.pending.length && size + this.pending[count].statuses.length <= this.statusesPerApply) {
-      size += this.pending[count].statuses.length
-      count++
-    }
-    return this.pending.slice(0, count)
+    return this.pending.slice(0, oldestWithin(this.pending, entry => entry.statuses.length, this.statusesPerApply))
   }
 
   private async nextProgress (): Promise<void> {

@@ -25,30 +25,39 @@ export async function applyJournaled (db: SqlClient, entries: JournalEntry[]): P
 /** The oldest entries received before $1, up to $2, that no other caller is applying. */
 const strandedPage = 'SELECT id FROM campaign_status_journal WHERE received_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED'
 
+/** Every entry, waiting for those another caller is applying (gone once it commits). */
+const wholeJournal = 'SELECT id FROM campaign_status_journal FOR UPDATE'
+
 export async function applyStrandedStatuses (db: SqlClient, before: Date, limit: number): Promise<number> {
+  return await applySelected(db, strandedPage, [before.toISOString(), limit])
+}
+
+/**
+ * Every entry committed so far, applied (here, or by the caller whose delete held it): for what must
+ * see every status Meta was answered for. A transaction of its own, so that its locks (messages, then
+ * runs) are never held while the caller locks messages again.
+ */
+export async function applyWholeJournal (db: SqlClient): Promise<void> {
+  await applySelected(db, wholeJournal, [])
+}
+
+/** Applies and removes the entries `selection` (a query of ids, which locks them) names; answers how many. */
+async function applySelected (db: SqlClient, selection: string, values: unknown[]): Promise<number> {
   try {
-    return await applyStrandedPage(db, before, limit)
+    return await db.transaction(async tx => {
+      const { rows } = await tx.query<{ statuses: string }>(`DELETE FROM campaign_status_journal WHERE id IN (${selection}) RETURNING statuses`, values)
+      await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
+      return rows.length
+    })
   } catch {
-    // One entry of the page the store cannot take (whatever the reason) must not hold back the rest
-    // for ever: they go one by one, and what fails stays journaled (the applier that set it aside
-    // said so). Rare, so the loop of statements is no cost on the usual path.
-    return await applyOneByOne(db, strandedPage, [before.toISOString(), limit])
+    // One entry the store cannot take (whatever the reason) must not hold back the rest for ever, nor
+    // stop sends in doubt being judged: they go one by one, and what fails stays journaled (the
+    // applier that set it aside said so). Rare, so the loop of statements costs the usual path nothing.
+    return await applyOneByOne(db, selection, values)
   }
 }
 
-async function applyStrandedPage (db: SqlClient, before: Date, limit: number): Promise<number> {
-  return await db.transaction(async tx => {
-    const { rows } = await tx.query<{ statuses: string }>(
-      `DELETE FROM campaign_status_journal WHERE id IN (${strandedPage})
-       RETURNING statuses`,
-      [before.toISOString(), limit]
-    )
-    await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
-    return rows.length
-  })
-}
-
-/** Applies and removes each entry `selection` (a query of ids, which locks them) names in a savepoint of its own, leaving those that fail. */
+/** Applies and removes each entry `selection` names in a savepoint of its own, leaving those that fail. */
 async function applyOneByOne (db: SqlClient, selection: string, values: unknown[]): Promise<number> {
   return await db.transaction(async tx => {
     const { rows } = await tx.query<{ id: string, statuses: string }>(`SELECT id, statuses FROM campaign_status_journal WHERE id IN (${selection}) ORDER BY id`, values)
@@ -66,23 +75,6 @@ async function applyOneByOne (db: SqlClient, selection: string, values: unknown[
     }
     return applied
   })
-}
-
-/**
- * Every entry committed so far, applied (here, or by the caller whose delete held it): for what must
- * see every status Meta was answered for. A transaction of its own, so that its locks (messages, then
- * runs) are never held while the caller locks messages again.
- */
-export async function applyWholeJournal (db: SqlClient): Promise<void> {
-  try {
-    await db.transaction(async tx => {
-      const { rows } = await tx.query<{ statuses: string }>('DELETE FROM campaign_status_journal RETURNING statuses')
-      await applyStatuses(tx, rows.flatMap(row => decodeStatuses(row.statuses)))
-    })
-  } catch {
-    // As for a stranded page: what the store cannot take must not stop sends in doubt being judged.
-    await applyOneByOne(db, 'SELECT id FROM campaign_status_journal FOR UPDATE', [])
-  }
 }
 
 async function applyStatuses (tx: SqlSession, statuses: StatusReport[]): Promise<IngestSummary> {
