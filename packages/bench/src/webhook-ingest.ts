@@ -55,7 +55,7 @@ interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu, bac
 /**
  * Meta's status webhooks over real HTTP (a keep-alive undici Pool in a process of its own), signed,
  * to the plugin's `POST /webhook` on the scratch database holding one completed run of `messages`
- * (BENCH_INGEST_MESSAGES, default 100,000) recorded sent with wamids; beside the least a receiver
+ * (BENCH_INGEST_MESSAGES, default 180,000) recorded sent with wamids; beside the least a receiver
  * must do, measured in the same run: a bare Fastify route that reads the raw body and checks its
  * HMAC timing-safe, storing nothing. Two loads, each over `seconds` (BENCH_INGEST_SECONDS, default 8)
  * per side: bodies of one status, then of 1,000; each block of messages gets its `delivered`
@@ -64,10 +64,12 @@ interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu, bac
  */
 export async function benchWebhookIngest (
   database: BenchDatabase,
-  messages = Number(process.env.BENCH_INGEST_MESSAGES ?? 120_000),
+  messages = Number(process.env.BENCH_INGEST_MESSAGES ?? 180_000),
   seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 8)
 ): Promise<void> {
   if (!(seconds > 0)) throw new Error(`BENCH_INGEST_SECONDS must be a positive number (got ${process.env.BENCH_INGEST_SECONDS})`)
+  const only = process.env.BENCH_INGEST_ONLY
+  if (only !== undefined && only !== '1' && only !== '1000') throw new Error(`BENCH_INGEST_ONLY must be 1 or 1000, the statuses a body of the one load to run (got ${only})`)
   // A sixth of the run for the one-status bodies, a sixth for those sent beside a paced run, the rest
   // for the 1,000-status ones, each block-aligned.
   const oneBlock = 1_000
@@ -92,7 +94,7 @@ export async function benchWebhookIngest (
   const rows: Array<[string, string]> = [[`setup: a completed run of ${messages.toLocaleString('en')} messages with wamids, through the store`, `${(setupMs / 1000).toFixed(1)} s`]]
   let first = 1
   const applied: string[] = []
-  for (const load of loads) {
+  for (const load of loads.filter(load => only === undefined || load.perBody === Number(only))) {
     const spec = (origin: string, from: number, count: number, span: number, repeat: boolean): SenderSpec => ({
       origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: from, count, perBody: load.perBody, block: load.block, concurrency: load.concurrency, seconds: span, repeat
     })
@@ -123,12 +125,14 @@ export async function benchWebhookIngest (
       [`${load.label}: CPU per status, plugin`, cpuPerStatus(ours)]
     )
   }
-  const pacedFrom = first
-  const paced = await pacedRunWithIngestion(database, appSecret, origin => ({
-    origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: pacedFrom, count: oneShare, perBody: 1, block: oneBlock, concurrency: 32, seconds, repeat: false
-  }), seconds)
-  applied.push(await checkApplied(database, run, 'beside the paced run', pacedFrom, oneShare, [paced.ingestion]))
-  rows.push(...paced.rows)
+  if (only === undefined) {
+    const pacedFrom = first
+    const paced = await pacedRunWithIngestion(database, appSecret, origin => ({
+      origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: pacedFrom, count: oneShare, perBody: 1, block: oneBlock, concurrency: 32, seconds, repeat: false
+    }), seconds)
+    applied.push(await checkApplied(database, run, 'beside the paced run', pacedFrom, oneShare, [paced.ingestion]))
+    rows.push(...paced.rows)
+  }
   rows.push(['applied (rows of the run with each status, against the statuses answered 200)', applied.join('; ')])
   report(`Webhook ingestion over HTTP: signed status bodies (${seconds} s each), ${database.url === undefined ? 'PGlite in memory' : 'PostgreSQL'}`, rows)
 }

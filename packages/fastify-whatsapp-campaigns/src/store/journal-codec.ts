@@ -1,16 +1,26 @@
 /**
- * Journaled statuses as JSON and back. Written with JSON.stringify (dates as ISO strings); read back
- * here, the one place that knows which fields are dates.
+ * Journaled statuses as JSON and back, the one place that knows which fields are times. Times go as
+ * epoch milliseconds (epoch-ms.ts); read back, an ISO string is taken too (what JSON.stringify makes
+ * of a Date), so an entry written either way decodes.
  */
+import { epochMs } from './epoch-ms.js'
 import type { StatusReport } from './types.js'
+
+type Stored<T> = { [K in keyof T]: T[K] extends Date | null ? number | string | null : T[K] }
+type StoredFailure = Omit<NonNullable<StatusReport['failed']>, 'at'> & { at: number | string }
+type StoredStatus = Omit<Stored<StatusReport>, 'failed'> & { failed: StoredFailure | null }
 
 /** The statuses as the journal stores them. */
 export function encodeStatuses (statuses: readonly StatusReport[]): string {
-  return JSON.stringify(statuses)
+  return JSON.stringify(statuses.map((status): StoredStatus => ({
+    wamid: status.wamid,
+    origin: status.origin,
+    sentAt: epochMs(status.sentAt),
+    deliveredAt: epochMs(status.deliveredAt),
+    readAt: epochMs(status.readAt),
+    failed: status.failed === null ? null : { at: status.failed.at.getTime(), code: status.failed.code, title: status.failed.title }
+  })))
 }
-
-type Stored<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] }
-type StoredStatus = Omit<Stored<StatusReport>, 'failed'> & { failed: (Omit<NonNullable<StatusReport['failed']>, 'at'> & { at: string }) | null }
 
 /** What `encodeStatuses` wrote. */
 export function decodeStatuses (stored: string): StatusReport[] {
@@ -25,6 +35,6 @@ export function decodeStatuses (stored: string): StatusReport[] {
   }))
 }
 
-function dateOf (value: string | null): Date | null {
+function dateOf (value: number | string | null): Date | null {
   return value === null ? null : new Date(value)
 }

@@ -5,6 +5,12 @@ export interface BatchQueueOptions<T, R> {
   sizeOf: (item: T) => number
   /** The weight gathered into one call at most; a single item heavier than this still goes whole. */
   maxSize: number
+  /**
+   * Calls under way at once at most (default 1). Above 1, a call that mostly waits (a commit's flush)
+   * overlaps the next: the database can flush both commits together, and the items behind them wait
+   * for the sooner of the two rather than for both in turn.
+   */
+  concurrency?: number
 }
 
 interface Waiting<T, R> {
@@ -15,8 +21,8 @@ interface Waiting<T, R> {
 }
 
 /**
- * Items that arrive together share one call: the first goes at once; while it is under way, the items
- * that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
+ * Items that arrive together share one call: the first goes at once; while calls are under way (up to
+ * `concurrency`), the items that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
  * statements and commits rather than one each. An item's promise settles when the call holding it
  * has (with that call's result) or has failed; as a call is all or nothing, its items can then be
  * tried again as they were.
@@ -25,29 +31,37 @@ export class BatchQueue<T, R> {
   private readonly call: (items: T[]) => Promise<R>
   private readonly sizeOf: (item: T) => number
   private readonly maxSize: number
+  private readonly concurrency: number
   private waiting: Array<Waiting<T, R>> = []
-  private draining: Promise<void> | null = null
+  private readonly underWay = new Set<Promise<void>>()
 
   constructor (options: BatchQueueOptions<T, R>) {
-    // Async, so that even a call that throws at once settles after `draining` is set.
+    // Async, so that even a call that throws at once settles after its lane is counted under way.
     this.call = async items => await options.call(items)
     this.sizeOf = options.sizeOf
     this.maxSize = options.maxSize
+    this.concurrency = options.concurrency ?? 1
   }
 
   /** Resolves once `item` is handled, in a call that may hold others too. */
   async add (item: T): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, size: this.sizeOf(item), resolve, reject })
-      this.draining ??= this.drain()
+      if (this.underWay.size < this.concurrency) this.startDrain()
     })
   }
 
   /** Resolves when nothing is waiting or under way: what was given is handled, or its callers were told it failed. */
   async close (): Promise<void> {
-    while (this.draining !== null) await this.draining
+    while (this.underWay.size > 0) await Promise.all(this.underWay)
   }
 
+  private startDrain (): void {
+    const draining: Promise<void> = this.drain().finally(() => { this.underWay.delete(draining) })
+    this.underWay.add(draining)
+  }
+
+  /** One lane of calls: takes what is waiting, one batch after another, until nothing is. */
   private async drain (): Promise<void> {
     while (this.waiting.length > 0) {
       const batch = this.nextBatch()
@@ -58,7 +72,6 @@ export class BatchQueue<T, R> {
         for (const waiting of batch) waiting.reject(error)
       }
     }
-    this.draining = null
   }
 
   /** The oldest waiting items, up to the cap. */

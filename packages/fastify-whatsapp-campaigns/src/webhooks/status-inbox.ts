@@ -22,6 +22,8 @@ export interface StatusInboxOptions {
    * many small ones, and the statuses are already safe in the journal.
    */
   gatherMs?: number
+  /** Journal inserts under way at once at most: the requests behind them wait for the sooner one's commit. */
+  journalInserts?: number
 }
 
 interface Pending extends JournalEntry {
@@ -68,7 +70,7 @@ export class StatusInbox {
     this.backlogLimit = options.backlogLimit ?? 200_000
     this.strandedAfterMs = options.strandedAfterMs ?? 5_000
     this.retryMs = options.retryMs ?? 1_000
-    this.gatherMs = options.gatherMs ?? 50
+    this.gatherMs = options.gatherMs ?? 200
     this.intake = new BatchQueue({
       call: async batches => {
         const statuses = batches.flat()
@@ -77,7 +79,8 @@ export class StatusInbox {
         return id
       },
       sizeOf: statuses => statuses.length,
-      maxSize: this.statusesPerApply
+      maxSize: this.statusesPerApply,
+      concurrency: options.journalInserts ?? 2
     })
   }
 

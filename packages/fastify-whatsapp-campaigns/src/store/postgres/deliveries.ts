@@ -9,6 +9,7 @@ import type { DeliveryReports, IngestSummary, StatusReport } from '../types.js'
 import type { SqlClient, SqlSession } from '../sql-client.js'
 import { decodeCode, encodeCode, replyWindowMs, type StoredMessageStatus } from '../codes.js'
 import { applyReport, counterDeltas, isAdoptable, mergeReport, mergeReports, optOutEventsOf, replyTargets, type LedgerRow } from '../status-rules.js'
+import { epochMs, fromEpochMs } from '../epoch-ms.js'
 import { toDate } from './rows.js'
 
 /** A locked message row, as the rules see it. */
@@ -36,11 +37,11 @@ interface LockedRecord {
   wamid: string | null
   error_code: string | null
   error_title: string | null
-  sent_at: Date | string | null
-  delivered_at: Date | string | null
-  read_at: Date | string | null
-  witnessed_at: Date | string | null
-  replied_at: Date | string | null
+  sent_at: number | string | null
+  delivered_at: number | string | null
+  read_at: number | string | null
+  witnessed_at: number | string | null
+  replied_at: number | string | null
 }
 
 /**
@@ -52,7 +53,9 @@ export async function lockRows (
 ): Promise<LockedRow[]> {
   const { rows } = await tx.query<LockedRecord>(
     `SELECT m.run_id, m.position, m.tenant, m.phone, r.sender, m.status, m.wamid, m.error_code, m.error_title,
-            m.sent_at, m.delivered_at, m.read_at, m.witnessed_at, m.replied_at
+            date_part('epoch', m.sent_at) * 1000 AS sent_at, date_part('epoch', m.delivered_at) * 1000 AS delivered_at,
+            date_part('epoch', m.read_at) * 1000 AS read_at, date_part('epoch', m.witnessed_at) * 1000 AS witnessed_at,
+            date_part('epoch', m.replied_at) * 1000 AS replied_at
        FROM campaign_messages m JOIN campaign_runs r ON r.id = m.run_id
       -- The keys of the three kinds of row as one set: written as an OR of three conditions, the
       -- planner reads the whole table for it at every ingest; a set of keys it probes by primary key.
@@ -85,11 +88,11 @@ export async function lockRows (
     before: row.status,
     wamid: row.wamid,
     error: row.error_code === null ? null : { code: decodeCode(row.error_code), title: row.error_title ?? '' } satisfies MessageError,
-    sentAt: toDate(row.sent_at),
-    deliveredAt: toDate(row.delivered_at),
-    readAt: toDate(row.read_at),
-    witnessedAt: toDate(row.witnessed_at),
-    repliedAt: toDate(row.replied_at),
+    sentAt: fromEpochMs(row.sent_at),
+    deliveredAt: fromEpochMs(row.delivered_at),
+    readAt: fromEpochMs(row.read_at),
+    witnessedAt: fromEpochMs(row.witnessed_at),
+    repliedAt: fromEpochMs(row.replied_at),
     changed: false
   }))
 }
@@ -126,10 +129,12 @@ export async function writeRows (tx: SqlSession, rows: LockedRow[]): Promise<voi
   await tx.query(
     `UPDATE campaign_messages m
         SET status = x.status, wamid = x.wamid, error_code = x.error_code, error_title = x.error_title,
-            sent_at = x.sent_at, delivered_at = x.delivered_at, read_at = x.read_at, witnessed_at = x.witnessed_at,
-            replied_at = x.replied_at, updated_at = now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(run_id int, position int, status text, wamid text, error_code text, error_title text,
-            sent_at timestamptz, delivered_at timestamptz, read_at timestamptz, witnessed_at timestamptz, replied_at timestamptz)
+            sent_at = to_timestamp(x.sent_at / 1000), delivered_at = to_timestamp(x.delivered_at / 1000),
+            read_at = to_timestamp(x.read_at / 1000), witnessed_at = to_timestamp(x.witnessed_at / 1000),
+            replied_at = to_timestamp(x.replied_at / 1000), updated_at = now()
+       -- json, not jsonb: read once, it is not worth jsonb's parse into its binary form.
+       FROM json_to_recordset($1::json) AS x(run_id int, position int, status text, wamid text, error_code text, error_title text,
+            sent_at float8, delivered_at float8, read_at float8, witnessed_at float8, replied_at float8)
       WHERE m.run_id = x.run_id AND m.position = x.position`,
     [JSON.stringify(changed.map(row => ({
       run_id: row.runId,
@@ -138,11 +143,11 @@ export async function writeRows (tx: SqlSession, rows: LockedRow[]): Promise<voi
       wamid: row.wamid,
       error_code: row.error === null ? null : encodeCode(row.error.code),
       error_title: row.error?.title ?? null,
-      sent_at: row.sentAt,
-      delivered_at: row.deliveredAt,
-      read_at: row.readAt,
-      witnessed_at: row.witnessedAt,
-      replied_at: row.repliedAt
+      sent_at: epochMs(row.sentAt),
+      delivered_at: epochMs(row.deliveredAt),
+      read_at: epochMs(row.readAt),
+      witnessed_at: epochMs(row.witnessedAt),
+      replied_at: epochMs(row.repliedAt)
     })))]
   )
   const byRun = new Map<number, { id: number, success: number, failed: number, delivered: number, read: number, replied: number }>()
@@ -157,7 +162,7 @@ export async function writeRows (tx: SqlSession, rows: LockedRow[]): Promise<voi
     byRun.set(row.runId, run)
   }
   await tx.query(
-    `WITH d AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id int, success int, failed int, delivered int, read int, replied int)),
+    `WITH d AS (SELECT * FROM json_to_recordset($1::json) AS d(id int, success int, failed int, delivered int, read int, replied int)),
      l AS (SELECT r.id FROM campaign_runs r WHERE r.id IN (SELECT id FROM d) ORDER BY r.id FOR UPDATE)
      UPDATE campaign_runs r
         SET success_count = r.success_count + d.success, failed_count = r.failed_count + d.failed,
