@@ -21,11 +21,11 @@ interface Waiting<T, R> {
 }
 
 /**
- * Items that arrive together share one call: the first goes at once; while calls are under way (up to
- * `concurrency`), the items that arrive wait, and all of them go in the next call. So a burst of webhook requests costs a few
- * statements and commits rather than one each. An item's promise settles when the call holding it
- * has (with that call's result) or has failed; as a call is all or nothing, its items can then be
- * tried again as they were.
+ * Items that arrive together share one call: the first goes at once; while calls are under way (up
+ * to `concurrency`), the items that arrive wait, and all of them go in the next call. So a burst of
+ * webhook requests costs a few statements and commits rather than one each. An item's promise
+ * settles when the call holding it has (with that call's result) or has failed; as a call is all or
+ * nothing, its items can then be tried again as they were.
  */
 export class BatchQueue<T, R> {
   private readonly call: (items: T[]) => Promise<R>
