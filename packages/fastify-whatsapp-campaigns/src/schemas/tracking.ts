@@ -24,7 +24,7 @@ export const FailureGroup = Type.Object({
 export const TimelineMinute = Type.Object({
   minute: Type.String({ format: 'date-time', description: 'The start of the minute (UTC)' }),
   sent: Type.Integer(),
-  delivered: Type.Integer(),
+  delivered: Type.Integer({ description: 'Delivered or read: a read message whose delivered status is missing counts at its read time' }),
   read: Type.Integer(),
   failed: Type.Integer()
 })

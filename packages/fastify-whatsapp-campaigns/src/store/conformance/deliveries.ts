@@ -55,6 +55,17 @@ export function statusWebhooks ({ test }: Group): void {
     t.strictSame(await figures(store, tenantA, plan), { success: 3, failed: 0, delivered: 2, read: 1, replied: 0 })
   })
 
+  test('deliveries: the stats timeline counts a read message delivered, by its read time until its delivered status comes', async (t, store) => {
+    const plan = await sentRun(store, tenantA, 2, 'wamid.tl')
+    await store.ingest(reports({ statuses: [status('wamid.tl1', { readAt: at(90) }), status('wamid.tl2', { deliveredAt: at(5) })] }))
+    const timeline = async (): Promise<Array<[number, number, number]>> => (await store.stats(tenantA, plan.campaignId, {}))!.timeline
+      .filter(m => m.delivered + m.read > 0).map(m => [m.minute.getTime(), m.delivered, m.read])
+    t.strictSame(await timeline(), [[at(0).getTime(), 1, 0], [at(60).getTime(), 1, 1]], 'as many delivered as the counter says')
+    t.equal((await figures(store, tenantA, plan)).delivered, 2)
+    await store.ingest(reports({ statuses: [status('wamid.tl1', { deliveredAt: at(30) })] }))
+    t.strictSame(await timeline(), [[at(0).getTime(), 2, 0], [at(60).getTime(), 0, 1]], 'then by its delivered time')
+  })
+
   test('deliveries: failed after sent moves one from success to failed, with Meta\'s error; final', async (t, store) => {
     const plan = await sentRun(store, tenantA, 2, 'wamid.fa')
     const failed = { at: at(5), code: 131026, title: 'Message undeliverable' }

@@ -28,7 +28,10 @@ function failuresOf (run: RunRecord): StoredRunStats['failures'] {
 
 const minuteMs = 60_000
 
-/** Per UTC minute, by each event's own timestamp; a failure by the time its row was last written. */
+/**
+ * Per UTC minute, by each event's own timestamp; a failure by the time its row was last written; a read
+ * message counts delivered (as its run's counter does), by its read time while its delivered status is missing.
+ */
 function timelineOf (run: RunRecord): StoredTimelineMinute[] {
   const minutes = new Map<number, StoredTimelineMinute>()
   const count = (at: Date | null, event: Exclude<keyof StoredTimelineMinute, 'minute'>): void => {
@@ -43,7 +46,7 @@ function timelineOf (run: RunRecord): StoredTimelineMinute[] {
   }
   for (const message of run.messages) {
     count(message.sentAt, 'sent')
-    count(message.deliveredAt, 'delivered')
+    count(message.deliveredAt ?? message.readAt, 'delivered')
     count(message.readAt, 'read')
     count(failedAt(message), 'failed')
   }

@@ -23,7 +23,8 @@ export async function stats (db: SqlClient, tenant: Tenant, id: number, query: {
   )
   if (row === undefined) return null
   // Each row's events, by their own timestamps; a failure by when its row was last written. Pending
-  // and in-flight rows have none: only the settled rows are read.
+  // and in-flight rows have none: only the settled rows are read. A read message was delivered, as its
+  // run's counter says, even while its delivered status is late or never comes: then by its read time.
   const { rows: timeline } = await db.query<{ minute: Date | string, sent: number, delivered: number, read: number, failed: number }>(
     `SELECT e.minute,
             count(*) FILTER (WHERE e.kind = 'sent')::int AS sent,
@@ -32,7 +33,7 @@ export async function stats (db: SqlClient, tenant: Tenant, id: number, query: {
             count(*) FILTER (WHERE e.kind = 'failed')::int AS failed
        FROM campaign_messages m
        CROSS JOIN LATERAL (VALUES
-         ('sent', m.sent_at), ('delivered', m.delivered_at), ('read', m.read_at),
+         ('sent', m.sent_at), ('delivered', COALESCE(m.delivered_at, m.read_at)), ('read', m.read_at),
          ('failed', CASE WHEN m.status = 'failed' THEN m.updated_at END)
        ) AS v(kind, at)
        CROSS JOIN LATERAL (SELECT v.kind, date_trunc('minute', v.at, 'UTC')) AS e(kind, minute)
