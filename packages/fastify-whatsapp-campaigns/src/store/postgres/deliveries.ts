@@ -51,32 +51,42 @@ interface LockedRecord {
 export async function lockRows (
   tx: SqlSession, wamids: string[], keys: Array<{ runId: number, position: number }>, inbound: Array<{ from: string, phoneNumberId: string, at: Date }> = []
 ): Promise<LockedRow[]> {
+  // Found first, then locked by key alone. Locked in the statement that finds them, a row another
+  // transaction changes meanwhile is checked again once it commits, with the search's other rows, and
+  // PostgreSQL can then drop it from the answer: its statuses would be kept as early, for a message
+  // that is there. A lock by key, rechecked, still matches its key.
+  const { rows: found } = await tx.query<{ run_id: number, position: number }>(
+    `SELECT DISTINCT k.run_id, k.position
+       -- The keys of the three kinds of row as one set: written as an OR of three conditions, the
+       -- planner reads the whole table for it at every ingest; a set of keys it probes by primary key.
+       FROM (SELECT w.run_id, w.position FROM campaign_messages w WHERE w.wamid = ANY ($1::text[])
+             UNION ALL
+             SELECT * FROM unnest($2::int[], $3::int[])
+             UNION ALL
+             SELECT c.run_id, c.position
+               FROM jsonb_to_recordset($4::jsonb) AS i("from" text, pnid text, at timestamptz)
+              CROSS JOIN LATERAL (
+                SELECT DISTINCT ON (s.tenant) s.run_id, s.position
+                  FROM campaign_messages s JOIN campaign_runs sr ON sr.id = s.run_id
+                 WHERE s.phone = i."from" AND s.wamid IS NOT NULL AND (sr.sender IS NULL OR sr.sender = i.pnid)
+                   AND s.sent_at >= i.at - $5::float8 * interval '1 millisecond' AND s.sent_at <= i.at
+                 ORDER BY s.tenant, s.sent_at DESC
+              ) c) AS k(run_id, position)`,
+    [wamids, keys.map(k => k.runId), keys.map(k => k.position),
+      JSON.stringify(inbound.map(i => ({ from: i.from, pnid: i.phoneNumberId, at: i.at }))), replyWindowMs]
+  )
+  if (found.length === 0) return []
   const { rows } = await tx.query<LockedRecord>(
-    `SELECT m.run_id, m.position, m.tenant, m.phone, r.sender, m.status, m.wamid, m.error_code, m.error_title,
+    `SELECT m.run_id, m.position, m.tenant, m.phone, (SELECT r.sender FROM campaign_runs r WHERE r.id = m.run_id) AS sender,
+            m.status, m.wamid, m.error_code, m.error_title,
             date_part('epoch', m.sent_at) * 1000 AS sent_at, date_part('epoch', m.delivered_at) * 1000 AS delivered_at,
             date_part('epoch', m.read_at) * 1000 AS read_at, date_part('epoch', m.witnessed_at) * 1000 AS witnessed_at,
             date_part('epoch', m.replied_at) * 1000 AS replied_at
-       FROM campaign_messages m JOIN campaign_runs r ON r.id = m.run_id
-      -- The keys of the three kinds of row as one set: written as an OR of three conditions, the
-      -- planner reads the whole table for it at every ingest; a set of keys it probes by primary key.
-      WHERE (m.run_id, m.position) IN (
-              SELECT w.run_id, w.position FROM campaign_messages w WHERE w.wamid = ANY ($1::text[])
-              UNION ALL
-              SELECT * FROM unnest($2::int[], $3::int[])
-              UNION ALL
-              SELECT c.run_id, c.position
-                FROM jsonb_to_recordset($4::jsonb) AS i("from" text, pnid text, at timestamptz)
-               CROSS JOIN LATERAL (
-                 SELECT DISTINCT ON (s.tenant) s.run_id, s.position
-                   FROM campaign_messages s JOIN campaign_runs sr ON sr.id = s.run_id
-                  WHERE s.phone = i."from" AND s.wamid IS NOT NULL AND (sr.sender IS NULL OR sr.sender = i.pnid)
-                    AND s.sent_at >= i.at - $5::float8 * interval '1 millisecond' AND s.sent_at <= i.at
-                  ORDER BY s.tenant, s.sent_at DESC
-               ) c)
+       FROM unnest($1::int[], $2::int[]) AS k(run_id, position)
+       JOIN campaign_messages m ON m.run_id = k.run_id AND m.position = k.position
       ORDER BY m.run_id, m.position
       FOR UPDATE OF m`,
-    [wamids, keys.map(k => k.runId), keys.map(k => k.position),
-      JSON.stringify(inbound.map(i => ({ from: i.from, pnid: i.phoneNumberId, at: i.at }))), replyWindowMs]
+    [found.map(row => row.run_id), found.map(row => row.position)]
   )
   return rows.map(row => ({
     runId: Number(row.run_id),
