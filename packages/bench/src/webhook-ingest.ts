@@ -26,6 +26,11 @@ interface Load {
   warmup: number
   /** Positions the measured span may name (a multiple of `block`): the plugin must not run out of them. */
   measured: number
+  /**
+   * The plugin's measured spans, each between two of the baseline's, sharing the load's seconds: a
+   * ratio against the baseline is taken over the same stretch of a machine whose speed drifts.
+   */
+  rounds: number
   /** The issue's target for the plugin under this load. */
   target: { label: string, met: (ratio: number, ours: Side) => boolean }
 }
@@ -50,21 +55,21 @@ interface SpanCpu { ownMs: number, postgresMs: number | undefined, inProcess: bo
 /** Statuses answered 200 and not yet applied when the span ended (in the plugin's journal), and how long close took to apply them. */
 interface Backlog { statuses: number, closeMs: number }
 
-interface Side { warmup: SenderResult, measured: SenderResult, cpu: SpanCpu, backlog: Backlog }
+interface Side { warmup: SenderResult | undefined, measured: SenderResult, cpu: SpanCpu, backlog: Backlog }
 
 /**
  * Meta's status webhooks over real HTTP (a keep-alive undici Pool in a process of its own), signed,
  * to the plugin's `POST /webhook` on the scratch database holding one completed run of `messages`
- * (BENCH_INGEST_MESSAGES, default 180,000) recorded sent with wamids; beside the least a receiver
+ * (BENCH_INGEST_MESSAGES, default 300,000) recorded sent with wamids; beside the least a receiver
  * must do, measured in the same run: a bare Fastify route that reads the raw body and checks its
  * HMAC timing-safe, storing nothing. Two loads, each over `seconds` (BENCH_INGEST_SECONDS, default 8)
- * per side: bodies of one status, then of 1,000; each block of messages gets its `delivered`
+ * per side, in spans that alternate between the sides: bodies of one status, then of 1,000; each block of messages gets its `delivered`
  * statuses, then its `read` ones, so that every status moves its message. Afterwards the run's rows
  * are counted: each status the plugin answered 200 must have landed.
  */
 export async function benchWebhookIngest (
   database: BenchDatabase,
-  messages = Number(process.env.BENCH_INGEST_MESSAGES ?? 180_000),
+  messages = Number(process.env.BENCH_INGEST_MESSAGES ?? 300_000),
   seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 8)
 ): Promise<void> {
   if (!(seconds > 0)) throw new Error(`BENCH_INGEST_SECONDS must be a positive number (got ${process.env.BENCH_INGEST_SECONDS})`)
@@ -80,8 +85,8 @@ export async function benchWebhookIngest (
     throw new Error(`BENCH_INGEST_MESSAGES must be an integer of at least ${(12 * oneBlock).toLocaleString('en')} (got ${process.env.BENCH_INGEST_MESSAGES})`)
   }
   const loads: Load[] = [
-    { label: 'one status a body', perBody: 1, block: oneBlock, concurrency: 32, warmup: oneBlock, measured: oneShare - oneBlock, target: oneStatusTarget },
-    { label: '1,000 statuses a body', perBody: 1_000, block: batchBlock, concurrency: 4, warmup: batchBlock, measured: batchShare - batchBlock, target: batchTarget }
+    { label: 'one status a body', perBody: 1, block: oneBlock, concurrency: 32, warmup: oneBlock, measured: oneShare - oneBlock, rounds: 3, target: oneStatusTarget },
+    { label: '1,000 statuses a body', perBody: 1_000, block: batchBlock, concurrency: 4, warmup: batchBlock, measured: batchShare - batchBlock, rounds: 1, target: batchTarget }
   ]
 
   const store = postgresStore(database.db)
@@ -99,26 +104,37 @@ export async function benchWebhookIngest (
       origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: from, count, perBody: load.perBody, block: load.block, concurrency: load.concurrency, seconds: span, repeat
     })
     const measuredFrom = first + load.warmup
+    const measuredEnd = measuredFrom + load.measured
     const warmupSeconds = Math.min(seconds, 2)
-    // The warm-up and the span name the same positions for both; the baseline stores nothing, so it may go round again.
-    const baseline = await measureServer(database, bareReceiver(), origin => [
-      spec(origin, first, load.warmup, warmupSeconds, false),
-      spec(origin, measuredFrom, load.measured, seconds, true)
-    ])
-    const ours = await measureServer(database, await pluginReceiver(database), origin => [
-      spec(origin, first, load.warmup, warmupSeconds, false),
-      spec(origin, measuredFrom, load.measured, seconds, false)
-    ])
-    applied.push(await checkApplied(database, run, load.label, first, load.warmup + load.measured, [ours.warmup, ours.measured]))
-    first += load.warmup + load.measured
+    const { rounds } = load
+    const span = seconds / rounds
+    const baselineSpans: Side[] = []
+    const ourSpans: Side[] = []
+    let next = measuredFrom
+    for (let round = 0; round <= rounds; round++) {
+      const warmup = (origin: string): SenderSpec | undefined => round === 0 ? spec(origin, first, load.warmup, warmupSeconds, false) : undefined
+      // The warm-up and the spans name the same positions for the baseline, which stores nothing and may go round again.
+      baselineSpans.push(await measureServer(database, bareReceiver(), origin => ({ warmup: warmup(origin), measured: spec(origin, measuredFrom, load.measured, span, true) })))
+      if (round === rounds) break
+      if (next >= measuredEnd) throw new Error(`${load.label}: the plugin ran out of messages (raise BENCH_INGEST_MESSAGES)`)
+      const ours = await measureServer(database, await pluginReceiver(database), origin => ({ warmup: warmup(origin), measured: spec(origin, next, measuredEnd - next, span, false) }))
+      ourSpans.push(ours)
+      // The next span starts at the first block this one did not touch (its bodies go in block order).
+      next += Math.ceil(ours.measured.delivered / load.block) * load.block
+    }
+    const baseline = combined(baselineSpans)
+    const ours = combined(ourSpans)
+    applied.push(await checkApplied(database, run, load.label, first, next - first, [ours.warmup, ours.measured]))
+    first = measuredEnd
 
     const ratio = appliedPerSecond(ours) / statusesPerSecond(baseline.measured)
-    const exhausted = ours.measured.ms < seconds * 1000 * 0.95 ? `; ran out of messages after ${(ours.measured.ms / 1000).toFixed(1)} s (raise BENCH_INGEST_MESSAGES)` : ''
+    const exhausted = ourSpans.some(side => side.measured.ms < span * 1000 * 0.95) ? '; ran out of messages in a span (raise BENCH_INGEST_MESSAGES)' : ''
+    const spans = `${rounds} span${rounds === 1 ? '' : 's'} of ${span.toFixed(1)} s, between ${rounds + 1} of the baseline`
     rows.push(
       [`${load.label}, ${load.concurrency} concurrent: bare Fastify + HMAC (baseline)`, figures(baseline.measured)],
-      [`${load.label}, ${load.concurrency} concurrent: plugin POST /webhook`, figures(ours.measured) + exhausted],
-      [`${load.label}: answered and not yet applied at the span's end`, `${ours.backlog.statuses.toLocaleString('en')} statuses, applied by close in ${Math.round(ours.backlog.closeMs)} ms`],
-      [`${load.label}: applied, over the span and that close`, `${Math.round(appliedPerSecond(ours)).toLocaleString('en')} statuses/s`],
+      [`${load.label}, ${load.concurrency} concurrent: plugin POST /webhook`, `${figures(ours.measured)}${exhausted}; ${spans}`],
+      [`${load.label}: answered and not yet applied at the spans' ends`, `${ours.backlog.statuses.toLocaleString('en')} statuses, applied by the closes in ${Math.round(ours.backlog.closeMs)} ms`],
+      [`${load.label}: applied, over the spans and those closes`, `${Math.round(appliedPerSecond(ours)).toLocaleString('en')} statuses/s`],
       [`${load.label}: ratio plugin applied / baseline (throughput)`, ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)],
       [`${load.label}: target ${load.target.label}`, load.target.met(ratio, ours) ? 'met' : 'NOT met'],
       [`${load.label}: CPU per status, baseline`, cpuPerStatus(baseline)],
@@ -140,7 +156,7 @@ export async function benchWebhookIngest (
 function figures (result: SenderResult): string {
   const perSecond = (count: number): string => Math.round(count / (result.ms / 1000)).toLocaleString('en')
   const ms = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} ms`
-  return `${perSecond(result.statuses)} statuses/s, ${perSecond(result.requests)} req/s; p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}`
+  return `${perSecond(result.statuses)} statuses/s, ${perSecond(result.requests)} req/s; p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)} (the spans' median and worst), max ${ms(result.maxMs)}`
 }
 
 /** Where a status's CPU went over the span, by process, and how busy the server's event loop was. */
@@ -152,11 +168,13 @@ function cpuPerStatus ({ measured, cpu }: Side): string {
 }
 
 /**
- * Starts `app` on a port of 127.0.0.1, runs a sender process for each spec in turn (a warm-up, then
- * the measured span) and closes it. Any answer but 200 fails the benchmark: the figure would not be one
- * of ingestion.
+ * Starts `app` on a port of 127.0.0.1, runs a sender process for each spec in turn (a warm-up, if
+ * any, then the measured span) and closes it. Any answer but 200 fails the benchmark: the figure would
+ * not be one of ingestion.
  */
-async function measureServer (database: BenchDatabase, app: FastifyInstance, specs: (origin: string) => [SenderSpec, SenderSpec]): Promise<Side> {
+async function measureServer (
+  database: BenchDatabase, app: FastifyInstance, specs: (origin: string) => { warmup?: SenderSpec, measured: SenderSpec }
+): Promise<Side> {
   const sent = async (spec: SenderSpec): Promise<SenderResult> => {
     const result = await runChild<SenderResult>('webhook sender', 'webhook-sender.js', { INGEST_SPEC: JSON.stringify(spec) })
     if (result.refused > 0) throw new Error(`${result.refused} of ${result.requests} webhook requests were refused, the first ${result.firstRefusal}`)
@@ -166,8 +184,8 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
   let unapplied: number
   try {
     const origin = await app.listen({ host: '127.0.0.1', port: 0 })
-    const [warmupSpec, measuredSpec] = specs(origin)
-    const warmup = await sent(warmupSpec)
+    const { warmup: warmupSpec, measured: measuredSpec } = specs(origin)
+    const warmup = warmupSpec === undefined ? undefined : await sent(warmupSpec)
     // Read around the whole child: the server is idle while the sender starts and builds its bodies, so
     // what it used is the span's, and its loop's busy time is taken over the span's length.
     const before = { own: ownCpuMs(), postgres: await postgresCpuMs(database), loop: performance.eventLoopUtilization() }
@@ -186,6 +204,37 @@ async function measureServer (database: BenchDatabase, app: FastifyInstance, spe
   const closing = performance.now()
   await app.close()
   return { ...span, backlog: { statuses: unapplied, closeMs: performance.now() - closing } }
+}
+
+/** The spans of one server as one: sums, the median of their p50s, the worst p99 and maximum, the first warm-up. */
+function combined (sides: Side[]): Side {
+  const sum = (of: (side: Side) => number): number => sides.reduce((total, side) => total + of(side), 0)
+  const results = sides.map(side => side.measured)
+  const p50s = results.map(result => result.p50Ms).sort((a, b) => a - b)
+  const measured: SenderResult = {
+    requests: sum(side => side.measured.requests),
+    statuses: sum(side => side.measured.statuses),
+    delivered: sum(side => side.measured.delivered),
+    read: sum(side => side.measured.read),
+    startedAt: results[0].startedAt,
+    ms: sum(side => side.measured.ms),
+    p50Ms: p50s[Math.floor((p50s.length - 1) / 2)],
+    p99Ms: Math.max(...results.map(result => result.p99Ms)),
+    maxMs: Math.max(...results.map(result => result.maxMs)),
+    refused: sum(side => side.measured.refused)
+  }
+  const postgres = sides.map(side => side.cpu.postgresMs)
+  return {
+    warmup: sides.find(side => side.warmup !== undefined)?.warmup,
+    measured,
+    cpu: {
+      ownMs: sum(side => side.cpu.ownMs),
+      postgresMs: postgres.some(ms => ms === undefined) ? undefined : sum(side => side.cpu.postgresMs ?? 0),
+      inProcess: sides[0].cpu.inProcess,
+      loopBusy: sum(side => side.cpu.loopBusy * side.measured.ms) / measured.ms
+    },
+    backlog: { statuses: sum(side => side.backlog.statuses), closeMs: sum(side => side.backlog.closeMs) }
+  }
 }
 
 async function journaledStatuses ({ query }: BenchDatabase): Promise<number> {
@@ -247,7 +296,7 @@ async function completedRun (store: CampaignStore, count: number): Promise<RunRe
  * and the statuses kept for no message: each status the plugin answered 200 must be in a row, or the
  * figure was not one of ingestion.
  */
-async function checkApplied ({ query }: BenchDatabase, run: RunRef, label: string, first: number, count: number, results: SenderResult[]): Promise<string> {
+async function checkApplied ({ query }: BenchDatabase, run: RunRef, label: string, first: number, count: number, results: Array<SenderResult | undefined>): Promise<string> {
   const result = await query(
     `SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered, count(*) FILTER (WHERE read_at IS NOT NULL)::int AS read,
             (SELECT count(*)::int FROM campaign_early_statuses) AS early
@@ -257,6 +306,7 @@ async function checkApplied ({ query }: BenchDatabase, run: RunRef, label: strin
   const [{ delivered, read, early }] = result.rows
   const sent = { delivered: 0, read: 0 }
   for (const answered of results) {
+    if (answered === undefined) continue
     sent.delivered += answered.delivered
     sent.read += answered.read
   }
