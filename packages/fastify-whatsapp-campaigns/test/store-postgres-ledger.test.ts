@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { postgresStore } from '../src/store/postgres.js'
 import { contacts, draft, leaseFor, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
 import type { DeliveryReports, StatusReport } from '../src/store/types.js'
@@ -54,57 +54,35 @@ if (postgresUrl === undefined) {
     t.strictSame(rows, { read: count, unwitnessed: 0 })
   })
 
-  t.test('ledger: concurrent ingests of statuses of the same recorded messages lose none of them as early', async t => {
+  // Ingesters that each walk every recorded message in an order of their own, `batch` statuses an
+  // ingest (delivered or read, by the ingester); all of them overlap, and none may be kept as early.
+  const overlappingIngests = (count: number, batch: number, ingesters: number) => async (t: Test): Promise<void> => {
     await truncateAll(pool)
-    const count = 400
     const plan = await started(viewed(), tenantA, draft({ contacts: contacts(count) }))
     const store = viewed()
     const claimed = await store.claim(plan, count, leaseFor())
     await store.record(plan, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.s${m.id}` })))
-    // Each ingester walks every message in its own order, a status per message; all of them overlap.
     const ingester = async (seed: number): Promise<void> => {
       const own = viewed(newPool({ max: 1 }))
       const ids = Array.from({ length: count }, (_, i) => ((i * 7919 + seed * 104_729) % count) + 1)
-      for (let i = 0; i < ids.length; i += 20) {
+      for (let i = 0; i < ids.length; i += batch) {
         await own.ingest(reports({
-          statuses: ids.slice(i, i + 20).map(id => ({
+          statuses: ids.slice(i, i + batch).map(id => ({
             wamid: `wamid.s${id}`, origin: null, sentAt: null, deliveredAt: seed % 2 === 0 ? new Date(2_000_000) : null, readAt: seed % 2 === 1 ? new Date(3_000_000) : null, failed: null
           }))
         }))
       }
     }
-    await Promise.all([1, 2, 3, 4, 5, 6].map(ingester))
+    await Promise.all(Array.from({ length: ingesters }, (_, i) => ingester(i + 1)))
     const { rows: [left] } = await pool.query('SELECT count(*)::int AS n FROM campaign_early_statuses')
     t.equal(left.n, 0, 'no status kept as early: each found its locked row')
     const run = (await store.stored.get(tenantA, plan.campaignId))!.latestRun!
     t.strictSame([run.successCount, run.deliveredCount, run.readCount], [count, count, count])
-  })
+  }
 
-  t.test('ledger: concurrent ingests of statuses of the same recorded messages lose none of them as early, in batches of thousands', async t => {
-    await truncateAll(pool)
-    const count = 12_000
-    const plan = await started(viewed(), tenantA, draft({ contacts: contacts(count) }))
-    const store = viewed()
-    const claimed = await store.claim(plan, count, leaseFor())
-    await store.record(plan, claimed.map(m => ({ id: m.id, status: 'sent' as const, messageId: `wamid.s${m.id}` })))
-    // Each ingester walks every message in its own order, a status per message; all of them overlap.
-    const ingester = async (seed: number): Promise<void> => {
-      const own = viewed(newPool({ max: 1 }))
-      const ids = Array.from({ length: count }, (_, i) => ((i * 7919 + seed * 104_729) % count) + 1)
-      for (let i = 0; i < ids.length; i += 3_000) {
-        await own.ingest(reports({
-          statuses: ids.slice(i, i + 3_000).map(id => ({
-            wamid: `wamid.s${id}`, origin: null, sentAt: null, deliveredAt: seed % 2 === 0 ? new Date(2_000_000) : null, readAt: seed % 2 === 1 ? new Date(3_000_000) : null, failed: null
-          }))
-        }))
-      }
-    }
-    await Promise.all([1, 2, 3, 4].map(ingester))
-    const { rows: [left] } = await pool.query('SELECT count(*)::int AS n FROM campaign_early_statuses')
-    t.equal(left.n, 0, 'no status kept as early: each found its locked row')
-    const run = (await store.stored.get(tenantA, plan.campaignId))!.latestRun!
-    t.strictSame([run.successCount, run.deliveredCount, run.readCount], [count, count, count])
-  })
+  t.test('ledger: concurrent ingests of statuses of the same recorded messages lose none of them as early', overlappingIngests(400, 20, 6))
+  // Batches this large are what the journal's applier and its sweep apply side by side.
+  t.test('ledger: the same in batches of thousands', overlappingIngests(12_000, 3_000, 4))
 
   t.test('ledger: an ingest that waits for rows another transaction updated applies its statuses to them once it commits', async t => {
     await truncateAll(pool)
