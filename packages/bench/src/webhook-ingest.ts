@@ -63,9 +63,10 @@ interface Side { warmup: SenderResult | undefined, measured: SenderResult, cpu: 
  * (BENCH_INGEST_MESSAGES, default 300,000) recorded sent with wamids; beside the least a receiver
  * must do, measured in the same run: a bare Fastify route that reads the raw body and checks its
  * HMAC timing-safe, storing nothing. Two loads, each over `seconds` (BENCH_INGEST_SECONDS, default 8)
- * per side, in spans that alternate between the sides: bodies of one status, then of 1,000; each block of messages gets its `delivered`
- * statuses, then its `read` ones, so that every status moves its message. Afterwards the run's rows
- * are counted: each status the plugin answered 200 must have landed.
+ * per side, in spans that alternate between the sides: bodies of one status, then of 1,000; each
+ * block of messages gets its `delivered` statuses, then its `read` ones, so that every status moves
+ * its message. Afterwards the run's rows are counted: each status the plugin answered 200 must have
+ * landed.
  */
 export async function benchWebhookIngest (
   database: BenchDatabase,
