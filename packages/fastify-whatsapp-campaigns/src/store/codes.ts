@@ -67,6 +67,12 @@ export const optOutErrorCode = 131050
 export const replyWindowMs = 72 * 60 * 60 * 1000
 
 /**
+ * Meta stamps events in whole seconds, our own clock records a send to the millisecond: an answer
+ * stamped in the second of the send can read as earlier than the send, and is still its reply.
+ */
+export const webhookClockMs = 1000
+
+/**
  * How often one recipient may be sent again after a doubt. Each resend rests on its own proof (its
  * neighbours' witnesses came, its own did not); a crash during the resend, or a lost answer, is a new
  * doubt. The bound keeps a proof that keeps failing from becoming a loop.

@@ -4,7 +4,7 @@
  */
 import type { MessageError } from '../schemas/campaign.js'
 import type { DeliveryReports, InboundMessage, StatusReport, Tenant } from './types.js'
-import { inDoubt, replyWindowMs, statusRank, unknownOutcome, type StoredMessageStatus } from './codes.js'
+import { inDoubt, replyWindowMs, webhookClockMs, statusRank, unknownOutcome, type StoredMessageStatus } from './codes.js'
 
 /** The fields of a message row that status reports move. */
 export interface LedgerRow {
@@ -172,11 +172,11 @@ export function replyTargets<T extends ReplyCandidate> (inbound: InboundMessage,
   const sentFrom = (row: T): boolean => row.wamid !== null && row.phone === inbound.from && (row.sender === null || row.sender === inbound.phoneNumberId)
   if (answered !== undefined && sentFrom(answered)) return [answered]
   const latest = new Map<Tenant, T>()
-  const until = inbound.at.getTime()
-  const from = until - replyWindowMs
+  const from = inbound.at.getTime() - replyWindowMs
+  const before = inbound.at.getTime() + webhookClockMs
   for (const row of candidates) {
     const sentAt = row.sentAt?.getTime()
-    if (!sentFrom(row) || sentAt === undefined || sentAt < from || sentAt > until) continue
+    if (!sentFrom(row) || sentAt === undefined || sentAt < from || sentAt >= before) continue
     const seen = latest.get(row.tenant)
     if (seen === undefined || seen.sentAt!.getTime() < sentAt) latest.set(row.tenant, row)
   }

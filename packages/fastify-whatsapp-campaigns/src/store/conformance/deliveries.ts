@@ -214,6 +214,17 @@ export function repliesAndOptOuts ({ test }: Group): void {
     t.equal((await figures(store, tenantB, other)).replied, 0, 'another phone')
   })
 
+  test('deliveries: an answer Meta stamps in the second of the send, before our record of it, is its reply', async (t, store) => {
+    const plan = await sentRun(store, tenantA, 1, 'wamid.sc')
+    const [message] = await stored(store, tenantA, plan)
+    const secondOfSend = new Date(Math.floor(message.sentAt!.getTime() / 1000) * 1000)
+    const nextSecond = new Date(secondOfSend.getTime() + 1000)
+    await store.ingest(reports({ inbound: [inbound(phone(0), { at: new Date(secondOfSend.getTime() - 1000) })] }))
+    t.equal((await figures(store, tenantA, plan)).replied, 0, 'stamped in the second before: not an answer to it')
+    t.equal((await store.ingest(reports({ inbound: [inbound(phone(0), { at: secondOfSend })] }))).replies, 1)
+    t.equal((await store.ingest(reports({ inbound: [inbound(phone(0), { at: nextSecond })] }))).replies, 0, 'once')
+  })
+
   test('deliveries: stop and start keywords and preferences opt the phone out and in, for the tenants that messaged it', async (t, store) => {
     await sentRun(store, tenantA, 2, 'wamid.oa')
     await sentRun(store, tenantB, 1, 'wamid.ob')

@@ -7,7 +7,7 @@
 import type { MessageError } from '../../schemas/campaign.js'
 import type { DeliveryReports, IngestSummary, StatusReport } from '../types.js'
 import type { SqlClient, SqlSession } from '../sql-client.js'
-import { decodeCode, encodeCode, replyWindowMs, type StoredMessageStatus } from '../codes.js'
+import { decodeCode, encodeCode, replyWindowMs, webhookClockMs, type StoredMessageStatus } from '../codes.js'
 import { applyReport, counterDeltas, isAdoptable, mergeReport, mergeReports, optOutEventsOf, replyTargets, type LedgerRow } from '../status-rules.js'
 import { epochMs, fromEpochMs } from '../epoch-ms.js'
 import { toDate } from './rows.js'
@@ -69,11 +69,12 @@ export async function lockRows (
                 SELECT DISTINCT ON (s.tenant) s.run_id, s.position
                   FROM campaign_messages s JOIN campaign_runs sr ON sr.id = s.run_id
                  WHERE s.phone = i."from" AND s.wamid IS NOT NULL AND (sr.sender IS NULL OR sr.sender = i.pnid)
-                   AND s.sent_at >= i.at - $5::float8 * interval '1 millisecond' AND s.sent_at <= i.at
+                   AND s.sent_at >= i.at - $5::float8 * interval '1 millisecond'
+                   AND s.sent_at < i.at + $6::float8 * interval '1 millisecond'
                  ORDER BY s.tenant, s.sent_at DESC
               ) c) AS k(run_id, position)`,
     [wamids, keys.map(k => k.runId), keys.map(k => k.position),
-      JSON.stringify(inbound.map(i => ({ from: i.from, pnid: i.phoneNumberId, at: i.at }))), replyWindowMs]
+      JSON.stringify(inbound.map(i => ({ from: i.from, pnid: i.phoneNumberId, at: i.at }))), replyWindowMs, webhookClockMs]
   )
   if (found.length === 0) return []
   const { rows } = await tx.query<LockedRecord>(
