@@ -3,11 +3,12 @@
  * starts it): the server it measures keeps the benchmark's own process, and a sender there would take
  * its event loop. Every body is built and signed before the measured span, so the span holds nothing
  * but the requests; `concurrency` workers share one keep-alive undici Pool, each sending its next body
- * once its last was answered.
+ * once its last was answered (and, at a set rate, once it is due).
  *
  * Env: INGEST_SPEC, the JSON of a SenderSpec. Prints one JSON line (SenderResult).
  */
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import { metaJson, signatureOf } from 'whatsapp-cloud-fake'
 import { requiredEnv } from './child-process.js'
@@ -34,6 +35,12 @@ export interface SenderSpec {
    */
   block: number
   concurrency: number
+  /**
+   * Bodies sent per second at most, as Meta posts what a run's sends produce: the n-th body goes no
+   * sooner than n / rate seconds into the span, answered or not the ones before it (within
+   * `concurrency`). Without it, each worker sends its next body once its last was answered.
+   */
+  bodiesPerSecond?: number
   /** The span: no body is sent after it. */
   seconds: number
   /** Send the bodies over again when they run out (for a server that stores nothing); else stop there. */
@@ -118,6 +125,8 @@ async function send (spec: SenderSpec): Promise<SenderResult> {
   const latencies: number[] = []
   const result: SenderResult = { requests: 0, statuses: 0, delivered: 0, read: 0, startedAt: 0, ms: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, refused: 0 }
   let next = 0
+  let issued = 0
+  const interval = spec.bodiesPerSecond === undefined ? 0 : 1000 / spec.bodiesPerSecond
   // A server that refuses is not ingesting: the benchmark fails on the first refusal, so the rest would only flood its log.
   let refused = false
   const start = performance.now()
@@ -131,6 +140,9 @@ async function send (spec: SenderSpec): Promise<SenderResult> {
         next = 0
       }
       const body = bodies[next++]
+      const due = start + interval * issued++
+      if (due > performance.now()) await sleep(due - performance.now())
+      if (refused || performance.now() >= deadline) return
       const sent = performance.now()
       const { statusCode, body: answer } = await pool.request({
         path: spec.path,

@@ -84,6 +84,17 @@ t.test('with repeat, the bodies go round again until the span ends', async t => 
   t.ok(result.ms >= 500, 'the span was held')
 })
 
+t.test('at a set rate, the bodies go no sooner than they are due, answered or not', async t => {
+  const server = await receiver()
+  t.teardown(async () => { await server.app.close() })
+  // 16 bodies at 40 a second: the last is due 375 ms in; 4 workers could send them all in about 20 ms.
+  const result = await send(specFor(server.origin, { count: 16, concurrency: 4, bodiesPerSecond: 40 }))
+  t.match(result, { requests: 16, statuses: 32, refused: 0 })
+  t.ok(result.ms >= 375, `paced (${Math.round(result.ms)} ms)`)
+  t.ok(result.ms < 2000, 'and not slower than the rate needs')
+  t.ok(server.maxInFlight() <= 2, 'at 25 ms apart, the 5 ms answers seldom overlap')
+})
+
 t.test('a range that is not made of whole blocks is refused', async t => {
   await t.rejects(send(specFor('http://127.0.0.1:9', { count: 6 })), /exited 1/)
 })
