@@ -99,15 +99,15 @@ async function until (condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 5))
 }
 
-t.test('add resolves once journaled, before the statuses are applied; a burst shares inserts, two under way; applies go oldest first, capped', async t => {
+t.test('add resolves once journaled, before the statuses are applied; a burst shares inserts, a second under way once enough waits; applies go oldest first, capped', async t => {
   const journal = new MemoryJournal()
-  const { inbox } = inboxOver(journal, { statusesPerApply: 3 })
+  const { inbox } = inboxOver(journal, { statusesPerApply: 3, journalOverlapAt: 2 })
   journal.hold('insert')
   journal.hold('apply')
   const first = inbox.add(statusesOf('a'))
   const burst = [inbox.add(statusesOf('b', 'c')), inbox.add(statusesOf('d')), inbox.add(statusesOf('e'))]
   await turn()
-  t.strictSame(journal.inserts, [['a'], ['b', 'c']], 'the first two go at once, the rest wait for them')
+  t.strictSame(journal.inserts, [['a'], ['b', 'c']], 'the first at once, the next once two statuses wait; the rest wait for them')
   journal.release('insert')
   await first
   await Promise.all(burst)
@@ -117,6 +117,22 @@ t.test('add resolves once journaled, before the statuses are applied; a burst sh
   await inbox.settled()
   t.strictSame(journal.applied, ['a', 'b', 'c', 'd', 'e'], 'every status applied, in the order it came')
   t.ok(journal.applies.every(apply => apply.length <= 3), 'no apply over the cap')
+  await inbox.close()
+})
+
+t.test('by default a second insert opens only behind 64 waiting statuses: a burst of fewer waits for the first', async t => {
+  const journal = new MemoryJournal()
+  const { inbox } = inboxOver(journal)
+  journal.hold('insert')
+  const adds = [inbox.add(statusesOf('a')), ...Array.from({ length: 63 }, (_, i) => inbox.add(statusesOf(`b${i}`)))]
+  await turn()
+  t.equal(journal.inserts.length, 1, '63 waiting: one insert under way')
+  adds.push(inbox.add(statusesOf('c')))
+  await turn()
+  t.equal(journal.inserts.length, 2, '64 waiting: a second beside it')
+  t.equal(journal.inserts[1].length, 64)
+  journal.release('insert')
+  await Promise.all(adds)
   await inbox.close()
 })
 

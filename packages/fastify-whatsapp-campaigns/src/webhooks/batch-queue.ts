@@ -11,6 +11,12 @@ export interface BatchQueueOptions<T, R> {
    * for the sooner of the two rather than for both in turn.
    */
   concurrency?: number
+  /**
+   * The weight that must be waiting before a call starts beside one under way (default 1: any). Each
+   * call has a fixed cost (a statement's round trip); while the calls keep up, one at a time gathers
+   * more into each, and a second is worth its cost only once this much piles up behind the first.
+   */
+  overlapAt?: number
 }
 
 interface Waiting<T, R> {
@@ -32,22 +38,28 @@ export class BatchQueue<T, R> {
   private readonly sizeOf: (item: T) => number
   private readonly maxSize: number
   private readonly concurrency: number
+  private readonly overlapAt: number
   private waiting: Array<Waiting<T, R>> = []
+  private waitingSize = 0
+  /** Lanes draining; counted apart from their promises, as a lane leaves before its promise settles. */
+  private lanes = 0
   private readonly underWay = new Set<Promise<void>>()
 
   constructor (options: BatchQueueOptions<T, R>) {
-    // Async, so that even a call that throws at once settles after its lane is counted under way.
-    this.call = async items => await options.call(items)
+    this.call = options.call
     this.sizeOf = options.sizeOf
     this.maxSize = options.maxSize
     this.concurrency = options.concurrency ?? 1
+    this.overlapAt = options.overlapAt ?? 1
   }
 
   /** Resolves once `item` is handled, in a call that may hold others too. */
   async add (item: T): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
-      this.waiting.push({ item, size: this.sizeOf(item), resolve, reject })
-      if (this.underWay.size < this.concurrency) this.startDrain()
+      const size = this.sizeOf(item)
+      this.waiting.push({ item, size, resolve, reject })
+      this.waitingSize += size
+      if (this.lanes === 0 || (this.lanes < this.concurrency && this.waitingSize >= this.overlapAt)) this.startDrain()
     })
   }
 
@@ -57,13 +69,22 @@ export class BatchQueue<T, R> {
   }
 
   private startDrain (): void {
+    this.lanes++
     const draining: Promise<void> = this.drain().finally(() => { this.underWay.delete(draining) })
     this.underWay.add(draining)
   }
 
-  /** One lane of calls: takes what is waiting, one batch after another, until nothing is. */
+  /**
+   * One lane of calls: takes what is waiting, one batch after another, until nothing is, or until
+   * what waits is too little for a lane beside another. Leaving is decided and counted in one step,
+   * so two lanes never both leave items waiting.
+   */
   private async drain (): Promise<void> {
-    while (this.waiting.length > 0) {
+    for (;;) {
+      if (this.waiting.length === 0 || (this.lanes > 1 && this.waitingSize < this.overlapAt)) {
+        this.lanes--
+        return
+      }
       const batch = this.nextBatch()
       try {
         const result = await this.call(batch.map(waiting => waiting.item))
@@ -76,7 +97,9 @@ export class BatchQueue<T, R> {
 
   /** The oldest waiting items, up to the cap. */
   private nextBatch (): Array<Waiting<T, R>> {
-    return this.waiting.splice(0, oldestWithin(this.waiting, waiting => waiting.size, this.maxSize))
+    const batch = this.waiting.splice(0, oldestWithin(this.waiting, waiting => waiting.size, this.maxSize))
+    for (const waiting of batch) this.waitingSize -= waiting.size
+    return batch
   }
 }
 

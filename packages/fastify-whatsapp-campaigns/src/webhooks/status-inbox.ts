@@ -24,6 +24,12 @@ export interface StatusInboxOptions {
   gatherMs?: number
   /** Journal inserts under way at once at most: the requests behind them wait for the sooner one's commit. */
   journalInserts?: number
+  /**
+   * Statuses that must be waiting before an insert starts beside the one under way. Each insert costs
+   * both processes a round trip whatever it carries; while one at a time keeps up, the requests that
+   * arrive during it share the next, and a second one opens only when its commit is slow to come.
+   */
+  journalOverlapAt?: number
 }
 
 interface Pending extends JournalEntry {
@@ -80,7 +86,8 @@ export class StatusInbox {
       },
       sizeOf: statuses => statuses.length,
       maxSize: this.statusesPerApply,
-      concurrency: options.journalInserts ?? 2
+      concurrency: options.journalInserts ?? 2,
+      overlapAt: options.journalOverlapAt ?? 64
     })
   }
 
