@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { nextPollMs } from './poll-interval.js'
 
 export interface Live<T> {
   data: T | undefined
@@ -12,8 +13,9 @@ export interface Live<T> {
 const settleMs = 10_000
 
 /**
- * Data loaded once per change of `key`, and again every `intervalMs` while `isLive(data)` says
- * something runs (and briefly after it stopped); nothing is polled while nothing runs. A newer load
+ * Data loaded once per change of `key`, and again every `intervalMs` (longer after a slow load: see
+ * nextPollMs) while `isLive(data)` says something runs (and briefly after it stopped); nothing is
+ * polled while nothing runs. A newer load
  * cancels the one in flight, so an old answer never overwrites a newer one.
  */
 export function useLive<T> (key: string, load: (signal: AbortSignal) => Promise<T>, isLive: (data: T) => boolean, intervalMs = 1500): Live<T> {
@@ -31,6 +33,7 @@ export function useLive<T> (key: string, load: (signal: AbortSignal) => Promise<
     const controller = new AbortController()
     let timer: ReturnType<typeof setTimeout> | undefined
     setLoading(true)
+    const started = performance.now()
     loadRef.current(controller.signal).then(next => {
       if (controller.signal.aborted) return
       setData(next)
@@ -38,7 +41,7 @@ export function useLive<T> (key: string, load: (signal: AbortSignal) => Promise<
       setLoading(false)
       const now = Date.now()
       if (liveRef.current(next)) settleUntil.current = now + settleMs
-      if (now < settleUntil.current) timer = setTimeout(() => setTick(value => value + 1), intervalMs)
+      if (now < settleUntil.current) timer = setTimeout(() => setTick(value => value + 1), nextPollMs(intervalMs, performance.now() - started))
     }, (reason: unknown) => {
       if (controller.signal.aborted) return
       setError(reason instanceof Error ? reason : new Error(String(reason)))
