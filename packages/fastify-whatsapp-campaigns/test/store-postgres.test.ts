@@ -3,6 +3,7 @@ import pg from 'pg'
 import { migrate, migrationTable } from '../src/store/migrate.js'
 import { postgresStore } from '../src/store/postgres.js'
 import { applyWholeJournal } from '../src/store/postgres/journal.js'
+import { mostJournalAttempts } from '../src/store/codes.js'
 import { sqlClient } from '../src/store/sql-client.js'
 import { suite } from '../src/store/conformance.js'
 import { allowed, contacts, draft, leaseFor, sendAll, sentOutcome, sleep, started, tenantA, viewOf, type StoreView } from '../src/store/conformance/context.js'
@@ -76,8 +77,20 @@ if (postgresUrl === undefined) {
     const early = await pool.query('SELECT wamid FROM campaign_early_statuses')
     t.strictSame(early.rows, [{ wamid: 'wamid.journal-good' }], 'its status kept early, as for a message not recorded yet')
     await t.resolves(applyWholeJournal(sqlClient(pool)), 'the doubts\' first step goes on past them')
-    const left = await pool.query('SELECT statuses FROM campaign_status_journal ORDER BY id')
-    t.strictSame(left.rows.map(row => row.statuses), ['not json', '[{"wamid": 1}'], 'both kept, not lost')
+    const left = await pool.query('SELECT statuses, attempts FROM campaign_status_journal ORDER BY id')
+    t.strictSame(left.rows, [{ statuses: 'not json', attempts: 2 }, { statuses: '[{"wamid": 1}', attempts: 2 }], 'both kept, not lost, each failure counted (the sweep, then the doubts\' first step)')
+
+    // Tried until it has failed mostJournalAttempts times, then left out: no failing statement any more.
+    for (let sweep = 2; sweep < mostJournalAttempts; sweep++) await store.applyStrandedStatuses!(new Date(Date.now() + 60_000), 100)
+    await applyWholeJournal(sqlClient(pool))
+    const attempts = await pool.query('SELECT attempts FROM campaign_status_journal ORDER BY id')
+    t.strictSame(attempts.rows.map(row => row.attempts), [mostJournalAttempts, mostJournalAttempts], 'each failed the most times')
+    t.equal(await store.applyStrandedStatuses!(new Date(Date.now() + 60_000), 100), 0)
+    await applyWholeJournal(sqlClient(pool))
+    const after = await pool.query('SELECT attempts FROM campaign_status_journal ORDER BY id')
+    t.strictSame(after.rows, attempts.rows, 'neither tried again by the sweep or the doubts\' first step')
+    await store.journalStatuses!(good)
+    t.equal(await store.applyStrandedStatuses!(new Date(Date.now() + 60_000), 100), 1, 'a new entry behind them is applied')
   })
 
   t.test('sqlClient: a statement named to be prepared is prepared once per connection, on the pool and in a transaction', async t => {

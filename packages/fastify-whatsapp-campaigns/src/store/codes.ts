@@ -72,6 +72,9 @@ export const replyWindowMs = 72 * 60 * 60 * 1000
  */
 export const webhookClockMs = 1000
 
+/** How often a journal entry may fail on its own before the sweep leaves it aside (sql/007). */
+export const mostJournalAttempts = 10
+
 /**
  * How often one recipient may be sent again after a doubt. Each resend rests on its own proof (its
  * neighbours' witnesses came, its own did not); a crash during the resend, or a lost answer, is a new

@@ -6,6 +6,7 @@
 import type { IngestSummary, JournalEntry, StatusReport } from '../types.js'
 import type { SqlClient, SqlSession } from '../sql-client.js'
 import { decodeStatuses, encodeStatuses } from '../journal-codec.js'
+import { mostJournalAttempts } from '../codes.js'
 import { ingestIn } from './deliveries.js'
 
 export async function journalStatuses (db: SqlClient, statuses: StatusReport[]): Promise<number> {
@@ -22,14 +23,14 @@ export async function applyJournaled (db: SqlClient, entries: JournalEntry[]): P
   })
 }
 
-/** The oldest entries received before $1, up to $2, that no other caller is applying. */
-const strandedPage = 'SELECT id FROM campaign_status_journal WHERE received_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED'
+/** The oldest entries received before $1, up to $2, that no other caller is applying, and that failed fewer than $3 times. */
+const strandedPage = 'SELECT id FROM campaign_status_journal WHERE received_at < $1 AND attempts < $3 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED'
 
-/** Every entry, waiting for those another caller is applying (gone once it commits). */
-const wholeJournal = 'SELECT id FROM campaign_status_journal FOR UPDATE'
+/** Every entry that failed fewer than $1 times, waiting for those another caller is applying (gone once it commits). */
+const wholeJournal = 'SELECT id FROM campaign_status_journal WHERE attempts < $1 FOR UPDATE'
 
 export async function applyStrandedStatuses (db: SqlClient, before: Date, limit: number): Promise<number> {
-  return await applySelected(db, strandedPage, [before.toISOString(), limit])
+  return await applySelected(db, strandedPage, [before.toISOString(), limit, mostJournalAttempts])
 }
 
 /**
@@ -38,7 +39,7 @@ export async function applyStrandedStatuses (db: SqlClient, before: Date, limit:
  * runs) are never held while the caller locks messages again.
  */
 export async function applyWholeJournal (db: SqlClient): Promise<void> {
-  await applySelected(db, wholeJournal, [])
+  await applySelected(db, wholeJournal, [mostJournalAttempts])
 }
 
 /** Applies and removes the entries `selection` (a query of ids, which locks them) names; answers how many. */
@@ -57,7 +58,7 @@ async function applySelected (db: SqlClient, selection: string, values: unknown[
   }
 }
 
-/** Applies and removes each entry `selection` names in a savepoint of its own, leaving those that fail. */
+/** Applies and removes each entry `selection` names in a savepoint of its own, leaving those that fail, each failure counted. */
 async function applyOneByOne (db: SqlClient, selection: string, values: unknown[]): Promise<number> {
   return await db.transaction(async tx => {
     const { rows } = await tx.query<{ id: string, statuses: string }>(`SELECT id, statuses FROM campaign_status_journal WHERE id IN (${selection}) ORDER BY id`, values)
@@ -71,6 +72,7 @@ async function applyOneByOne (db: SqlClient, selection: string, values: unknown[
         applied++
       } catch {
         await tx.query('ROLLBACK TO SAVEPOINT journal_entry')
+        await tx.query('UPDATE campaign_status_journal SET attempts = attempts + 1 WHERE id = $1', [row.id])
       }
     }
     return applied
