@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import campaigns from 'fastify-whatsapp-campaigns'
 import { bearerAuth } from './api-token.js'
 import type { ServerConfig } from './config.js'
+import { frameworkErrors } from './framework-errors.js'
 import { docsContentSecurityPolicy, serverHelmetOptions } from './security-headers.js'
 import { openStorage } from './storage.js'
 import { whatsappSetup } from './whatsapp-account.js'
@@ -37,7 +38,8 @@ export async function buildServer (config: ServerConfig, options: BuildOptions =
     },
     // Large campaigns arrive in one request; the plugin sets each route's limit, this only bounds the rest.
     bodyLimit: 1 << 20,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    frameworkErrors
   })
 
   await app.register(helmet, serverHelmetOptions)

@@ -64,6 +64,18 @@ t.test('API_TOKEN guards the campaign routes, compared as a bearer token', async
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'health needs no token')
 })
 
+t.test('a URL Fastify cannot route is answered in the API\'s error shape, named by its own status', async t => {
+  const dataDir = await tempDir(t)
+  const app = await buildServer(configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }))
+  t.teardown(async () => { await app.close() })
+  const long = await app.inject({ method: 'DELETE', url: `${api}/campaigns/${'1'.repeat(200)}` })
+  t.equal(long.statusCode, 414)
+  t.match(long.json(), { statusCode: 414, error: 'URI Too Long', code: 'FST_ERR_MAX_PARAM_LENGTH' })
+  const undecodable = await app.inject({ method: 'DELETE', url: `${api}/campaigns/%E0%A4%A` })
+  t.equal(undecodable.statusCode, 400)
+  t.match(undecodable.json(), { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_BAD_URL' })
+})
+
 t.test('secrets never reach the log', async t => {
   const dataDir = await tempDir(t)
   const stream = new PassThrough()
