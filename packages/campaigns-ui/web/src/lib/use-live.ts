@@ -15,8 +15,8 @@ const settleMs = 10_000
 /**
  * Data loaded once per change of `key`, and again every `intervalMs` (longer after a slow load: see
  * nextPollMs) while `isLive(data)` says something runs (and briefly after it stopped); nothing is
- * polled while nothing runs. A newer load
- * cancels the one in flight, so an old answer never overwrites a newer one.
+ * polled while nothing runs. A newer load cancels the one in flight, so an old answer never
+ * overwrites a newer one.
  */
 export function useLive<T> (key: string, load: (signal: AbortSignal) => Promise<T>, isLive: (data: T) => boolean, intervalMs = 1500): Live<T> {
   const [data, setData] = useState<T>()
