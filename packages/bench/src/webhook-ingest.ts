@@ -148,15 +148,18 @@ export async function benchWebhookIngest (
     // the block-aligned share of the run's last sixth its seconds need, the rest going to the second.
     const statusesPerSecond = 3 * pacedLimit
     const pacedShare = Math.min(oneShare - oneBlock, Math.ceil(statusesPerSecond * seconds * 1.1 / 2 / oneBlock) * oneBlock)
-    const besideRanges = [{ from: first, count: pacedShare }, { from: first + pacedShare, count: oneShare - pacedShare }]
-    const besideSpec = (origin: string, range: { from: number, count: number }, bodiesPerSecond?: number): SenderSpec => ({
-      origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: range.from, count: range.count, perBody: 1, block: oneBlock, concurrency: 32, bodiesPerSecond, seconds, repeat: false
-    })
-    const paced = await pacedRunWithIngestion(database, appSecret, [
-      { label: `the run's own statuses (${statusesPerSecond.toLocaleString('en')} a second)`, spec: origin => besideSpec(origin, besideRanges[0], statusesPerSecond), target: 0.98 },
-      { label: 'as many statuses as the sender can post', spec: origin => besideSpec(origin, besideRanges[1]) }
-    ], seconds)
-    for (const [i, range] of besideRanges.entries()) applied.push(await checkApplied(database, run, `beside the paced run (${i === 0 ? 'at its statuses\' rate' : 'flat out'})`, range.from, range.count, [paced.ingestion[i]]))
+    const besideLoads = [
+      { name: 'at its statuses\' rate', label: `the run's own statuses (${statusesPerSecond.toLocaleString('en')} a second)`, from: first, count: pacedShare, bodiesPerSecond: statusesPerSecond, target: 0.98 },
+      { name: 'flat out', label: 'as many statuses as the sender can post', from: first + pacedShare, count: oneShare - pacedShare }
+    ]
+    const paced = await pacedRunWithIngestion(database, appSecret, besideLoads.map(load => ({
+      label: load.label,
+      target: load.target,
+      spec: (origin: string): SenderSpec => ({
+        origin, path, appSecret, runId: run.runId, wamidPrefix, phoneNumberId, first: load.from, count: load.count, perBody: 1, block: oneBlock, concurrency: 32, bodiesPerSecond: load.bodiesPerSecond, seconds, repeat: false
+      })
+    })), seconds)
+    for (const [i, load] of besideLoads.entries()) applied.push(await checkApplied(database, run, `beside the paced run (${load.name})`, load.from, load.count, [paced.ingestion[i]]))
     rows.push(...paced.rows)
   }
   rows.push(['applied (rows of the run with each status, against the statuses answered 200)', applied.join('; ')])

@@ -14,7 +14,6 @@ const phoneNumberId = '105'
 const accessToken = 'bench-token'
 /** The paced run's rate, msg/s. */
 export const pacedLimit = 1000
-const limit = pacedLimit
 
 /** Webhooks sent beside the paced run: what they are, and the sender's spec given the app's origin. */
 export interface BesideLoad {
@@ -35,14 +34,14 @@ export async function pacedRunWithIngestion (
   { db, query }: BenchDatabase, appSecret: string, loads: BesideLoad[], seconds: number
 ): Promise<{ rows: Array<[string, string]>, ingestion: SenderResult[] }> {
   // The fake judges the limit as in the pacing benchmark: arrivals timed by a front ahead of the other processes.
-  const fake = await startFakeProcess({ accessToken, messagesPerSecond: limit, latencyMs: { min: 100, max: 300 }, keepLog: 'outcomes' }, { judge: true })
+  const fake = await startFakeProcess({ accessToken, messagesPerSecond: pacedLimit, latencyMs: { min: 100, max: 300 }, keepLog: 'outcomes' }, { judge: true })
   const app = Fastify({ logger: { level: 'warn' } })
   try {
-    const count = Math.ceil(limit * ((1 + loads.length) * seconds + 5) * 1.2)
+    const count = Math.ceil(pacedLimit * ((1 + loads.length) * seconds + 5) * 1.2)
     await app.register(campaigns, {
       store: postgresStore(db),
       whatsapp: { apiUrl: fake.apiUrl, phoneNumberId, accessToken },
-      sending: { messagesPerSecond: limit },
+      sending: { messagesPerSecond: pacedLimit },
       maxContacts: count,
       webhook: { appSecret }
     })
@@ -55,21 +54,13 @@ export async function pacedRunWithIngestion (
     // A second of ramp-up left out: the run's first claim and connections.
     const alone = { from: first + 1000, to: first + 1000 + seconds * 1000 }
     await sleep(alone.from - Date.now())
-    // The engine skips a slot its event loop reaches more than 5 ms late: how late the app's timers ran shows what the run lost.
-    let loopDelay = monitorEventLoopDelay({ resolution: 1 })
-    loopDelay.enable()
-    await sleep(alone.to - Date.now())
-    loopDelay.disable()
-    const aloneDelay = loopDelay
+    const { delay: aloneDelay } = await loopDelayOver(async () => { await sleep(alone.to - Date.now()) })
     const beside: Array<{ load: BesideLoad, spec: SenderSpec, sent: SenderResult, span: { from: number, to: number }, delay: IntervalHistogram }> = []
     for (const load of loads) {
       const spec = load.spec(origin)
-      loopDelay = monitorEventLoopDelay({ resolution: 1 })
-      loopDelay.enable()
-      const sent = await runChild<SenderResult>('webhook sender', 'webhook-sender.js', { INGEST_SPEC: JSON.stringify(spec) })
-      loopDelay.disable()
+      const { result: sent, delay } = await loopDelayOver(async () => await runChild<SenderResult>('webhook sender', 'webhook-sender.js', { INGEST_SPEC: JSON.stringify(spec) }))
       if (sent.refused > 0) throw new Error(`${sent.refused} of ${sent.requests} webhook requests were refused, the first ${sent.firstRefusal}`)
-      beside.push({ load, spec, sent, span: { from: sent.startedAt, to: sent.startedAt + sent.ms }, delay: loopDelay })
+      beside.push({ load, spec, sent, span: { from: sent.startedAt, to: sent.startedAt + sent.ms }, delay })
     }
 
     const log = await fake.log()
@@ -77,12 +68,12 @@ export async function pacedRunWithIngestion (
       log.filter(entry => entry.accepted && entry.time >= span.from && entry.time < span.to).length / ((span.to - span.from) / 1000)
     const throttled = (span: { from: number, to: number }): number => log.filter(entry => entry.code === 130429 && entry.time >= span.from && entry.time < span.to).length
     const line = (span: { from: number, to: number }): string =>
-      `${rate(span).toFixed(1)} msg/s (${(100 * rate(span) / limit).toFixed(1)}% of the limit), ${throttled(span)} × 130429`
+      `${rate(span).toFixed(1)} msg/s (${(100 * rate(span) / pacedLimit).toFixed(1)}% of the limit), ${throttled(span)} × 130429`
     const ms = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} ms`
     const delays = (histogram: IntervalHistogram): string =>
       `the app's event loop ${ms(histogram.percentile(99) / 1e6)} late at p99, ${ms(histogram.max / 1e6)} at most (a 1 ms timer's lateness)`
     const rows: Array<[string, string]> = [
-      [`paced run at ${limit.toLocaleString('en')} msg/s against the fake (its judge at ${fake.priority} priority), alone, ${seconds} s (baseline)`, `${line(alone)}; ${delays(aloneDelay)}`]
+      [`paced run at ${pacedLimit.toLocaleString('en')} msg/s against the fake (its judge at ${fake.priority} priority), alone, ${seconds} s (baseline)`, `${line(alone)}; ${delays(aloneDelay)}`]
     ]
     for (const { load, spec, sent, span, delay } of beside) {
       rows.push(
@@ -98,5 +89,19 @@ export async function pacedRunWithIngestion (
     // The run was stopped midway and is still `running`: another benchmark's engine would resume it.
     await query('DELETE FROM campaigns WHERE tenant = $1', [tenant])
     await fake.close()
+  }
+}
+
+/**
+ * How late this process's timers ran while `work` went on. The engine skips a slot its event loop
+ * reaches more than 5 ms late, so the lateness shows what the run lost.
+ */
+async function loopDelayOver<T> (work: () => Promise<T>): Promise<{ result: T, delay: IntervalHistogram }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 })
+  delay.enable()
+  try {
+    return { result: await work(), delay }
+  } finally {
+    delay.disable()
   }
 }
