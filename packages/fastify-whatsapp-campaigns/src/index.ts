@@ -2,6 +2,7 @@ import { campaignsPlugin } from './plugin.js'
 
 export default campaignsPlugin
 export { campaignsPlugin }
+export { frameworkErrors } from './framework-errors.js'
 export type { CampaignsPluginOptions, TemplateOptions, WebhookOptions, WhatsAppAccount } from './options.js'
 export type { RateLimitOptions } from './routes/rate-limit.js'
 export type { CampaignService } from './campaigns/service.js'

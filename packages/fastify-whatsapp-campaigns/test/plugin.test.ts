@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import t from 'tap'
-import campaigns, { memoryStore, type CampaignsPluginOptions } from '../src/index.js'
+import campaigns, { frameworkErrors, memoryStore, type CampaignsPluginOptions } from '../src/index.js'
 import { buildTestApp, contactsFor, prefix, waitForStatus } from './helpers/app.js'
 
 const account = { phoneNumberId: '1', accessToken: 'secret-token' }
@@ -82,4 +82,19 @@ t.test("the host's hooks guard the campaign routes only; the host keeps its own 
   const echo = await host.inject({ method: 'POST', url: '/echo', payload: { n: 5 } })
   t.equal(echo.statusCode, 200, "the host's own route needs no key")
   t.strictSame(echo.json(), { n: '5' }, "the host's routes keep Fastify's defaults")
+})
+
+t.test('a host that passes frameworkErrors gets the requests Fastify cannot route answered in the error shape, named by their status', async t => {
+  const answers = async (options: { frameworkErrors?: typeof frameworkErrors }): Promise<Array<Record<string, unknown>>> => {
+    const app = Fastify(options)
+    await app.register(campaigns, { store: memoryStore(), whatsapp: account, prefix })
+    t.teardown(async () => { await app.close() })
+    const urls = [`${prefix}/campaigns/${'1'.repeat(200)}`, `${prefix}/campaigns/%E0%A4%A`]
+    return await Promise.all(urls.map(async url => (await app.inject({ method: 'GET', url })).json()))
+  }
+  t.match(await answers({ frameworkErrors }), [
+    { statusCode: 414, error: 'URI Too Long', code: 'FST_ERR_MAX_PARAM_LENGTH' },
+    { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_BAD_URL' }
+  ])
+  t.match(await answers({}), [{ statusCode: 414, error: 'Bad Request' }], "without it, Fastify's own answer misnames the 414")
 })

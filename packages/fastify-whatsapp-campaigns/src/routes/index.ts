@@ -1,7 +1,8 @@
-import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
+import type { InvalidRow } from '../schemas/errors.js'
+import { errorBody } from './error-body.js'
 import { documentBodyErrors } from './body-errors.js'
 import { campaignRoutes } from './campaigns.js'
 import { contactsCheckRoutes } from './contacts-check.js'
@@ -64,7 +65,7 @@ export async function campaignsApi (app: FastifyInstance, options: ApiOptions): 
  * Client errors in Fastify's shape, with the refused rows when there are any; anything else goes on to
  * the host's error handler.
  */
-export function errorHandler (error: FastifyError & { details?: unknown }, request: FastifyRequest, reply: import('fastify').FastifyReply): unknown {
+export function errorHandler (error: FastifyError & { details?: InvalidRow[] }, request: FastifyRequest, reply: import('fastify').FastifyReply): unknown {
   const statusCode = error.statusCode ?? 500
   if (statusCode >= 500) throw error
   const code = error.code ?? (error.validation !== undefined ? 'FST_ERR_VALIDATION' : 'FST_ERR_BAD_REQUEST')
@@ -73,11 +74,5 @@ export function errorHandler (error: FastifyError & { details?: unknown }, reque
     ? new UnsupportedMediaTypeError(request.headers['content-type'] ?? 'none given').message
     : error.message
   request.log.info({ statusCode, code, message }, 'request refused')
-  return reply.code(statusCode).send({
-    statusCode,
-    error: STATUS_CODES[statusCode] ?? 'Error',
-    message,
-    code,
-    ...(error.details !== undefined ? { details: error.details } : {})
-  })
+  return reply.code(statusCode).send(errorBody(statusCode, message, code, error.details))
 }

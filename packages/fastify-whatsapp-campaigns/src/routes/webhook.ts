@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import { UnsupportedMediaTypeError } from '../errors.js'
@@ -19,6 +18,7 @@ import { storableJson } from '../webhooks/storable-json.js'
 import { keywordReader, type KeywordReader } from '../whatsapp/keywords.js'
 import { parseWebhookBody } from '../whatsapp/webhook-payload.js'
 import { sameSecret, signatureHeader, verifyWebhookSignature } from '../whatsapp/webhook-signature.js'
+import { errorBody } from './error-body.js'
 import { errorHandler } from './index.js'
 
 /** Meta's payloads reach 3 MB; the headroom is for whatever it adds around them. */
@@ -138,7 +138,7 @@ function receiveEvents (appSecret: string, readKeyword: KeywordReader, intake: W
 /** An error in Fastify's shape sent as it is: the shared error handler leaves 5xx to the host's, which may answer otherwise. */
 async function refuse (reply: FastifyReply, error: FastifyError): Promise<FastifyReply> {
   const statusCode = error.statusCode ?? 500
-  return await reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message, code: error.code })
+  return await reply.code(statusCode).send(errorBody(statusCode, error.message, error.code))
 }
 
 /** Fastify's own request log fields, the URL's verify token hidden. */
