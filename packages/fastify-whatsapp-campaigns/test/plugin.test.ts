@@ -85,16 +85,19 @@ t.test("the host's hooks guard the campaign routes only; the host keeps its own 
 })
 
 t.test('a host that passes frameworkErrors gets the requests Fastify cannot route answered in the error shape, named by their status', async t => {
-  const answers = async (options: { frameworkErrors?: typeof frameworkErrors }): Promise<Array<Record<string, unknown>>> => {
+  const answers = async (options: { frameworkErrors?: typeof frameworkErrors }): Promise<Array<{ status: number, body: Record<string, unknown> }>> => {
     const app = Fastify(options)
     await app.register(campaigns, { store: memoryStore(), whatsapp: account, prefix })
     t.teardown(async () => { await app.close() })
     const urls = [`${prefix}/campaigns/${'1'.repeat(200)}`, `${prefix}/campaigns/%E0%A4%A`]
-    return await Promise.all(urls.map(async url => (await app.inject({ method: 'GET', url })).json()))
+    return await Promise.all(urls.map(async url => {
+      const response = await app.inject({ method: 'GET', url })
+      return { status: response.statusCode, body: response.json() }
+    }))
   }
   t.match(await answers({ frameworkErrors }), [
-    { statusCode: 414, error: 'URI Too Long', code: 'FST_ERR_MAX_PARAM_LENGTH' },
-    { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_BAD_URL' }
+    { status: 414, body: { statusCode: 414, error: 'URI Too Long', code: 'FST_ERR_MAX_PARAM_LENGTH' } },
+    { status: 400, body: { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_BAD_URL' } }
   ])
-  t.match(await answers({}), [{ statusCode: 414, error: 'Bad Request' }], "without it, Fastify's own answer misnames the 414")
+  t.match(await answers({}), [{ status: 414, body: { statusCode: 414, error: 'Bad Request' } }], "without it, Fastify's own answer misnames the 414")
 })
